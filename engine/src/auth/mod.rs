@@ -1,0 +1,295 @@
+//! Agents and how they prove who they are: first-run setup link, argon2id passwords,
+//! revocable sessions stored in redb, and a brake on repeated failed sign-ins.
+
+pub mod password;
+
+use chrono::{DateTime, Duration};
+use model::{AgentInfo, NewAgent, Role};
+use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
+
+use crate::store::records::{Actor, AgentRecord, Change, SessionRecord};
+use crate::store::{self, codec, tables};
+use crate::{audit, token, Engine, Error, ErrorKind, Result};
+
+/// How long the first-run setup link works.
+pub const SETUP_TOKEN_LIFETIME: Duration = Duration::minutes(30);
+/// How long a session lasts.
+pub const SESSION_LIFETIME: Duration = Duration::days(14);
+/// Failed sign-ins allowed per address within [`FAILURE_WINDOW`].
+pub const MAX_FAILURES: usize = 5;
+/// The window over which failed sign-ins are counted.
+pub const FAILURE_WINDOW: Duration = Duration::minutes(15);
+
+/// A signed-in agent and their session token (for the cookie).
+#[derive(Debug)]
+pub struct SignedIn {
+    pub agent: AgentInfo,
+    pub session: String,
+}
+
+fn info(a: &AgentRecord) -> AgentInfo {
+    AgentInfo {
+        id: a.id,
+        name: a.name.clone(),
+        email: a.email.clone(),
+        role: a.role,
+    }
+}
+
+impl Engine {
+    /// Whether any admin exists (if not, the desk needs its setup link).
+    pub fn has_admin(&self) -> Result<bool> {
+        let txn = self.db.begin_read()?;
+        let agents = txn.open_table(tables::AGENTS)?;
+        for e in agents.iter()? {
+            let a: AgentRecord = codec::decode(e?.1.value())?;
+            if a.role == Role::Admin {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Makes a new one-time setup token (valid 30 minutes), replacing any earlier one.
+    pub fn new_setup_token(&self) -> Result<String> {
+        let secret = token::new_token();
+        let expires = self.now() + SETUP_TOKEN_LIFETIME;
+        let mut value = token::hash_token(&secret).to_vec();
+        value.extend(expires.timestamp().to_le_bytes());
+        self.write(|txn| {
+            txn.open_table(tables::META)?
+                .insert("setup_token", value.as_slice())?;
+            Ok(((), vec![]))
+        })?;
+        Ok(secret)
+    }
+
+    /// Whether `secret` is the current, unexpired setup token.
+    pub fn setup_token_valid(&self, secret: &str) -> Result<bool> {
+        let txn = self.db.begin_read()?;
+        let meta = txn.open_table(tables::META)?;
+        let Some(raw) = meta.get("setup_token")? else {
+            return Ok(false);
+        };
+        let raw = raw.value();
+        if raw.len() != 40 {
+            return Ok(false);
+        }
+        let mut hash = [0u8; 32];
+        hash.copy_from_slice(&raw[..32]);
+        let mut ts = [0u8; 8];
+        ts.copy_from_slice(&raw[32..]);
+        let expires = DateTime::from_timestamp(i64::from_le_bytes(ts), 0).unwrap_or_default();
+        Ok(self.now() < expires && token::token_matches(secret, &hash))
+    }
+
+    /// Creates the first admin through the setup link, and signs them in.
+    pub fn complete_setup(&self, secret: &str, admin: &NewAgent) -> Result<SignedIn> {
+        if !self.setup_token_valid(secret)? || self.has_admin()? {
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                "This setup link is no longer valid. Run `tessera admin create` or restart the desk for a new one.",
+            ));
+        }
+        let agent = self.create_agent_in(
+            &NewAgent {
+                admin: true,
+                ..admin.clone()
+            },
+            None,
+            |txn| {
+                txn.open_table(tables::META)?.remove("setup_token")?;
+                Ok(())
+            },
+        )?;
+        let session = self.new_session(agent.id)?;
+        Ok(SignedIn { agent, session })
+    }
+
+    /// Adds an agent. `by` is the admin doing it (None: the shell or setup).
+    pub fn create_agent(&self, by: Option<u64>, new: &NewAgent) -> Result<AgentInfo> {
+        if let Some(by) = by {
+            let admin = self.agent(by)?;
+            if admin.role != Role::Admin {
+                return Err(Error::forbidden("Only admins can add agents"));
+            }
+        }
+        self.create_agent_in(new, by, |_| Ok(()))
+    }
+
+    fn create_agent_in(
+        &self,
+        new: &NewAgent,
+        by: Option<u64>,
+        also: impl FnOnce(&WriteTransaction) -> Result<()>,
+    ) -> Result<AgentInfo> {
+        let errors = model::validate_agent(new);
+        if !errors.is_empty() {
+            return Err(Error::invalid(errors));
+        }
+        let hash = password::hash(&new.password)?;
+        let email = new.email.trim().to_lowercase();
+        let now = self.now();
+        self.write(|txn| {
+            let mut by_email = txn.open_table(tables::AGENT_BY_EMAIL)?;
+            if by_email.get(email.as_str())?.is_some() {
+                return Err(Error::invalid(vec![model::FieldError::new(
+                    "email",
+                    "error.email_taken",
+                )]));
+            }
+            let id = store::next_id(&mut txn.open_table(tables::COUNTERS)?, "agent")?;
+            let record = AgentRecord {
+                id,
+                name: new.name.trim().to_string(),
+                email: email.clone(),
+                role: if new.admin { Role::Admin } else { Role::Agent },
+                password_hash: hash,
+                created_at: now,
+            };
+            txn.open_table(tables::AGENTS)?
+                .insert(id, codec::encode(&record)?.as_slice())?;
+            by_email.insert(email.as_str(), id)?;
+            drop(by_email);
+            let actor = by.map(Actor::Agent).unwrap_or(Actor::System);
+            audit(txn, None, actor, Change::AgentCreated { agent: id }, now)?;
+            also(txn)?;
+            Ok((info(&record), vec![]))
+        })
+    }
+
+    /// One agent.
+    pub fn agent(&self, id: u64) -> Result<AgentInfo> {
+        let txn = self.db.begin_read()?;
+        let agents = txn.open_table(tables::AGENTS)?;
+        let raw = agents.get(id)?.ok_or_else(|| Error::not_found("Agent"))?;
+        Ok(info(&codec::decode(raw.value())?))
+    }
+
+    /// Every agent, in the order they were added.
+    pub fn agents(&self) -> Result<Vec<AgentInfo>> {
+        let txn = self.db.begin_read()?;
+        let agents = txn.open_table(tables::AGENTS)?;
+        let mut out = Vec::with_capacity(agents.len()? as usize);
+        for e in agents.iter()? {
+            out.push(info(&codec::decode(e?.1.value())?));
+        }
+        Ok(out)
+    }
+
+    /// Checks an email and password and opens a session. After [`MAX_FAILURES`] failed
+    /// attempts for an address within [`FAILURE_WINDOW`], refuses until the window passes.
+    pub fn sign_in(&self, email: &str, password: &str) -> Result<SignedIn> {
+        let email = email.trim().to_lowercase();
+        let now = self.now();
+        {
+            let mut failures = self
+                .sign_in_failures
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            let list = failures.entry(email.clone()).or_default();
+            list.retain(|t| *t > now - FAILURE_WINDOW);
+            if list.len() >= MAX_FAILURES {
+                let wait = (list[0] + FAILURE_WINDOW - now).num_minutes() + 1;
+                return Err(Error::new(
+                    ErrorKind::TooManyRequests,
+                    format!(
+                        "Too many failed sign-ins for this address. Try again in {wait} minutes."
+                    ),
+                ));
+            }
+        }
+        let record = {
+            let txn = self.db.begin_read()?;
+            let by_email = txn.open_table(tables::AGENT_BY_EMAIL)?;
+            let agents = txn.open_table(tables::AGENTS)?;
+            let id = by_email.get(email.as_str())?.map(|v| v.value());
+            match id.map(|id| agents.get(id)).transpose()?.flatten() {
+                Some(raw) => Some(codec::decode::<AgentRecord>(raw.value())?),
+                None => None,
+            }
+        };
+        // Verify against a dummy hash for unknown addresses so timing tells nothing.
+        const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$J2e6pV6Ht4x2lUdtvPPtn0Lgg3uLq2qfzPZQ0rXNKlk";
+        let ok = password::verify(
+            password,
+            record.as_ref().map_or(DUMMY, |r| &r.password_hash),
+        );
+        match record {
+            Some(agent) if ok => {
+                self.sign_in_failures
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .remove(&email);
+                let session = self.new_session(agent.id)?;
+                Ok(SignedIn {
+                    agent: info(&agent),
+                    session,
+                })
+            }
+            _ => {
+                self.sign_in_failures
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .entry(email)
+                    .or_default()
+                    .push(now);
+                Err(Error::unauthorized("That email and password do not match."))
+            }
+        }
+    }
+
+    fn new_session(&self, agent: u64) -> Result<String> {
+        let secret = token::new_token();
+        let now = self.now();
+        let record = SessionRecord {
+            agent,
+            created_at: now,
+            expires_at: now + SESSION_LIFETIME,
+        };
+        self.write(|txn| {
+            txn.open_table(tables::SESSIONS)?.insert(
+                token::hash_token(&secret).as_slice(),
+                codec::encode(&record)?.as_slice(),
+            )?;
+            audit(
+                txn,
+                None,
+                Actor::Agent(agent),
+                Change::SignedIn { agent },
+                now,
+            )?;
+            Ok(((), vec![]))
+        })?;
+        Ok(secret)
+    }
+
+    /// The agent a session token belongs to, if the session is live.
+    pub fn session_agent(&self, secret: &str) -> Result<AgentInfo> {
+        let txn = self.db.begin_read()?;
+        let sessions = txn.open_table(tables::SESSIONS)?;
+        let raw = sessions
+            .get(token::hash_token(secret).as_slice())?
+            .ok_or_else(|| Error::unauthorized("Please sign in"))?;
+        let session: SessionRecord = codec::decode(raw.value())?;
+        if session.expires_at <= self.now() {
+            return Err(Error::unauthorized(
+                "Your session has expired. Please sign in again",
+            ));
+        }
+        drop(raw);
+        drop(sessions);
+        drop(txn);
+        self.agent(session.agent)
+            .map_err(|_| Error::unauthorized("Please sign in"))
+    }
+
+    /// Ends a session.
+    pub fn sign_out(&self, secret: &str) -> Result<()> {
+        self.write(|txn| {
+            txn.open_table(tables::SESSIONS)?
+                .remove(token::hash_token(secret).as_slice())?;
+            Ok(((), vec![]))
+        })
+    }
+}

@@ -1,0 +1,243 @@
+//! Tessera's help desk engine: tickets, contacts, agents, audit, outbox and search, on
+//! redb and tantivy in one data folder. Every way in (portal, email, UI, API) calls one
+//! `Engine` method, which does its work in one redb write transaction.
+
+pub mod auth;
+pub mod clock;
+mod contacts;
+pub mod error;
+pub mod search;
+pub mod store;
+pub mod tickets;
+pub mod token;
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use redb::{Database, ReadableDatabase, WriteTransaction};
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{Error, ErrorKind, Result};
+use search::indexer::{self, Signal};
+use search::SearchIndex;
+use store::records::{Actor, AuditRecord, Change, Job};
+use store::{codec, tables};
+
+/// Published after each commit, for live views and workers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    TicketChanged(u64),
+}
+
+/// How to open an engine.
+pub struct Options {
+    pub clock: Arc<dyn Clock>,
+    /// Start the search indexer thread (tests turn it off to simulate a crash).
+    pub run_indexer: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            clock: Arc::new(SystemClock),
+            run_indexer: true,
+        }
+    }
+}
+
+/// An open data folder.
+pub struct Engine {
+    db: Arc<Database>,
+    search: Arc<SearchIndex>,
+    clock: Arc<dyn Clock>,
+    events: tokio::sync::broadcast::Sender<Event>,
+    indexer: Mutex<Option<(Sender<Signal>, JoinHandle<()>)>>,
+    sign_in_failures: Mutex<std::collections::HashMap<String, Vec<DateTime<Utc>>>>,
+    data_dir: PathBuf,
+}
+
+/// The database file inside a data folder.
+pub fn db_file(data_dir: &Path) -> PathBuf {
+    data_dir.join("tessera.redb")
+}
+
+impl Engine {
+    /// Opens (or creates) the data folder with the system clock and the indexer running.
+    pub fn open(data_dir: &Path) -> Result<Self> {
+        Self::open_with(data_dir, Options::default())
+    }
+
+    /// Opens (or creates) the data folder.
+    pub fn open_with(data_dir: &Path, options: Options) -> Result<Self> {
+        std::fs::create_dir_all(data_dir)?;
+        let file = db_file(data_dir);
+        let db = Database::create(&file).map_err(|e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => Error::new(
+                ErrorKind::Conflict,
+                format!(
+                    "the data folder {} is in use by another tessera process",
+                    data_dir.display()
+                ),
+            ),
+            e => Error::internal(e),
+        })?;
+        store::migrate::run(&db, &file)?;
+        let db = Arc::new(db);
+        let search = Arc::new(SearchIndex::open(&search::index_dir(data_dir))?);
+        let (events, _) = tokio::sync::broadcast::channel(256);
+        let engine = Engine {
+            db,
+            search,
+            clock: options.clock,
+            events,
+            indexer: Mutex::new(None),
+            sign_in_failures: Mutex::new(Default::default()),
+            data_dir: data_dir.to_path_buf(),
+        };
+        if options.run_indexer {
+            engine.start_indexer();
+        }
+        Ok(engine)
+    }
+
+    fn start_indexer(&self) {
+        let (tx, rx) = mpsc::channel();
+        let db = self.db.clone();
+        let index = self.search.clone();
+        let handle = std::thread::Builder::new()
+            .name("indexer".into())
+            .spawn(move || {
+                if index.needs_rebuild() {
+                    if let Err(e) = indexer::rebuild(&db, &index) {
+                        tracing::error!(%e, "rebuilding the search index failed");
+                    }
+                }
+                indexer::run(db, index, rx)
+            });
+        match handle {
+            Ok(h) => *self.indexer.lock().unwrap_or_else(|p| p.into_inner()) = Some((tx, h)),
+            Err(e) => tracing::error!(%e, "could not start the indexer"),
+        }
+    }
+
+    /// Stops the indexer after it has applied what is pending. Also done on drop.
+    pub fn shutdown(&self) {
+        let taken = self
+            .indexer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some((tx, handle)) = taken {
+            let _ = tx.send(Signal::Stop);
+            let _ = handle.join();
+        }
+    }
+
+    /// The data folder.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Events published after each commit.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// Waits until everything committed so far is searchable; false on timeout.
+    pub fn wait_for_index(&self, timeout: Duration) -> Result<bool> {
+        let seq = self.last_outbox_seq()?;
+        Ok(self.search.wait_for(seq, timeout))
+    }
+
+    fn last_outbox_seq(&self) -> Result<u64> {
+        let txn = self.db.begin_read()?;
+        let counters = txn.open_table(tables::COUNTERS)?;
+        store::counter(&counters, "outbox")
+    }
+
+    /// Empties the search index and refills it from redb, now, on this thread.
+    pub fn reindex(&self) -> Result<()> {
+        indexer::rebuild(&self.db, &self.search)
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Runs `f` in one write transaction, commits, then wakes the workers and publishes
+    /// `events`.
+    fn write<T>(&self, f: impl FnOnce(&WriteTransaction) -> Result<(T, Vec<Event>)>) -> Result<T> {
+        let txn = self.db.begin_write()?;
+        let (value, events) = f(&txn)?;
+        txn.commit()?;
+        if let Some((tx, _)) = &*self.indexer.lock().unwrap_or_else(|p| p.into_inner()) {
+            let _ = tx.send(Signal::Wake);
+        }
+        for e in events {
+            let _ = self.events.send(e);
+        }
+        Ok(value)
+    }
+
+    /// Writes a consistent copy of the database to `dest` (a folder that must not exist
+    /// or be empty). The search index is not copied: it is rebuilt from the copy.
+    pub fn backup(&self, dest: &Path) -> Result<()> {
+        if dest.exists() && std::fs::read_dir(dest)?.next().is_some() {
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                format!("{} is not empty", dest.display()),
+            ));
+        }
+        std::fs::create_dir_all(dest)?;
+        // Holding the write lock keeps the file unchanged while it is copied.
+        let txn = self.db.begin_write()?;
+        std::fs::copy(db_file(&self.data_dir), db_file(dest))?;
+        txn.abort()?;
+        Ok(())
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// Appends a job to the outbox, in the caller's transaction.
+fn enqueue(txn: &WriteTransaction, job: &Job) -> Result<()> {
+    let mut counters = txn.open_table(tables::COUNTERS)?;
+    let seq = store::next_id(&mut counters, "outbox")?;
+    let mut outbox = txn.open_table(tables::OUTBOX)?;
+    outbox.insert(seq, codec::encode(job)?.as_slice())?;
+    Ok(())
+}
+
+/// Appends an audit event, in the caller's transaction.
+fn audit(
+    txn: &WriteTransaction,
+    ticket: Option<u64>,
+    actor: Actor,
+    change: Change,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let mut counters = txn.open_table(tables::COUNTERS)?;
+    let id = store::next_id(&mut counters, "audit")?;
+    let record = AuditRecord {
+        id,
+        ticket,
+        actor,
+        change,
+        at,
+    };
+    txn.open_table(tables::AUDIT)?
+        .insert(id, codec::encode(&record)?.as_slice())?;
+    if let Some(t) = ticket {
+        txn.open_table(tables::AUDIT_BY_TICKET)?
+            .insert((t, id), ())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! Text analysis for every language the desk meets: words are split on Unicode word
+//! boundaries, lower-cased and stripped of diacritics — Greek tonos and dialytika, đ and
+//! ł included, which tantivy's ASCII folding leaves alone — so "kovac" finds "Kovač" and
+//! "κωδικος" finds "Κωδικός".
+
+use tantivy::tokenizer::{
+    RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// The name the analyzer is registered under in the index.
+pub const FOLDED: &str = "tessera_folded";
+
+/// The analyzer used for subjects and messages, and for queries against them.
+pub fn folded_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(64))
+        .filter(FoldFilter)
+        .build()
+}
+
+/// Lower-cases a word and strips its diacritics.
+pub fn fold(word: &str, out: &mut String) {
+    out.clear();
+    for c in word.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+            'ł' | 'Ł' => out.push('l'),
+            'ø' | 'Ø' => out.push('o'),
+            'ħ' | 'Ħ' => out.push('h'),
+            'ı' => out.push('i'),
+            'ß' | 'ẞ' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'þ' | 'Þ' => out.push_str("th"),
+            // Final sigma folds to sigma so that a word typed mid-sentence still matches.
+            'ς' => out.push('σ'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+/// Token filter applying [`fold`] to every token.
+#[derive(Clone)]
+pub struct FoldFilter;
+
+impl TokenFilter for FoldFilter {
+    type Tokenizer<T: Tokenizer> = FoldTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> FoldTokenizer<T> {
+        FoldTokenizer {
+            inner: tokenizer,
+            buffer: String::new(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct FoldTokenizer<T> {
+    inner: T,
+    buffer: String,
+}
+
+impl<T: Tokenizer> Tokenizer for FoldTokenizer<T> {
+    type TokenStream<'a> = FoldStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        FoldStream {
+            tail: self.inner.token_stream(text),
+            buffer: &mut self.buffer,
+        }
+    }
+}
+
+pub struct FoldStream<'a, S> {
+    tail: S,
+    buffer: &'a mut String,
+}
+
+impl<S: TokenStream> TokenStream for FoldStream<'_, S> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if token.text.is_ascii() {
+            token.text.make_ascii_lowercase();
+        } else {
+            fold(&token.text, self.buffer);
+            std::mem::swap(&mut token.text, self.buffer);
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// The folded words of `text`, with their byte ranges in `text`.
+pub fn words(text: &str) -> Vec<(String, usize, usize)> {
+    let mut analyzer = folded_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let t = stream.token();
+        out.push((t.text.clone(), t.offset_from, t.offset_to));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folded(text: &str) -> Vec<String> {
+        words(text).into_iter().map(|w| w.0).collect()
+    }
+
+    #[test]
+    fn greek_accents_and_case_fold_away() {
+        assert_eq!(folded("Κωδικός ΠΡΌΣΒΑΣΗΣ ϊ"), ["κωδικοσ", "προσβασησ", "ι"]);
+        assert_eq!(folded("κωδικος"), ["κωδικοσ"]);
+    }
+
+    #[test]
+    fn south_slavic_letters_fold_to_ascii() {
+        assert_eq!(
+            folded("Đurđevac Čačak šećer Žalec"),
+            ["durdevac", "cacak", "secer", "zalec"]
+        );
+    }
+
+    #[test]
+    fn cyrillic_keeps_its_letters_but_loses_case() {
+        assert_eq!(folded("Здравейте, ПАРОЛА"), ["здравеите", "парола"]);
+    }
+
+    #[test]
+    fn offsets_point_into_the_original_text() {
+        let text = "Ana Kovač";
+        let w = words(text);
+        assert_eq!(&text[w[1].1..w[1].2], "Kovač");
+    }
+}

@@ -1,0 +1,130 @@
+//! The search indexer: drains `IndexTicket` jobs from the outbox into tantivy. It reads
+//! the jobs after the last sequence the index applied, so a crash between redb's commit
+//! and tantivy's is repaired by replaying them.
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::Arc;
+use std::time::Duration;
+
+use redb::{Database, ReadTransaction, ReadableDatabase, ReadableTable};
+
+use super::{SearchIndex, TicketDoc};
+use crate::store::records::{Job, MessageRecord, TicketRecord};
+use crate::store::{codec, tables};
+use crate::Result;
+
+/// Messages to the indexer thread.
+pub enum Signal {
+    Wake,
+    Stop,
+}
+
+/// Most jobs applied in one tantivy commit.
+const BATCH: usize = 2_000;
+
+/// The indexer thread's loop: wakes on a signal (or every few seconds) and applies
+/// whatever is pending.
+pub fn run(db: Arc<Database>, index: Arc<SearchIndex>, signals: Receiver<Signal>) {
+    loop {
+        if let Err(e) = apply_pending(&db, &index) {
+            tracing::error!(%e, "search indexing failed; will retry");
+        }
+        match signals.recv_timeout(Duration::from_secs(5)) {
+            Ok(Signal::Wake) | Err(RecvTimeoutError::Timeout) => {}
+            Ok(Signal::Stop) | Err(RecvTimeoutError::Disconnected) => break,
+        }
+        // Coalesce a burst of wake-ups into one pass.
+        while let Ok(s) = signals.try_recv() {
+            if matches!(s, Signal::Stop) {
+                let _ = apply_pending(&db, &index);
+                return;
+            }
+        }
+    }
+}
+
+/// Applies every pending index job, in batches, then prunes the applied ones.
+pub fn apply_pending(db: &Database, index: &SearchIndex) -> Result<()> {
+    loop {
+        let from = index.applied_seq();
+        let txn = db.begin_read()?;
+        let outbox = txn.open_table(tables::OUTBOX)?;
+        let mut numbers = Vec::new();
+        let mut last = from;
+        for entry in outbox.range(from + 1..)?.take(BATCH) {
+            let (seq, job) = entry?;
+            last = seq.value();
+            match codec::decode::<Job>(job.value())? {
+                Job::IndexTicket(n) => numbers.push(n),
+            }
+        }
+        if last == from {
+            return Ok(());
+        }
+        numbers.sort_unstable();
+        numbers.dedup();
+        let docs = numbers
+            .iter()
+            .map(|&n| Ok((n, ticket_doc(&txn, n)?)))
+            .collect::<Result<Vec<_>>>()?;
+        drop(outbox);
+        drop(txn);
+        index.apply(&docs, last)?;
+        prune(db, last)?;
+    }
+}
+
+/// Removes applied jobs from the outbox.
+fn prune(db: &Database, upto: u64) -> Result<()> {
+    let txn = db.begin_write()?;
+    {
+        let mut outbox = txn.open_table(tables::OUTBOX)?;
+        outbox.retain_in(..=upto, |_, _| false)?;
+    }
+    txn.commit()?;
+    Ok(())
+}
+
+/// What the index should hold of ticket `number`; None if there is no such ticket.
+pub fn ticket_doc(txn: &ReadTransaction, number: u64) -> Result<Option<TicketDoc>> {
+    let tickets = txn.open_table(tables::TICKETS)?;
+    let Some(raw) = tickets.get(number)? else {
+        return Ok(None);
+    };
+    let ticket: TicketRecord = codec::decode(raw.value())?;
+    let links = txn.open_table(tables::TICKET_MESSAGES)?;
+    let messages = txn.open_table(tables::MESSAGES)?;
+    let mut body = String::new();
+    for link in links.range((number, 0)..=(number, u64::MAX))? {
+        let (key, _) = link?;
+        let (_, id) = key.value();
+        if let Some(m) = messages.get(id)? {
+            let m: MessageRecord = codec::decode(m.value())?;
+            body.push_str(&m.body);
+            body.push_str("\n\n");
+        }
+    }
+    Ok(Some(TicketDoc {
+        number,
+        subject: ticket.subject,
+        body,
+    }))
+}
+
+/// Refills the index from every ticket in redb.
+pub fn rebuild(db: &Database, index: &SearchIndex) -> Result<()> {
+    let txn = db.begin_read()?;
+    let counters = txn.open_table(tables::COUNTERS)?;
+    let seq = crate::store::counter(&counters, "outbox")?;
+    let total = crate::store::counter(&counters, "ticket")?;
+    let tickets = txn.open_table(tables::TICKETS)?;
+    let numbers = tickets.iter()?.map(|e| e.map(|(k, _)| k.value()));
+    let docs = numbers.filter_map(|n| match n {
+        Ok(n) => ticket_doc(&txn, n).transpose(),
+        Err(e) => Some(Err(e.into())),
+    });
+    tracing::info!(tickets = total, "rebuilding the search index");
+    index.rebuild(docs, seq, |done| {
+        tracing::info!("search index: {done} of {total} tickets");
+    })
+}

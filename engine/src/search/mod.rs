@@ -1,0 +1,360 @@
+//! Full-text search over tickets with tantivy. The index is derived from redb: it is fed
+//! from the outbox, remembers the last outbox sequence it applied in its commit payload,
+//! and is rebuilt from redb when it is missing or of another schema version.
+
+pub mod analyzer;
+pub mod indexer;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use tantivy::collector::TopDocs;
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED,
+    STRING,
+};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::{Error, Result};
+
+/// Bumped whenever the schema or the analysis changes; an index of another version is
+/// rebuilt from redb.
+pub const INDEX_SCHEMA_VERSION: u32 = 1;
+
+/// What the index holds of one ticket.
+pub struct TicketDoc {
+    pub number: u64,
+    pub subject: String,
+    /// Every message of the ticket, notes included (search is for agents).
+    pub body: String,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    kind: Field,
+    ticket: Field,
+    subject: Field,
+    body: Field,
+}
+
+/// The search index and its single writer.
+pub struct SearchIndex {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    applied: Mutex<u64>,
+    applied_changed: Condvar,
+    needs_rebuild: bool,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer::FOLDED)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let kind = b.add_text_field("kind", STRING);
+    let ticket = b.add_u64_field("ticket", INDEXED | STORED | FAST);
+    let subject = b.add_text_field("subject", text.clone());
+    let body = b.add_text_field("body", text);
+    (
+        b.build(),
+        Fields {
+            kind,
+            ticket,
+            subject,
+            body,
+        },
+    )
+}
+
+fn payload(seq: u64) -> String {
+    format!("schema={INDEX_SCHEMA_VERSION};seq={seq}")
+}
+
+/// Reads (schema version, applied sequence) from a commit payload.
+fn parse_payload(p: &str) -> Option<(u32, u64)> {
+    let mut schema = None;
+    let mut seq = None;
+    for part in p.split(';') {
+        match part.split_once('=') {
+            Some(("schema", v)) => schema = v.parse().ok(),
+            Some(("seq", v)) => seq = v.parse().ok(),
+            _ => {}
+        }
+    }
+    Some((schema?, seq?))
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, or makes an empty one there (then `needs_rebuild`).
+    pub fn open(dir: &Path) -> Result<Self> {
+        let (schema, fields) = schema();
+        let existing = Self::open_existing(dir);
+        let (index, applied, needs_rebuild) = match existing {
+            Some((index, seq)) => (index, seq, false),
+            None => {
+                if dir.exists() {
+                    std::fs::remove_dir_all(dir)?;
+                }
+                std::fs::create_dir_all(dir)?;
+                let mmap = MmapDirectory::open(dir).map_err(Error::internal)?;
+                (Index::create(mmap, schema, Default::default())?, 0, true)
+            }
+        };
+        index
+            .tokenizers()
+            .register(analyzer::FOLDED, analyzer::folded_analyzer());
+        let writer = index.writer_with_num_threads(1, 64_000_000)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            applied: Mutex::new(applied),
+            applied_changed: Condvar::new(),
+            needs_rebuild,
+        })
+    }
+
+    /// The index in `dir` and its applied sequence, if it is there, readable and current.
+    fn open_existing(dir: &Path) -> Option<(Index, u64)> {
+        if !dir.join("meta.json").exists() {
+            return None;
+        }
+        let index = Index::open_in_dir(dir)
+            .map_err(|e| tracing::warn!(%e, "search index unreadable; rebuilding"))
+            .ok()?;
+        let metas = index.load_metas().ok()?;
+        match metas.payload.as_deref().and_then(parse_payload) {
+            Some((INDEX_SCHEMA_VERSION, seq)) => Some((index, seq)),
+            other => {
+                tracing::info!(?other, "search index of another version; rebuilding");
+                None
+            }
+        }
+    }
+
+    /// Whether the index was just created and must be filled from redb.
+    pub fn needs_rebuild(&self) -> bool {
+        self.needs_rebuild
+    }
+
+    /// The last outbox sequence whose jobs are searchable.
+    pub fn applied_seq(&self) -> u64 {
+        *self.applied.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Blocks until the jobs up to `seq` are searchable, or `timeout` passes.
+    pub fn wait_for(&self, seq: u64, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut applied = self.applied.lock().unwrap_or_else(|p| p.into_inner());
+        while *applied < seq {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            applied = match self.applied_changed.wait_timeout(applied, left) {
+                Ok((guard, _)) => guard,
+                Err(p) => p.into_inner().0,
+            };
+        }
+        true
+    }
+
+    fn add(&self, writer: &IndexWriter, doc: &TicketDoc) -> Result<()> {
+        let f = self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.kind, "ticket");
+        d.add_u64(f.ticket, doc.number);
+        d.add_text(f.subject, &doc.subject);
+        d.add_text(f.body, &doc.body);
+        writer.add_document(d)?;
+        Ok(())
+    }
+
+    fn commit(&self, writer: &mut IndexWriter, seq: u64) -> Result<()> {
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload(seq));
+        prepared.commit()?;
+        self.reader.reload()?;
+        *self.applied.lock().unwrap_or_else(|p| p.into_inner()) = seq;
+        self.applied_changed.notify_all();
+        Ok(())
+    }
+
+    /// Replaces the documents of the given tickets (None: the ticket is gone) and records
+    /// `seq` as applied. Applying the same jobs twice gives the same index.
+    pub fn apply(&self, docs: &[(u64, Option<TicketDoc>)], seq: u64) -> Result<()> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        for (number, doc) in docs {
+            writer.delete_term(Term::from_field_u64(self.fields.ticket, *number));
+            if let Some(doc) = doc {
+                self.add(&writer, doc)?;
+            }
+        }
+        self.commit(&mut writer, seq)
+    }
+
+    /// Empties the index and fills it from `docs`, recording `seq` as applied.
+    pub fn rebuild(
+        &self,
+        docs: impl Iterator<Item = Result<TicketDoc>>,
+        seq: u64,
+        mut progress: impl FnMut(u64),
+    ) -> Result<()> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        writer.delete_all_documents()?;
+        let mut n = 0u64;
+        for doc in docs {
+            self.add(&writer, &doc?)?;
+            n += 1;
+            if n % 10_000 == 0 {
+                progress(n);
+            }
+        }
+        progress(n);
+        self.commit(&mut writer, seq)
+    }
+
+    /// Tickets matching every word of `query` (the last word also as a prefix), best
+    /// first, as (ticket number, score).
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<(u64, f32)>> {
+        let Some(q) = self.build_query(query) else {
+            return Ok(Vec::new());
+        };
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&q, &TopDocs::with_limit(limit).order_by_score())?;
+        top.into_iter()
+            .map(|(score, addr): (f32, DocAddress)| {
+                let doc: TantivyDocument = searcher.doc(addr)?;
+                let number = doc
+                    .get_first(self.fields.ticket)
+                    .and_then(|v| v.as_u64())
+                    .ok_or_else(|| Error::internal("search document without ticket"))?;
+                Ok((number, score))
+            })
+            .collect()
+    }
+
+    fn build_query(&self, query: &str) -> Option<BooleanQuery> {
+        let words = analyzer::words(query);
+        let last = words.len().checked_sub(1)?;
+        let f = self.fields;
+        let clauses = words
+            .iter()
+            .enumerate()
+            .map(|(i, (word, _, _))| {
+                let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for (field, boost) in [(f.subject, 2.0), (f.body, 1.0)] {
+                    let term = Term::from_field_text(field, word);
+                    let exact = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+                    any.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(exact), boost)),
+                    ));
+                    if i == last && word.chars().count() >= 2 {
+                        let prefix = FuzzyTermQuery::new_prefix(term, 0, true);
+                        any.push((
+                            Occur::Should,
+                            Box::new(BoostQuery::new(Box::new(prefix), boost * 0.5)),
+                        ));
+                    }
+                }
+                (
+                    Occur::Must,
+                    Box::new(BooleanQuery::new(any)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Some(BooleanQuery::new(clauses))
+    }
+}
+
+/// Marks, in `text`, the words matching the query's words (the last one as a prefix),
+/// and cuts a window of about `max_chars` around the first match.
+pub fn snippet(text: &str, query: &str, max_chars: usize) -> model::Snippet {
+    let terms: Vec<String> = analyzer::words(query).into_iter().map(|w| w.0).collect();
+    let Some(last) = terms.last() else {
+        return model::Snippet {
+            text: cut(text, 0, max_chars).to_string(),
+            highlights: Vec::new(),
+        };
+    };
+    let matches: Vec<(usize, usize)> = analyzer::words(text)
+        .into_iter()
+        .filter(|(w, _, _)| terms.iter().any(|t| t == w) || w.starts_with(last.as_str()))
+        .map(|(_, s, e)| (s, e))
+        .collect();
+    let first = matches.first().map(|m| m.0).unwrap_or(0);
+    // Start a little before the first match, on a character boundary.
+    let mut start = first.saturating_sub(max_chars / 4);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    if let Some(space) = text[start..first].find(' ') {
+        if start > 0 {
+            start += space + 1;
+        }
+    }
+    let window = cut(text, start, max_chars);
+    let end = start + window.len();
+    let highlights = matches
+        .into_iter()
+        .filter(|&(s, e)| s >= start && e <= end)
+        .map(|(s, e)| (s - start, e - start))
+        .collect();
+    model::Snippet {
+        text: window.to_string(),
+        highlights,
+    }
+}
+
+/// At most `max_chars` characters of `text` from byte `start`.
+fn cut(text: &str, start: usize, max_chars: usize) -> &str {
+    let rest = &text[start..];
+    match rest.char_indices().nth(max_chars) {
+        Some((i, _)) => &rest[..i],
+        None => rest,
+    }
+}
+
+/// Where the index lives inside the data folder.
+pub fn index_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("index")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_highlights_accentless_matches_in_accented_text() {
+        let s = snippet(
+            "Ne mogu se prijaviti, lozinka za Đurđevac ne radi",
+            "durdevac",
+            200,
+        );
+        let pieces = s.pieces();
+        assert!(
+            pieces.contains(&("Đurđevac".to_string(), true)),
+            "{pieces:?}"
+        );
+    }
+
+    #[test]
+    fn payload_round_trips() {
+        assert_eq!(
+            parse_payload(&payload(42)),
+            Some((INDEX_SCHEMA_VERSION, 42))
+        );
+        assert_eq!(parse_payload("garbage"), None);
+    }
+}

@@ -1,0 +1,35 @@
+//! Every redb table, declared once. Keys sort the way the UI lists things.
+
+use redb::TableDefinition;
+
+/// Schema version and other single values.
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+/// Sequences (`ticket`, `message`, ...) and counts (`status:open`, ...).
+pub const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");
+/// Ticket number → ticket record.
+pub const TICKETS: TableDefinition<u64, &[u8]> = TableDefinition::new("tickets");
+/// (status code, ticket number) → (); lists a status's tickets in number order.
+pub const TICKETS_BY_STATUS: TableDefinition<(u8, u64), ()> =
+    TableDefinition::new("tickets_by_status");
+/// Message id → message record.
+pub const MESSAGES: TableDefinition<u64, &[u8]> = TableDefinition::new("messages");
+/// (ticket number, message id) → (); a ticket's conversation in order.
+pub const TICKET_MESSAGES: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("ticket_messages");
+/// Contact id → contact record.
+pub const CONTACTS: TableDefinition<u64, &[u8]> = TableDefinition::new("contacts");
+/// Lower-cased email → contact id.
+pub const CONTACT_BY_EMAIL: TableDefinition<&str, u64> = TableDefinition::new("contact_by_email");
+/// Agent id → agent record.
+pub const AGENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("agents");
+/// Lower-cased email → agent id.
+pub const AGENT_BY_EMAIL: TableDefinition<&str, u64> = TableDefinition::new("agent_by_email");
+/// SHA-256 of a session token → session record.
+pub const SESSIONS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("sessions");
+/// Audit event id → event record. Append-only.
+pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
+/// (ticket number, audit event id) → (); a ticket's history.
+pub const AUDIT_BY_TICKET: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("audit_by_ticket");
+/// Outbox sequence → job, for the workers.
+pub const OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox");

@@ -1,0 +1,207 @@
+//! Tickets and their conversations: what customers and agents do to them. Each method is
+//! one write transaction holding the change, its audit events and its outbox jobs.
+
+mod query;
+
+use chrono::{DateTime, Utc};
+use model::{Channel, MessageKind, NewTicket, TicketCreated, TicketStatus};
+use redb::{ReadableTable, WriteTransaction};
+
+use crate::store::records::{Actor, Change, Job, MessageRecord, TicketRecord};
+use crate::store::{self, codec, tables};
+use crate::{audit, contacts, enqueue, token, Engine, Error, ErrorKind, Event, Result};
+
+impl Engine {
+    /// Opens a ticket from a customer's first message.
+    pub fn create_ticket(&self, input: &NewTicket, channel: Channel) -> Result<TicketCreated> {
+        let errors = model::validate_new_ticket(input);
+        if !errors.is_empty() {
+            return Err(Error::invalid(errors));
+        }
+        let now = self.now();
+        let secret = token::new_token();
+        let number = self.write(|txn| {
+            let contact = contacts::find_or_create(txn, &input.name, &input.email, now)?;
+            let number = store::next_id(&mut txn.open_table(tables::COUNTERS)?, "ticket")?;
+            let ticket = TicketRecord {
+                number,
+                subject: input.subject.trim().to_string(),
+                status: TicketStatus::New,
+                channel,
+                requester: contact,
+                access_hash: token::hash_token(&secret),
+                created_at: now,
+                updated_at: now,
+                first_response_at: None,
+            };
+            put_ticket(txn, &ticket)?;
+            txn.open_table(tables::TICKETS_BY_STATUS)?
+                .insert((ticket.status.code(), number), ())?;
+            store::bump(
+                &mut txn.open_table(tables::COUNTERS)?,
+                &store::status_counter(ticket.status),
+                1,
+            )?;
+            let actor = Actor::Contact(contact);
+            audit(txn, Some(number), actor, Change::TicketCreated, now)?;
+            add_message(txn, number, actor, MessageKind::Reply, &input.body, now)?;
+            enqueue(txn, &Job::IndexTicket(number))?;
+            Ok((number, vec![Event::TicketChanged(number)]))
+        })?;
+        Ok(TicketCreated {
+            number,
+            link: format!("/t/{number}/{secret}"),
+        })
+    }
+
+    /// An agent's public reply; the ticket becomes Answered.
+    pub fn reply(&self, agent: u64, number: u64, body: &str) -> Result<()> {
+        self.add_to_ticket(
+            number,
+            Actor::Agent(agent),
+            MessageKind::Reply,
+            body,
+            Some(TicketStatus::Answered),
+        )
+    }
+
+    /// An agent's internal note; the customer never sees it. The status is unchanged.
+    pub fn add_note(&self, agent: u64, number: u64, body: &str) -> Result<()> {
+        self.add_to_ticket(number, Actor::Agent(agent), MessageKind::Note, body, None)
+    }
+
+    /// The customer's reply through their private link; the ticket becomes Open again.
+    pub fn customer_reply(&self, number: u64, secret: &str, body: &str) -> Result<()> {
+        let ticket = self.ticket_for_customer(number, secret)?;
+        if ticket.status == TicketStatus::Closed {
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                "This request is closed. Please send a new one and mention its number.",
+            ));
+        }
+        let actor = Actor::Contact(ticket.requester);
+        self.add_to_ticket(
+            number,
+            actor,
+            MessageKind::Reply,
+            body,
+            Some(TicketStatus::Open),
+        )
+    }
+
+    /// An agent sets the ticket's status.
+    pub fn set_status(&self, agent: u64, number: u64, status: TicketStatus) -> Result<()> {
+        let now = self.now();
+        self.write(|txn| {
+            let mut ticket = get_ticket(txn, number)?;
+            change_status(txn, &mut ticket, status, Actor::Agent(agent), now)?;
+            ticket.updated_at = now;
+            put_ticket(txn, &ticket)?;
+            enqueue(txn, &Job::IndexTicket(number))?;
+            Ok(((), vec![Event::TicketChanged(number)]))
+        })
+    }
+
+    fn add_to_ticket(
+        &self,
+        number: u64,
+        actor: Actor,
+        kind: MessageKind,
+        body: &str,
+        status: Option<TicketStatus>,
+    ) -> Result<()> {
+        let errors = model::validate_reply(body);
+        if !errors.is_empty() {
+            return Err(Error::invalid(errors));
+        }
+        let now = self.now();
+        self.write(|txn| {
+            let mut ticket = get_ticket(txn, number)?;
+            add_message(txn, number, actor, kind, body, now)?;
+            if let Some(status) = status {
+                change_status(txn, &mut ticket, status, actor, now)?;
+            }
+            if kind == MessageKind::Reply && matches!(actor, Actor::Agent(_)) {
+                ticket.first_response_at.get_or_insert(now);
+            }
+            ticket.updated_at = now;
+            put_ticket(txn, &ticket)?;
+            enqueue(txn, &Job::IndexTicket(number))?;
+            Ok(((), vec![Event::TicketChanged(number)]))
+        })
+    }
+}
+
+fn get_ticket(txn: &WriteTransaction, number: u64) -> Result<TicketRecord> {
+    let tickets = txn.open_table(tables::TICKETS)?;
+    let raw = tickets
+        .get(number)?
+        .ok_or_else(|| Error::not_found("Ticket"))?;
+    codec::decode(raw.value())
+}
+
+fn put_ticket(txn: &WriteTransaction, ticket: &TicketRecord) -> Result<()> {
+    txn.open_table(tables::TICKETS)?
+        .insert(ticket.number, codec::encode(ticket)?.as_slice())?;
+    Ok(())
+}
+
+fn add_message(
+    txn: &WriteTransaction,
+    number: u64,
+    author: Actor,
+    kind: MessageKind,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let id = store::next_id(&mut txn.open_table(tables::COUNTERS)?, "message")?;
+    let message = MessageRecord {
+        id,
+        ticket: number,
+        kind,
+        author,
+        body: body.trim_end().to_string(),
+        created_at: now,
+    };
+    txn.open_table(tables::MESSAGES)?
+        .insert(id, codec::encode(&message)?.as_slice())?;
+    txn.open_table(tables::TICKET_MESSAGES)?
+        .insert((number, id), ())?;
+    audit(
+        txn,
+        Some(number),
+        author,
+        Change::MessageAdded { message: id, kind },
+        now,
+    )?;
+    Ok(id)
+}
+
+/// Moves the ticket to `to`, keeping the status index, the counts and the audit in step.
+fn change_status(
+    txn: &WriteTransaction,
+    ticket: &mut TicketRecord,
+    to: TicketStatus,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let from = ticket.status;
+    if from == to {
+        return Ok(());
+    }
+    let mut by_status = txn.open_table(tables::TICKETS_BY_STATUS)?;
+    by_status.remove((from.code(), ticket.number))?;
+    by_status.insert((to.code(), ticket.number), ())?;
+    let mut counters = txn.open_table(tables::COUNTERS)?;
+    store::bump(&mut counters, &store::status_counter(from), -1)?;
+    store::bump(&mut counters, &store::status_counter(to), 1)?;
+    drop(counters);
+    ticket.status = to;
+    audit(
+        txn,
+        Some(ticket.number),
+        actor,
+        Change::StatusChanged { from, to },
+        now,
+    )
+}

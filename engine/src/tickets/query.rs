@@ -1,0 +1,232 @@
+//! Reading tickets: the agent's inbox and ticket page, the customer's private view,
+//! full-text search and a ticket's audit history.
+
+use model::{
+    CustomerTicket, InboxPage, MessageKind, MessageView, SearchHit, Sort, TicketDetail,
+    TicketStatus, TicketSummary,
+};
+use redb::{ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+
+use crate::store::records::{
+    Actor, AgentRecord, AuditRecord, ContactRecord, MessageRecord, TicketRecord,
+};
+use crate::store::{self, codec, tables};
+use crate::{contacts, search, token, Engine, Error, Result};
+
+/// Longest inbox page.
+pub const MAX_PAGE: usize = 200;
+
+impl Engine {
+    /// A page of tickets, optionally of one status, newest or oldest first.
+    pub fn inbox(
+        &self,
+        status: Option<TicketStatus>,
+        sort: Sort,
+        offset: usize,
+        limit: usize,
+    ) -> Result<InboxPage> {
+        let limit = limit.min(MAX_PAGE);
+        let txn = self.db.begin_read()?;
+        let counters = txn.open_table(tables::COUNTERS)?;
+        let counts = TicketStatus::ALL
+            .into_iter()
+            .map(|s| Ok((s, store::counter(&counters, &store::status_counter(s))?)))
+            .collect::<Result<Vec<_>>>()?;
+        let tickets = txn.open_table(tables::TICKETS)?;
+        let (numbers, total) = match status {
+            Some(s) => {
+                let by_status = txn.open_table(tables::TICKETS_BY_STATUS)?;
+                let range = by_status.range((s.code(), 0)..=(s.code(), u64::MAX))?;
+                let keys: Box<dyn Iterator<Item = _>> = match sort {
+                    Sort::Newest => Box::new(range.rev()),
+                    Sort::Oldest => Box::new(range),
+                };
+                let numbers = keys
+                    .skip(offset)
+                    .take(limit)
+                    .map(|e| Ok(e?.0.value().1))
+                    .collect::<Result<Vec<u64>>>()?;
+                let total = counts.iter().find(|c| c.0 == s).map(|c| c.1).unwrap_or(0);
+                (numbers, total)
+            }
+            None => {
+                let range = tickets.iter()?;
+                let keys: Box<dyn Iterator<Item = _>> = match sort {
+                    Sort::Newest => Box::new(range.rev()),
+                    Sort::Oldest => Box::new(range),
+                };
+                let numbers = keys
+                    .skip(offset)
+                    .take(limit)
+                    .map(|e| Ok(e?.0.value()))
+                    .collect::<Result<Vec<u64>>>()?;
+                (numbers, tickets.len()?)
+            }
+        };
+        let tickets = numbers
+            .into_iter()
+            .map(|n| summary(&txn, &read_ticket(&txn, n)?))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(InboxPage {
+            tickets,
+            total,
+            counts,
+        })
+    }
+
+    /// A ticket with its whole conversation, notes included: for agents.
+    pub fn ticket_detail(&self, number: u64) -> Result<TicketDetail> {
+        let txn = self.db.begin_read()?;
+        let ticket = read_ticket(&txn, number)?;
+        Ok(TicketDetail {
+            summary: summary(&txn, &ticket)?,
+            messages: messages(&txn, number, true)?,
+        })
+    }
+
+    /// A ticket as its customer sees it. A wrong number or token is "not found", never
+    /// another ticket.
+    pub fn customer_ticket(&self, number: u64, secret: &str) -> Result<CustomerTicket> {
+        let ticket = self.ticket_for_customer(number, secret)?;
+        let txn = self.db.begin_read()?;
+        Ok(CustomerTicket {
+            number,
+            subject: ticket.subject,
+            status: ticket.status,
+            created_at: ticket.created_at,
+            messages: messages(&txn, number, false)?,
+        })
+    }
+
+    pub(crate) fn ticket_for_customer(&self, number: u64, secret: &str) -> Result<TicketRecord> {
+        let txn = self.db.begin_read()?;
+        let ticket = read_ticket(&txn, number)?;
+        if token::token_matches(secret, &ticket.access_hash) {
+            Ok(ticket)
+        } else {
+            Err(Error::not_found("Ticket"))
+        }
+    }
+
+    /// Tickets matching `query`, best first, with highlighted snippets.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let found = self.search.search(query, limit.min(MAX_PAGE))?;
+        let txn = self.db.begin_read()?;
+        let mut hits = Vec::with_capacity(found.len());
+        for (number, score) in found {
+            let Some(doc) = search::indexer::ticket_doc(&txn, number)? else {
+                continue;
+            };
+            let ticket = read_ticket(&txn, number)?;
+            let requester = read_contact(&txn, ticket.requester)?;
+            hits.push(SearchHit {
+                number,
+                subject: search::snippet(&doc.subject, query, 200),
+                body: search::snippet(&doc.body, query, 180),
+                status: ticket.status,
+                requester_name: requester
+                    .as_ref()
+                    .map(contacts::display_name)
+                    .unwrap_or_default(),
+                score,
+            });
+        }
+        Ok(hits)
+    }
+
+    /// Ticket numbers matching `query` with their scores, straight from the index.
+    pub fn search_numbers(&self, query: &str, limit: usize) -> Result<Vec<(u64, f32)>> {
+        self.search.search(query, limit)
+    }
+
+    /// The audit history of a ticket, oldest first.
+    pub fn ticket_history(&self, number: u64) -> Result<Vec<AuditRecord>> {
+        let txn = self.db.begin_read()?;
+        let by_ticket = txn.open_table(tables::AUDIT_BY_TICKET)?;
+        let audit = txn.open_table(tables::AUDIT)?;
+        let mut out = Vec::new();
+        for e in by_ticket.range((number, 0)..=(number, u64::MAX))? {
+            let id = e?.0.value().1;
+            if let Some(raw) = audit.get(id)? {
+                out.push(codec::decode(raw.value())?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn read_ticket(txn: &ReadTransaction, number: u64) -> Result<TicketRecord> {
+    let tickets = txn.open_table(tables::TICKETS)?;
+    let raw = tickets
+        .get(number)?
+        .ok_or_else(|| Error::not_found("Ticket"))?;
+    codec::decode(raw.value())
+}
+
+fn read_contact(txn: &ReadTransaction, id: u64) -> Result<Option<ContactRecord>> {
+    let contacts = txn.open_table(tables::CONTACTS)?;
+    let raw = contacts.get(id)?;
+    raw.map(|r| codec::decode(r.value())).transpose()
+}
+
+fn read_agent(txn: &ReadTransaction, id: u64) -> Result<Option<AgentRecord>> {
+    let agents = txn.open_table(tables::AGENTS)?;
+    let raw = agents.get(id)?;
+    raw.map(|r| codec::decode(r.value())).transpose()
+}
+
+fn summary(txn: &ReadTransaction, t: &TicketRecord) -> Result<TicketSummary> {
+    let requester = read_contact(txn, t.requester)?;
+    Ok(TicketSummary {
+        number: t.number,
+        subject: t.subject.clone(),
+        requester_name: requester
+            .as_ref()
+            .map(contacts::display_name)
+            .unwrap_or_default(),
+        requester_email: requester
+            .and_then(|c| c.emails.first().cloned())
+            .unwrap_or_default(),
+        status: t.status,
+        channel: t.channel,
+        created_at: t.created_at,
+        updated_at: t.updated_at,
+    })
+}
+
+fn messages(txn: &ReadTransaction, number: u64, with_notes: bool) -> Result<Vec<MessageView>> {
+    let links = txn.open_table(tables::TICKET_MESSAGES)?;
+    let table = txn.open_table(tables::MESSAGES)?;
+    let mut out = Vec::new();
+    for link in links.range((number, 0)..=(number, u64::MAX))? {
+        let id = link?.0.value().1;
+        let Some(raw) = table.get(id)? else { continue };
+        let m: MessageRecord = codec::decode(raw.value())?;
+        if m.kind == MessageKind::Note && !with_notes {
+            continue;
+        }
+        let (author_name, from_agent) = match m.author {
+            Actor::Contact(c) => (
+                read_contact(txn, c)?
+                    .as_ref()
+                    .map(contacts::display_name)
+                    .unwrap_or_default(),
+                false,
+            ),
+            Actor::Agent(a) => (
+                read_agent(txn, a)?.map(|a| a.name).unwrap_or_default(),
+                true,
+            ),
+            Actor::System => ("Tessera".to_string(), true),
+        };
+        out.push(MessageView {
+            id: m.id,
+            kind: m.kind,
+            author_name,
+            from_agent,
+            body: m.body,
+            created_at: m.created_at,
+        });
+    }
+    Ok(out)
+}

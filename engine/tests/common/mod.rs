@@ -1,0 +1,96 @@
+//! Helpers for engine tests: a real engine on a temp folder, and a customer's first message.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use engine::{Engine, ManualClock, Options};
+use model::{Channel, NewAgent, NewTicket, TicketCreated};
+
+pub struct Desk {
+    pub dir: tempfile::TempDir,
+    pub engine: Engine,
+    pub clock: Arc<ManualClock>,
+}
+
+pub fn clock() -> Arc<ManualClock> {
+    Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+    ))
+}
+
+pub fn open(dir: &Path, clock: Arc<ManualClock>, run_indexer: bool) -> Engine {
+    Engine::open_with(dir, Options { clock, run_indexer }).expect("open engine")
+}
+
+pub fn desk() -> Desk {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let engine = open(dir.path(), clock.clone(), true);
+    Desk { dir, engine, clock }
+}
+
+pub fn new_ticket(name: &str, email: &str, subject: &str, body: &str) -> NewTicket {
+    NewTicket {
+        name: name.into(),
+        email: email.into(),
+        subject: subject.into(),
+        body: body.into(),
+    }
+}
+
+impl Desk {
+    pub fn customer_writes(&self, subject: &str, body: &str) -> TicketCreated {
+        self.engine
+            .create_ticket(
+                &new_ticket("Ana Kovač", "ana@example.com", subject, body),
+                Channel::Portal,
+            )
+            .expect("create ticket")
+    }
+
+    pub fn agent(&self, email: &str) -> u64 {
+        self.engine
+            .create_agent(
+                None,
+                &NewAgent {
+                    name: "Ivan Horvat".into(),
+                    email: email.into(),
+                    password: "correct horse battery".into(),
+                    admin: false,
+                },
+            )
+            .expect("create agent")
+            .id
+    }
+
+    pub fn indexed(&self) {
+        assert!(self
+            .engine
+            .wait_for_index(Duration::from_secs(30))
+            .expect("wait"));
+    }
+
+    pub fn found(&self, query: &str) -> Vec<u64> {
+        self.indexed();
+        self.engine
+            .search(query, 20)
+            .expect("search")
+            .into_iter()
+            .map(|h| h.number)
+            .collect()
+    }
+}
+
+/// The secret part of a private link `/t/N/SECRET`.
+pub fn secret(created: &TicketCreated) -> String {
+    created
+        .link
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}

@@ -1,0 +1,303 @@
+//! Domain types shared by the browser and the server: what a ticket, a message or a search
+//! hit looks like on the wire. Only serde and chrono, so it compiles to wasm.
+
+pub mod validate;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub use validate::{limits, validate_agent, validate_new_ticket, validate_reply, FieldError};
+
+/// Where a ticket is in its life. Codes are stored on disk: never renumber them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum TicketStatus {
+    New,
+    Open,
+    Answered,
+    Pending,
+    OnHold,
+    Postponed,
+    Resolved,
+    Closed,
+}
+
+impl TicketStatus {
+    /// Every status, in the order the workflow moves through them.
+    pub const ALL: [TicketStatus; 8] = [
+        TicketStatus::New,
+        TicketStatus::Open,
+        TicketStatus::Answered,
+        TicketStatus::Pending,
+        TicketStatus::OnHold,
+        TicketStatus::Postponed,
+        TicketStatus::Resolved,
+        TicketStatus::Closed,
+    ];
+
+    /// The stable on-disk code of this status.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The status for an on-disk code.
+    pub fn from_code(code: u8) -> Option<Self> {
+        Self::ALL.get(code as usize).copied()
+    }
+
+    /// The status's name in URLs and form values.
+    pub fn slug(self) -> &'static str {
+        match self {
+            TicketStatus::New => "new",
+            TicketStatus::Open => "open",
+            TicketStatus::Answered => "answered",
+            TicketStatus::Pending => "pending",
+            TicketStatus::OnHold => "on-hold",
+            TicketStatus::Postponed => "postponed",
+            TicketStatus::Resolved => "resolved",
+            TicketStatus::Closed => "closed",
+        }
+    }
+
+    /// The status named by a slug.
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+
+    /// The translation key of the status's label.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            TicketStatus::New => "status.new",
+            TicketStatus::Open => "status.open",
+            TicketStatus::Answered => "status.answered",
+            TicketStatus::Pending => "status.pending",
+            TicketStatus::OnHold => "status.on_hold",
+            TicketStatus::Postponed => "status.postponed",
+            TicketStatus::Resolved => "status.resolved",
+            TicketStatus::Closed => "status.closed",
+        }
+    }
+}
+
+/// The way a ticket reached the desk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Channel {
+    Portal,
+    Email,
+    Chat,
+    Api,
+    Agent,
+}
+
+impl Channel {
+    /// The translation key of the channel's label.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Channel::Portal => "channel.portal",
+            Channel::Email => "channel.email",
+            Channel::Chat => "channel.chat",
+            Channel::Api => "channel.api",
+            Channel::Agent => "channel.agent",
+        }
+    }
+}
+
+/// A public reply (seen by the customer) or an internal note (agents only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MessageKind {
+    Reply,
+    Note,
+}
+
+/// What an agent may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    Admin,
+    Agent,
+}
+
+/// Newest or oldest tickets first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Sort {
+    #[default]
+    Newest,
+    Oldest,
+}
+
+impl Sort {
+    /// The sort's name in URLs.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Sort::Newest => "newest",
+            Sort::Oldest => "oldest",
+        }
+    }
+
+    /// The sort named by a slug; unknown names mean newest first.
+    pub fn from_slug(slug: &str) -> Self {
+        if slug == "oldest" {
+            Sort::Oldest
+        } else {
+            Sort::Newest
+        }
+    }
+}
+
+/// What a customer types into the portal's contact form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTicket {
+    pub name: String,
+    pub email: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// The answer to a new ticket: its number and the customer's private link.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketCreated {
+    pub number: u64,
+    /// Path of the customer's private page, token included (`/t/42/…`).
+    pub link: String,
+}
+
+/// Either the result, or what is wrong with each field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FormResult<T> {
+    Done(T),
+    Invalid(Vec<FieldError>),
+}
+
+/// One row of the agent's inbox.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketSummary {
+    pub number: u64,
+    pub subject: String,
+    pub requester_name: String,
+    pub requester_email: String,
+    pub status: TicketStatus,
+    pub channel: Channel,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A page of the inbox with the number of tickets in each status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxPage {
+    pub tickets: Vec<TicketSummary>,
+    /// Tickets matching the filter, over all pages.
+    pub total: u64,
+    pub counts: Vec<(TicketStatus, u64)>,
+}
+
+/// One message in a conversation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub id: u64,
+    pub kind: MessageKind,
+    pub author_name: String,
+    pub from_agent: bool,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A ticket as an agent sees it: every message, notes included.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketDetail {
+    pub summary: TicketSummary,
+    pub messages: Vec<MessageView>,
+}
+
+/// A ticket as its customer sees it through the private link: public replies only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerTicket {
+    pub number: u64,
+    pub subject: String,
+    pub status: TicketStatus,
+    pub created_at: DateTime<Utc>,
+    pub messages: Vec<MessageView>,
+}
+
+/// A piece of text with the byte ranges that matched a search.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snippet {
+    pub text: String,
+    pub highlights: Vec<(usize, usize)>,
+}
+
+impl Snippet {
+    /// The text cut into (part, highlighted) pieces, for rendering without HTML.
+    pub fn pieces(&self) -> Vec<(String, bool)> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        for &(start, end) in &self.highlights {
+            let (Some(before), Some(hit)) = (self.text.get(at..start), self.text.get(start..end))
+            else {
+                continue;
+            };
+            if !before.is_empty() {
+                out.push((before.to_string(), false));
+            }
+            out.push((hit.to_string(), true));
+            at = end;
+        }
+        if let Some(rest) = self.text.get(at..) {
+            if !rest.is_empty() {
+                out.push((rest.to_string(), false));
+            }
+        }
+        out
+    }
+}
+
+/// One ticket found by full-text search.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub number: u64,
+    pub subject: Snippet,
+    pub body: Snippet,
+    pub status: TicketStatus,
+    pub requester_name: String,
+    pub score: f32,
+}
+
+/// The signed-in agent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentInfo {
+    pub id: u64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+/// What an admin types to add an agent (also the first admin at setup).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAgent {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub admin: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_codes_round_trip() {
+        for s in TicketStatus::ALL {
+            assert_eq!(TicketStatus::from_code(s.code()), Some(s));
+            assert_eq!(TicketStatus::from_slug(s.slug()), Some(s));
+        }
+        assert_eq!(TicketStatus::from_code(200), None);
+    }
+
+    #[test]
+    fn snippet_pieces_split_on_highlights() {
+        let s = Snippet {
+            text: "Κωδικός πρόσβασης ξεχάστηκε".into(),
+            highlights: vec![(0, "Κωδικός".len())],
+        };
+        let p = s.pieces();
+        assert_eq!(p[0], ("Κωδικός".to_string(), true));
+        assert_eq!(p[1], (" πρόσβασης ξεχάστηκε".to_string(), false));
+    }
+}

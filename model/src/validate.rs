@@ -1,0 +1,151 @@
+//! Checks on what people type, shared by the browser (instant feedback) and the engine
+//! (the rule that counts). Messages are translation keys.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{NewAgent, NewTicket};
+
+/// Size limits on user input.
+pub mod limits {
+    /// Longest subject, in characters.
+    pub const SUBJECT_MAX_CHARS: usize = 200;
+    /// Longest message body, in bytes.
+    pub const MESSAGE_MAX_BYTES: usize = 64 * 1024;
+    /// Longest name, in characters.
+    pub const NAME_MAX_CHARS: usize = 200;
+    /// Longest email address, in bytes (RFC 5321).
+    pub const EMAIL_MAX_BYTES: usize = 254;
+    /// Shortest password, in characters.
+    pub const PASSWORD_MIN_CHARS: usize = 10;
+}
+
+/// What is wrong with one field of a form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The field's name in the form.
+    pub field: String,
+    /// Translation key of the message shown next to the field.
+    pub key: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, key: &str) -> Self {
+        FieldError {
+            field: field.into(),
+            key: key.into(),
+        }
+    }
+}
+
+/// Whether `email` looks like an address mail can be sent to.
+pub fn email_looks_valid(email: &str) -> bool {
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && email.len() <= limits::EMAIL_MAX_BYTES
+}
+
+fn check_name(name: &str, errors: &mut Vec<FieldError>) {
+    if name.trim().is_empty() {
+        errors.push(FieldError::new("name", "error.name_required"));
+    } else if name.trim().chars().count() > limits::NAME_MAX_CHARS {
+        errors.push(FieldError::new("name", "error.name_too_long"));
+    }
+}
+
+fn check_email(email: &str, errors: &mut Vec<FieldError>) {
+    if email.trim().is_empty() {
+        errors.push(FieldError::new("email", "error.email_required"));
+    } else if !email_looks_valid(email.trim()) {
+        errors.push(FieldError::new("email", "error.email_invalid"));
+    }
+}
+
+/// Problems with a message body, if any.
+pub fn validate_reply(body: &str) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if body.trim().is_empty() {
+        errors.push(FieldError::new("body", "error.message_required"));
+    } else if body.len() > limits::MESSAGE_MAX_BYTES {
+        errors.push(FieldError::new("body", "error.message_too_long"));
+    }
+    errors
+}
+
+/// Problems with a contact-form submission, one per field at most.
+pub fn validate_new_ticket(t: &NewTicket) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    check_name(&t.name, &mut errors);
+    check_email(&t.email, &mut errors);
+    if t.subject.trim().is_empty() {
+        errors.push(FieldError::new("subject", "error.subject_required"));
+    } else if t.subject.trim().chars().count() > limits::SUBJECT_MAX_CHARS {
+        errors.push(FieldError::new("subject", "error.subject_too_long"));
+    }
+    errors.extend(validate_reply(&t.body));
+    errors
+}
+
+/// Problems with a new agent's details.
+pub fn validate_agent(a: &NewAgent) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    check_name(&a.name, &mut errors);
+    check_email(&a.email, &mut errors);
+    if a.password.chars().count() < limits::PASSWORD_MIN_CHARS {
+        errors.push(FieldError::new("password", "error.password_too_short"));
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket() -> NewTicket {
+        NewTicket {
+            name: "Ana Kovač".into(),
+            email: "ana@example.com".into(),
+            subject: "Refund".into(),
+            body: "Please refund order 8812.".into(),
+        }
+    }
+
+    #[test]
+    fn a_complete_ticket_passes() {
+        assert!(validate_new_ticket(&ticket()).is_empty());
+    }
+
+    #[test]
+    fn blank_and_oversized_fields_are_named() {
+        let mut t = ticket();
+        t.subject = "   ".into();
+        t.body = "x".repeat(limits::MESSAGE_MAX_BYTES + 1);
+        t.email = "not an email".into();
+        let fields: Vec<_> = validate_new_ticket(&t)
+            .into_iter()
+            .map(|e| (e.field, e.key))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("email".into(), "error.email_invalid".into()),
+                ("subject".into(), "error.subject_required".into()),
+                ("body".into(), "error.message_too_long".into()),
+            ]
+        );
+        t.subject = "é".repeat(limits::SUBJECT_MAX_CHARS);
+        t.body = "ok".into();
+        t.email = "a@b.co".into();
+        assert!(
+            validate_new_ticket(&t).is_empty(),
+            "200 characters are allowed"
+        );
+        t.subject.push('é');
+        assert_eq!(validate_new_ticket(&t)[0].key, "error.subject_too_long");
+    }
+}
