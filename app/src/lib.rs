@@ -1,1 +1,116 @@
+//! Tessera's user interface: the customer portal, the agent workspace and the admin
+//! pages, rendered on the server and hydrated in the browser. Server functions live in
+//! [`api`]; they reach the engine only when built with the `ssr` feature.
 
+pub mod api;
+mod components;
+pub mod i18n;
+mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use i18n::Locale;
+
+/// The HTML document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = server_locale();
+    provide_context(locale);
+    let lang = i18n::LOCALES.get(locale.0).copied().unwrap_or("en");
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <leptos_meta::MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The locale the request asks for.
+fn server_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            let header = parts
+                .headers
+                .get(http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            return i18n::negotiate(header);
+        }
+    }
+    Locale::default()
+}
+
+/// The locale the server rendered the page in (read back from `<html lang>`).
+fn client_locale() -> Locale {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Some(lang) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+        {
+            return i18n::negotiate(&lang);
+        }
+    }
+    Locale::default()
+}
+
+/// The root component: routes of the portal, the workspace and setup.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    if use_context::<Locale>().is_none() {
+        provide_context(client_locale());
+    }
+    // Marks the page once the wasm has taken over, for tests and styling.
+    Effect::new(|_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="tessera" href="/pkg/tessera.css"/>
+        <Title text=i18n::t("app.name")/>
+        <Router>
+            <Routes fallback=pages::not_found::NotFound>
+                <Route path=path!("/") view=pages::portal_home::PortalHome/>
+                <Route
+                    path=path!("/t/:number/:key")
+                    view=pages::portal_ticket::PortalTicket
+                    ssr=SsrMode::Async
+                />
+                <Route path=path!("/setup") view=pages::setup::Setup ssr=SsrMode::Async/>
+                <Route path=path!("/agent/login") view=pages::agent_login::Login/>
+                <Route path=path!("/agent") view=pages::agent_inbox::Inbox ssr=SsrMode::Async/>
+                <Route
+                    path=path!("/agent/tickets/:number")
+                    view=pages::agent_ticket::AgentTicket
+                    ssr=SsrMode::Async
+                />
+                <Route path=path!("/agent/search") view=pages::agent_search::SearchPage ssr=SsrMode::Async/>
+                <Route
+                    path=path!("/agent/admin/agents")
+                    view=pages::agent_admin::AgentsAdmin
+                    ssr=SsrMode::Async
+                />
+            </Routes>
+        </Router>
+    }
+}

@@ -1,1 +1,139 @@
-fn main() {}
+//! `tessera`: serves the help desk, or runs one of its shell commands.
+
+mod assets;
+mod config;
+mod http;
+
+use std::io::{BufRead, IsTerminal};
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Parser;
+use engine::Engine;
+
+use config::{AdminCommand, Cli, Command, Options};
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let options = cli.options.resolve()?;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&options.log)
+                .with_context(|| format!("invalid log filter {:?}", options.log))?,
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(options),
+        Command::Admin {
+            command: AdminCommand::Create { name, email },
+        } => admin_create(&options, name, email),
+        Command::Reindex => {
+            let engine = open(&options, false)?;
+            engine.reindex().map_err(anyhow_engine)?;
+            println!("Search index rebuilt in {}", options.data_dir.display());
+            Ok(())
+        }
+        Command::Backup { dest } => {
+            let engine = open(&options, false)?;
+            engine.backup(&dest).map_err(anyhow_engine)?;
+            println!("Backup written to {}", dest.display());
+            Ok(())
+        }
+    }
+}
+
+fn anyhow_engine(e: engine::Error) -> anyhow::Error {
+    anyhow::anyhow!("{}", e.message())
+}
+
+fn open(options: &Options, run_indexer: bool) -> anyhow::Result<Engine> {
+    Engine::open_with(
+        &options.data_dir,
+        engine::Options {
+            run_indexer,
+            ..Default::default()
+        },
+    )
+    .map_err(anyhow_engine)
+    .with_context(|| format!("cannot open the data folder {}", options.data_dir.display()))
+}
+
+fn admin_create(options: &Options, name: String, email: String) -> anyhow::Result<()> {
+    let engine = open(options, false)?;
+    let password = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Password (at least 10 characters): ")?
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    let agent = engine
+        .create_agent(
+            None,
+            &model::NewAgent {
+                name,
+                email,
+                password,
+                admin: true,
+            },
+        )
+        .map_err(|e| {
+            let fields: Vec<_> = e.fields().iter().map(|f| format!("{}: {}", f.field, f.key)).collect();
+            anyhow::anyhow!("{} {}", e.message(), fields.join(", "))
+        })?;
+    println!("Administrator {} <{}> created. Sign in at /agent/login.", agent.name, agent.email);
+    Ok(())
+}
+
+fn serve(options: Options) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let engine = Arc::new(open(&options, true)?);
+        if !assets::has_wasm() {
+            tracing::warn!("this binary was built without its web assets; pages will not be interactive");
+        }
+        let listener = tokio::net::TcpListener::bind(options.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", options.listen))?;
+        let addr = listener.local_addr()?;
+        tracing::info!(%addr, data_dir = %options.data_dir.display(), "Tessera is serving");
+        println!("Tessera is serving at http://{addr}/ (data in {})", options.data_dir.display());
+        if !engine.has_admin().map_err(anyhow_engine)? {
+            let token = engine.new_setup_token().map_err(anyhow_engine)?;
+            println!(
+                "No administrator yet. Open this link within 30 minutes to create one:\n\n    http://{addr}/setup?token={token}\n"
+            );
+        }
+        let app = http::router(engine.clone(), http::leptos_options(addr));
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        tracing::info!("shutting down: finishing the search index");
+        tokio::task::spawn_blocking(move || engine.shutdown()).await?;
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

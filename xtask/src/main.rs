@@ -1,1 +1,226 @@
-fn main() {}
+//! `cargo xtask run | build | test | bench`: installs what the build needs, builds the
+//! wasm and the release binary with the site embedded, and runs the tests or benchmark.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (task, rest) = args.split_first().map(|(t, r)| (t.as_str(), r)).unwrap_or(("help", &[]));
+    let result = match task {
+        "run" => setup(false).and_then(|_| build()).and_then(|_| run(rest)),
+        "build" => setup(false).and_then(|_| build()),
+        "test" => setup(true).and_then(|_| build()).and_then(|_| test()),
+        "bench" => setup(false).and_then(|_| build()).and_then(|_| bench(rest)),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <task>\n\n  run [ARGS]   build and start the desk (ARGS go to `tessera`)\n  build        build target/release/tessera with the site embedded\n  test         every test: unit, integration, wasm check, Playwright\n  bench        seed tickets and print speed and size figures (--tickets N, --corpus FILE --queries FILE)"
+            );
+            return if task == "help" { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn step(what: &str) {
+    eprintln!("\n==> {what}");
+}
+
+/// Runs a command, failing with its name if it fails.
+fn sh(cmd: &mut Command) -> Result {
+    let shown = format!("{cmd:?}");
+    let status = cmd.status().map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+fn output(cmd: &mut Command) -> Option<String> {
+    let out = cmd.output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+fn have(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+/// The version of a package in Cargo.lock.
+fn locked_version(name: &str) -> Option<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).ok()?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == format!("name = \"{name}\"") {
+            let v = lines.next()?;
+            return v.strip_prefix("version = \"")?.strip_suffix('"').map(str::to_string);
+        }
+    }
+    None
+}
+
+fn cargo_bin(name: &str) -> PathBuf {
+    let home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"));
+    home.join("bin").join(name)
+}
+
+/// Installs what the build (and with `for_tests`, the browser tests) needs.
+fn setup(for_tests: bool) -> Result {
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        step("installing the wasm32 target");
+        sh(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+    let want = locked_version("wasm-bindgen").ok_or("Cargo.lock names no wasm-bindgen")?;
+    let have_bindgen = output(Command::new(cargo_bin("wasm-bindgen")).arg("--version")).unwrap_or_default();
+    if !have_bindgen.contains(&want) {
+        step(&format!("installing wasm-bindgen-cli {want} (a few minutes, once)"));
+        // Without --locked: its lockfile names a crate version the registry lacks.
+        sh(cargo().args(["install", "wasm-bindgen-cli", "--version", &want]))?;
+    }
+    let e2e = root().join("end2end");
+    if !e2e.join("node_modules/.bin/wasm-opt").exists() || !e2e.join("node_modules/@playwright/test").exists() {
+        if !have("npm") {
+            apt_install(&["nodejs", "npm"])?;
+        }
+        step("installing npm packages (Playwright, binaryen)");
+        sh(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&e2e)
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))?;
+    }
+    if for_tests && !Path::new(&chromium()).exists() {
+        apt_install(&["chromium"])?;
+    }
+    Ok(())
+}
+
+fn chromium() -> String {
+    std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+fn apt_install(packages: &[&str]) -> Result {
+    step(&format!("installing {} from Debian", packages.join(" ")));
+    sh(Command::new("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"))?;
+    sh(Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+/// Builds the wasm bundle into target/site, then the release binary embedding it.
+fn build() -> Result {
+    let root = root();
+    let site = root.join("target/site");
+    let pkg = site.join("pkg");
+    step("building the wasm front end");
+    sh(cargo().args([
+        "build", "-p", "frontend", "--lib", "--target", WASM_TARGET, "--profile", "wasm-release",
+    ]))?;
+    std::fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
+    let wasm = root.join(format!("target/{WASM_TARGET}/wasm-release/frontend.wasm"));
+    sh(Command::new(cargo_bin("wasm-bindgen"))
+        .args(["--target", "web", "--no-typescript", "--out-name", "tessera", "--out-dir"])
+        .arg(&pkg)
+        .arg(&wasm))?;
+    let bg = pkg.join("tessera_bg.wasm");
+    step("optimising the wasm");
+    sh(Command::new(root.join("end2end/node_modules/.bin/wasm-opt"))
+        .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals"])
+        .arg(&bg)
+        .arg("-o")
+        .arg(&bg))?;
+    std::fs::copy(root.join("style/tessera.css"), pkg.join("tessera.css")).map_err(|e| format!("style: {e}"))?;
+    for entry in std::fs::read_dir(root.join("app/public")).map_err(|e| e.to_string())?.flatten() {
+        std::fs::copy(entry.path(), site.join(entry.file_name())).map_err(|e| e.to_string())?;
+    }
+    sh(Command::new("node")
+        .arg("-e")
+        .arg(COMPRESS_JS)
+        .arg(&pkg))?;
+    step("building the release binary");
+    sh(cargo().args(["build", "--release", "-p", "server", "--bin", "tessera"]))
+}
+
+/// Writes .br and .gz siblings of the wasm, js and css (node's zlib does both).
+const COMPRESS_JS: &str = r#"
+const fs = require('fs'), path = require('path'), zlib = require('zlib');
+const dir = process.argv[1];
+for (const f of fs.readdirSync(dir)) {
+  if (!/\.(wasm|js|css)$/.test(f)) continue;
+  const p = path.join(dir, f), data = fs.readFileSync(p);
+  fs.writeFileSync(p + '.br', zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  fs.writeFileSync(p + '.gz', zlib.gzipSync(data, { level: 9 }));
+}
+"#;
+
+fn binary() -> PathBuf {
+    root().join("target/release/tessera")
+}
+
+fn run(args: &[String]) -> Result {
+    step("starting the desk (Ctrl-C stops it)");
+    sh(Command::new(binary()).args(args))
+}
+
+fn test() -> Result {
+    step("unit and integration tests");
+    sh(cargo().args(["test", "--workspace", "--exclude", "frontend"]))?;
+    step("checking that the wasm contains no server code");
+    let tree = output(cargo().args(["tree", "-p", "frontend", "--target", WASM_TARGET, "-e", "normal", "--prefix", "none"]))
+        .ok_or("cargo tree failed")?;
+    for forbidden in ["redb", "tantivy", "engine", "argon2", "axum"] {
+        if tree.lines().any(|l| l.split(' ').next() == Some(forbidden)) {
+            return Err(format!("the wasm build depends on {forbidden}"));
+        }
+    }
+    if !tree.lines().any(|l| l.starts_with("app ")) {
+        return Err("cargo tree output unexpected: app missing".into());
+    }
+    eprintln!("wasm dependency tree is clean (no redb, tantivy, engine, argon2, axum)");
+    step("end-to-end tests in Chromium");
+    sh(Command::new("npx")
+        .args(["playwright", "test"])
+        .current_dir(root().join("end2end"))
+        .env("TESSERA_BIN", binary())
+        .env("CHROMIUM_PATH", chromium()))
+}
+
+fn bench(args: &[String]) -> Result {
+    step("building the benchmark");
+    sh(cargo().args(["build", "--release", "-p", "server", "--bin", "tessera-bench"]))?;
+    step("benchmarking");
+    sh(Command::new(root().join("target/release/tessera-bench"))
+        .args(args)
+        .env("TESSERA_BIN", binary())
+        .env("TESSERA_SITE", root().join("target/site")))
+}

@@ -1,0 +1,97 @@
+//! Signing in and out, first-run setup, and managing agents.
+
+use leptos::prelude::*;
+use model::AgentInfo;
+
+use super::AppError;
+#[cfg(feature = "ssr")]
+use super::ssr::{agent, call, session_token, set_session_cookie};
+
+/// The signed-in agent, if any.
+#[server(endpoint = "auth/me")]
+pub async fn me() -> Result<Option<AgentInfo>, AppError> {
+    match agent().await {
+        Ok(a) => Ok(Some(a)),
+        Err(AppError::NotSignedIn) => {
+            super::ssr::set_status(200);
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Checks email and password and sets the session cookie.
+#[server(endpoint = "auth/sign-in")]
+pub async fn sign_in(email: String, password: String) -> Result<AgentInfo, AppError> {
+    let signed = call(move |e| e.sign_in(&email, &password))
+        .await
+        .map_err(|e| match e {
+            AppError::NotSignedIn => AppError::BadCredentials,
+            e => e,
+        })?;
+    set_session_cookie(Some(&signed.session));
+    Ok(signed.agent)
+}
+
+/// Ends the session and clears the cookie.
+#[server(endpoint = "auth/sign-out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    if let Some(token) = session_token() {
+        call(move |e| e.sign_out(&token)).await?;
+    }
+    set_session_cookie(None);
+    Ok(())
+}
+
+/// Whether a setup token is valid (and no admin exists yet).
+#[server(endpoint = "auth/setup-valid")]
+pub async fn setup_valid(token: String) -> Result<bool, AppError> {
+    call(move |e| Ok(!e.has_admin()? && e.setup_token_valid(&token)?)).await
+}
+
+/// Creates the first admin through the setup link and signs them in.
+#[server(endpoint = "auth/setup")]
+pub async fn complete_setup(
+    token: String,
+    name: String,
+    email: String,
+    password: String,
+) -> Result<AgentInfo, AppError> {
+    let admin = model::NewAgent {
+        name,
+        email,
+        password,
+        admin: true,
+    };
+    let signed = call(move |e| e.complete_setup(&token, &admin)).await?;
+    set_session_cookie(Some(&signed.session));
+    Ok(signed.agent)
+}
+
+/// Every agent (for admins).
+#[server(endpoint = "admin/agents")]
+pub async fn list_agents() -> Result<Vec<AgentInfo>, AppError> {
+    let me = agent().await?;
+    if me.role != model::Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    call(|e| e.agents()).await
+}
+
+/// An admin adds an agent.
+#[server(endpoint = "admin/add-agent")]
+pub async fn add_agent(
+    name: String,
+    email: String,
+    password: String,
+    admin: Option<String>,
+) -> Result<AgentInfo, AppError> {
+    let me = agent().await?;
+    let new = model::NewAgent {
+        name,
+        email,
+        password,
+        admin: admin.is_some(),
+    };
+    call(move |e| e.create_agent(Some(me.id), &new)).await
+}

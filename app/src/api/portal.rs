@@ -1,0 +1,37 @@
+//! The customer's side: the contact form and the private ticket link.
+
+use leptos::prelude::*;
+use model::{CustomerTicket, TicketCreated};
+
+use super::AppError;
+#[cfg(feature = "ssr")]
+use super::ssr::call;
+
+/// Opens a ticket from the portal's contact form.
+#[server(endpoint = "portal/create")]
+pub async fn create_ticket(
+    name: String,
+    email: String,
+    subject: String,
+    body: String,
+) -> Result<TicketCreated, AppError> {
+    let input = model::NewTicket {
+        name,
+        email,
+        subject,
+        body,
+    };
+    call(move |e| e.create_ticket(&input, model::Channel::Portal)).await
+}
+
+/// The ticket behind a private link.
+#[server(endpoint = "portal/ticket")]
+pub async fn load_portal_ticket(number: u64, key: String) -> Result<CustomerTicket, AppError> {
+    call(move |e| e.customer_ticket(number, &key)).await
+}
+
+/// The customer answers through their private link.
+#[server(endpoint = "portal/reply")]
+pub async fn customer_reply(number: u64, key: String, body: String) -> Result<(), AppError> {
+    call(move |e| e.customer_reply(number, &key, &body)).await
+}

@@ -1,0 +1,205 @@
+//! Pieces shared by several pages: form fields, status badges, ages, the agent frame.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_navigate;
+use model::{AgentInfo, MessageKind, MessageView, TicketStatus};
+
+use crate::api;
+use crate::i18n::{t, t_dyn};
+
+/// A labelled input with its error message beside it.
+#[component]
+pub fn Field(
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] multiline: bool,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(optional)] autofocus: bool,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let invalid = move || error.get().is_some().then_some("true");
+    let described = error_id.clone();
+    let input = if multiline {
+        view! {
+            <textarea
+                id=id.clone()
+                name=name
+                rows="8"
+                required=true
+                aria-invalid=invalid
+                aria-describedby=described
+                autofocus=autofocus
+            ></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input
+                id=id.clone()
+                name=name
+                type=kind
+                required=true
+                autocomplete=autocomplete
+                maxlength=maxlength.map(|m| m.to_string())
+                aria-invalid=invalid
+                aria-describedby=described
+                autofocus=autofocus
+            />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {input}
+            <p class="field-error" id=error_id role="alert">
+                {move || error.get().map(|k| t_dyn(&k))}
+            </p>
+        </div>
+    }
+}
+
+/// A status shown as a word with a coloured dot (never colour alone).
+#[component]
+pub fn StatusBadge(status: TicketStatus) -> impl IntoView {
+    view! { <span class=format!("badge status-{}", status.slug())>{t(status.label_key())}</span> }
+}
+
+/// How long ago `at` was, compactly ("3h").
+pub fn age(at: DateTime<Utc>) -> String {
+    let secs = (Utc::now() - at).num_seconds().max(0);
+    match secs {
+        0..60 => t("age.now").to_string(),
+        60..3600 => format!("{}{}", secs / 60, t("age.minutes")),
+        3600..86400 => format!("{}{}", secs / 3600, t("age.hours")),
+        _ => format!("{}{}", secs / 86400, t("age.days")),
+    }
+}
+
+/// A timestamp for people.
+pub fn when(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// A conversation; notes are tinted and labelled.
+#[component]
+pub fn Conversation(messages: Vec<MessageView>, #[prop(optional)] customer_view: bool) -> impl IntoView {
+    view! {
+        <ol class="conversation">
+            {messages
+                .into_iter()
+                .map(|m| {
+                    let note = m.kind == MessageKind::Note;
+                    let class = match (note, m.from_agent) {
+                        (true, _) => "message note",
+                        (false, true) => "message from-agent",
+                        (false, false) => "message from-customer",
+                    };
+                    let who = if customer_view {
+                        if m.from_agent { t("portal.team").to_string() } else { t("portal.you").to_string() }
+                    } else {
+                        m.author_name.clone()
+                    };
+                    view! {
+                        <li class=class data-message-id=m.id.to_string()>
+                            <header>
+                                <strong>{who}</strong>
+                                {note.then(|| view! { <span class="note-label">{t("ticket.note_label")}</span> })}
+                                <time datetime=m.created_at.to_rfc3339()>{when(m.created_at)}</time>
+                            </header>
+                            <div class="body">{m.body}</div>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+/// The agent workspace around a page: checks the session, shows the sidebar.
+#[component]
+pub fn AgentFrame(children: ChildrenFn) -> impl IntoView {
+    let me = Resource::new(|| (), |_| api::auth::me());
+    let navigate = use_navigate();
+    // `/` focuses search from anywhere in the workspace.
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        let typing = ev
+            .target()
+            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .map(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+            .unwrap_or(false);
+        if ev.key() == "/" && !typing {
+            ev.prevent_default();
+            if let Some(input) = document().get_element_by_id("global-search") {
+                let _ = leptos::wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(input)
+                    .map(|i| i.focus());
+            } else {
+                navigate("/agent/search", Default::default());
+            }
+        }
+    });
+    on_cleanup(move || handle.remove());
+    view! {
+        <Suspense fallback=|| view! { <div class="skeleton-page" aria-busy="true"></div> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(agent)) => {
+                            view! {
+                                <div class="workspace">
+                                    <Sidebar agent=agent/>
+                                    <main id="main" class="pane">{children()}</main>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        _ => view! { <Redirect path="/agent/login"/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The workspace's left column: search, views, admin, sign-out.
+#[component]
+fn Sidebar(agent: AgentInfo) -> impl IntoView {
+    let sign_out = ServerAction::<api::auth::SignOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            let _ = window().location().set_href("/agent/login");
+        }
+    });
+    let admin = agent.role == model::Role::Admin;
+    view! {
+        <nav class="sidebar" aria-label=t("nav.views")>
+            <a class="skip" href="#main">{t("nav.skip")}</a>
+            <a class="brand" href="/agent">{t("app.name")}</a>
+            <form class="search-box" method="get" action="/agent/search" role="search">
+                <label class="visually-hidden" for="global-search">{t("search.label")}</label>
+                <input id="global-search" name="q" type="search" placeholder=t("search.placeholder")/>
+            </form>
+            <ul>
+                <li><a href="/agent">{t("nav.all")}</a></li>
+                {[TicketStatus::New, TicketStatus::Open, TicketStatus::Answered, TicketStatus::Pending, TicketStatus::Resolved]
+                    .into_iter()
+                    .map(|s| view! { <li><a href=format!("/agent?status={}", s.slug())>{t(s.label_key())}</a></li> })
+                    .collect_view()}
+                {admin.then(|| view! { <li><a href="/agent/admin/agents">{t("nav.agents")}</a></li> })}
+            </ul>
+            <div class="who">
+                <span>{agent.name}</span>
+                <ActionForm action=sign_out>
+                    <button type="submit" class="link">{t("nav.sign_out")}</button>
+                </ActionForm>
+            </div>
+        </nav>
+    }
+}

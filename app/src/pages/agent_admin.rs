@@ -1,0 +1,72 @@
+//! Admins add agents and see who is on the team.
+
+use leptos::prelude::*;
+use model::Role;
+
+use crate::api::auth::{list_agents, AddAgent};
+use crate::api::field_error;
+use crate::components::{AgentFrame, Field};
+use crate::i18n::t;
+
+#[component]
+pub fn AgentsAdmin() -> impl IntoView {
+    view! { <AgentFrame><AgentsPane/></AgentFrame> }
+}
+
+#[component]
+fn AgentsPane() -> impl IntoView {
+    let add = ServerAction::<AddAgent>::new();
+    let agents = Resource::new(move || add.version().get(), |_| list_agents());
+    let result = add.value();
+    let err = move |name: &'static str| Signal::derive(move || field_error(&result.get(), name));
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = result.get() {
+            if let Some(f) = form.get() {
+                f.reset();
+            }
+        }
+    });
+    view! {
+        <div class="list-head"><h1>{t("admin.agents")}</h1></div>
+        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                match agents.await {
+                    Ok(list) => view! {
+                        <table class="tickets">
+                            <thead><tr>
+                                <th scope="col">{t("admin.name")}</th>
+                                <th scope="col">{t("admin.email")}</th>
+                                <th scope="col">{t("admin.is_admin")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|a| view! {
+                                    <tr>
+                                        <td>{a.name}</td>
+                                        <td>{a.email}</td>
+                                        <td>{if a.role == Role::Admin { t("admin.role_admin") } else { t("admin.role_agent") }}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error">{t(e.key())}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        <h2>{t("admin.add_agent")}</h2>
+        <ActionForm action=add node_ref=form attr:class="card form" attr:novalidate=true>
+            <Field name="name" label=t("admin.name") error=err("name")/>
+            <Field name="email" label=t("admin.email") kind="email" error=err("email")/>
+            <Field name="password" label=t("admin.password") kind="password" autocomplete="new-password" error=err("password")/>
+            <div class="field checkbox">
+                <input id="field-admin" type="checkbox" name="admin" value="on"/>
+                <label for="field-admin">{t("admin.is_admin")}</label>
+            </div>
+            <p class="form-status" role="status">
+                {move || matches!(result.get(), Some(Ok(_))).then(|| t("admin.added"))}
+            </p>
+            <button type="submit" class="primary" disabled=move || add.pending().get()>{t("admin.add_agent")}</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,86 @@
+//! Full-text search over tickets, as you type, with the matching words highlighted.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use model::Snippet;
+
+use crate::api::agent::search;
+use crate::components::{AgentFrame, StatusBadge};
+use crate::i18n::t;
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    view! { <AgentFrame><SearchPane/></AgentFrame> }
+}
+
+fn highlighted(s: Snippet) -> impl IntoView {
+    s.pieces()
+        .into_iter()
+        .map(|(text, hit)| if hit { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() })
+        .collect_view()
+}
+
+#[component]
+fn SearchPane() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let results = Resource::new(q, search);
+    let navigate = StoredValue::new(use_navigate());
+    let on_input = move |ev| {
+        let value: String = event_target_value(&ev);
+        let href = format!("/agent/search?q={}", encode(&value));
+        navigate.with_value(|n| n(&href, NavigateOptions { replace: true, ..Default::default() }));
+    };
+    view! {
+        <div class="list-head">
+            <h1>{t("search.results")}</h1>
+        </div>
+        <form method="get" action="/agent/search" role="search" class="search-page">
+            <label for="search-page-q">{t("search.label")}</label>
+            <input id="search-page-q" name="q" type="search" value=q autofocus=true on:input=on_input/>
+        </form>
+        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                let hits = results.await.unwrap_or_default();
+                if q().trim().chars().count() < 2 {
+                    view! { <p class="empty">{t("search.hint")}</p> }.into_any()
+                } else if hits.is_empty() {
+                    view! { <p class="empty">{t("search.none")}</p> }.into_any()
+                } else {
+                    view! {
+                        <ol class="hits">
+                            {hits
+                                .into_iter()
+                                .map(|h| view! {
+                                    <li class="hit">
+                                        <a href=format!("/agent/tickets/{}", h.number)>
+                                            <span class="ticket-number">{format!("#{}", h.number)}</span> " "
+                                            <span class="hit-subject">{highlighted(h.subject)}</span>
+                                        </a>
+                                        <span class="hit-meta">{h.requester_name} " " <StatusBadge status=h.status/></span>
+                                        <p class="hit-body">{highlighted(h.body)}</p>
+                                    </li>
+                                })
+                                .collect_view()}
+                        </ol>
+                    }
+                    .into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Percent-encodes a query value.
+fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,112 @@
+//! One ticket in the workspace: the conversation, the composer (reply or note) and the
+//! status.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use model::TicketStatus;
+
+use crate::api::agent::{ticket, PostMessage, SetStatus};
+use crate::api::{field_error, AppError};
+use crate::components::{when, AgentFrame, Conversation, Field};
+use crate::i18n::t;
+use crate::pages::not_found::NotFound;
+
+#[component]
+pub fn AgentTicket() -> impl IntoView {
+    view! { <AgentFrame><TicketPane/></AgentFrame> }
+}
+
+#[component]
+fn TicketPane() -> impl IntoView {
+    let params = use_params_map();
+    let number = move || params.read().get("number").and_then(|n| n.parse::<u64>().ok());
+    let post = ServerAction::<PostMessage>::new();
+    let set_status = ServerAction::<SetStatus>::new();
+    let data = Resource::new(
+        move || (number(), post.version().get(), set_status.version().get()),
+        |(n, _, _)| async move {
+            match n {
+                Some(n) => ticket(n).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = post.value().get() {
+            if let Some(f) = form.get() {
+                f.reset();
+            }
+        }
+    });
+    let kind = RwSignal::new("reply".to_string());
+    let body_error = Signal::derive(move || field_error(&post.value().get(), "body"));
+    view! {
+        <Transition fallback=|| view! { <div class="skeleton-page" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(tk) => {
+                        let s = tk.summary.clone();
+                        let n = s.number;
+                        view! {
+                            <article class="ticket">
+                                <header class="ticket-head">
+                                    <p><a href="/agent" class="quiet">{"← "}{t("ticket.back")}</a></p>
+                                    <h1>
+                                        <span class="ticket-number">{format!("#{n}")}</span> " " {s.subject.clone()}
+                                    </h1>
+                                    <div class="ticket-meta">
+                                        <span>{s.requester_name.clone()} " · " {s.requester_email.clone()}</span>
+                                        <span>{t(s.channel.label_key())}</span>
+                                        <span>{t("ticket.created")} " " {when(s.created_at)}</span>
+                                        <label for="ticket-status">{t("ticket.status")}</label>
+                                        <select
+                                            id="ticket-status"
+                                            on:change=move |ev| {
+                                                set_status.dispatch(SetStatus { number: n, status: event_target_value(&ev) });
+                                            }
+                                        >
+                                            {TicketStatus::ALL
+                                                .into_iter()
+                                                .map(|st| view! {
+                                                    <option value=st.slug() selected=st == s.status>{t(st.label_key())}</option>
+                                                })
+                                                .collect_view()}
+                                        </select>
+                                        <span class="saved" role="status">
+                                            {move || matches!(set_status.value().get(), Some(Ok(()))).then(|| t("ticket.saved"))}
+                                        </span>
+                                    </div>
+                                </header>
+                                <Conversation messages=tk.messages.clone()/>
+                                <ActionForm action=post node_ref=form attr:class=move || format!("composer card form {}", kind.get()) attr:novalidate=true>
+                                    <input type="hidden" name="number" value=n.to_string()/>
+                                    <fieldset class="tabs">
+                                        <legend class="visually-hidden">{t("ticket.compose")}</legend>
+                                        <label>
+                                            <input type="radio" name="kind" value="reply" checked=true
+                                                on:change=move |_| kind.set("reply".into())/>
+                                            {t("ticket.reply")}
+                                        </label>
+                                        <label>
+                                            <input type="radio" name="kind" value="note"
+                                                on:change=move |_| kind.set("note".into())/>
+                                            {t("ticket.note")}
+                                        </label>
+                                    </fieldset>
+                                    <Field name="body" label=t("ticket.compose") multiline=true error=body_error/>
+                                    <button type="submit" class="primary" disabled=move || post.pending().get()>
+                                        {move || if kind.get() == "note" { t("ticket.add_note") } else { t("ticket.send_reply") }}
+                                    </button>
+                                </ActionForm>
+                            </article>
+                        }
+                        .into_any()
+                    }
+                    Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                    Err(e) => view! { <p class="form-error">{t(e.key())}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,11 @@
+//! One page per file.
+
+pub mod agent_admin;
+pub mod agent_inbox;
+pub mod agent_login;
+pub mod agent_search;
+pub mod agent_ticket;
+pub mod not_found;
+pub mod portal_home;
+pub mod portal_ticket;
+pub mod setup;

@@ -1,0 +1,78 @@
+//! The customer's private ticket page: status, public replies, and a reply form.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::portal::{load_portal_ticket, CustomerReply};
+use crate::api::{field_error, AppError};
+use crate::components::{when, Conversation, Field, StatusBadge};
+use crate::i18n::t;
+use crate::pages::not_found::NotFound;
+
+#[component]
+pub fn PortalTicket() -> impl IntoView {
+    let params = use_params_map();
+    let number = move || params.read().get("number").and_then(|n| n.parse::<u64>().ok());
+    let key = move || params.read().get("key").unwrap_or_default();
+    let reply = ServerAction::<CustomerReply>::new();
+    let ticket = Resource::new(
+        move || (number(), key(), reply.version().get()),
+        |(number, key, _)| async move {
+            match number {
+                Some(n) => load_portal_ticket(n, key).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = reply.value().get() {
+            if let Some(f) = form.get() {
+                f.reset();
+            }
+        }
+    });
+    let body_error = Signal::derive(move || field_error(&reply.value().get(), "body"));
+    view! {
+        <Suspense fallback=|| view! { <div class="skeleton-page" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                match ticket.await {
+                    Ok(tk) => view! {
+                        <div class="portal">
+                            <header class="portal-header">
+                                <a class="brand" href="/">{t("app.name")}</a>
+                            </header>
+                            <main id="main" class="portal-main">
+                                <h1>
+                                    <span class="ticket-number">{format!("#{}", tk.number)}</span> " " {tk.subject.clone()}
+                                </h1>
+                                <p class="meta">
+                                    {t("portal.ticket_status")} ": " <StatusBadge status=tk.status/> " · "
+                                    {t("portal.opened")} " " {when(tk.created_at)}
+                                </p>
+                                <Conversation messages=tk.messages.clone() customer_view=true/>
+                                <ActionForm action=reply node_ref=form attr:class="card form" attr:novalidate=true>
+                                    <input type="hidden" name="number" value=tk.number.to_string()/>
+                                    <input type="hidden" name="key" value=key()/>
+                                    <Field name="body" label=t("portal.your_reply") multiline=true error=body_error/>
+                                    <p class="form-status" role="status">
+                                        {move || matches!(reply.value().get(), Some(Ok(()))).then(|| t("portal.reply_sent"))}
+                                        {move || match reply.value().get() {
+                                            Some(Err(e)) if !matches!(e, AppError::Invalid(_)) => Some(t(e.key())),
+                                            _ => None,
+                                        }}
+                                    </p>
+                                    <button type="submit" class="primary" disabled=move || reply.pending().get()>
+                                        {t("portal.send_reply")}
+                                    </button>
+                                </ActionForm>
+                            </main>
+                        </div>
+                    }
+                    .into_any(),
+                    Err(_) => view! { <NotFound/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

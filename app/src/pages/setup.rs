@@ -1,0 +1,60 @@
+//! First run: the one-time setup link creates the first administrator.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::auth::{setup_valid, CompleteSetup};
+use crate::api::field_error;
+use crate::components::Field;
+use crate::i18n::t;
+
+#[component]
+pub fn Setup() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let valid = Resource::new(token, setup_valid);
+    let setup = ServerAction::<CompleteSetup>::new();
+    let result = setup.value();
+    let err = move |name: &'static str| Signal::derive(move || field_error(&result.get(), name));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = result.get() {
+            let _ = window().location().set_href("/agent");
+        }
+    });
+    view! {
+        <div class="portal">
+            <main id="main" class="portal-main narrow">
+                <h1>{t("setup.title")}</h1>
+                <Suspense fallback=|| view! { <div class="skeleton-page" aria-busy="true"></div> }>
+                    {move || Suspend::new(async move {
+                        if valid.await.unwrap_or(false) {
+                            view! {
+                                <p class="lead">{t("setup.lead")}</p>
+                                <ActionForm action=setup attr:class="card form" attr:novalidate=true>
+                                    <input type="hidden" name="token" value=token()/>
+                                    <Field name="name" label=t("setup.name") autocomplete="name" error=err("name")/>
+                                    <Field name="email" label=t("setup.email") kind="email" autocomplete="username" error=err("email")/>
+                                    <Field
+                                        name="password"
+                                        label=t("setup.password")
+                                        kind="password"
+                                        autocomplete="new-password"
+                                        error=err("password")
+                                    />
+                                    <button type="submit" class="primary" disabled=move || setup.pending().get()>
+                                        {t("setup.submit")}
+                                    </button>
+                                </ActionForm>
+                            }
+                            .into_any()
+                        } else {
+                            #[cfg(feature = "ssr")]
+                            crate::api::ssr::set_status(404);
+                            view! { <p class="form-error">{t("setup.invalid")}</p> }.into_any()
+                        }
+                    })}
+                </Suspense>
+            </main>
+        </div>
+    }
+}
