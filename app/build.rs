@@ -18,7 +18,11 @@ fn main() {
     // English first: it is the fallback for keys another locale lacks.
     entries.sort_by_key(|p| p.file_stem().is_none_or(|s| s != "en"));
     for path in entries {
-        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
         let text = std::fs::read_to_string(&path).expect("locale file is readable");
         let map: BTreeMap<String, String> =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -26,9 +30,17 @@ fn main() {
     }
     let mut out = String::new();
     let names: Vec<_> = locales.iter().map(|(n, _)| format!("{n:?}")).collect();
-    writeln!(out, "/// Locales with translations; the first is the fallback.").ok();
+    writeln!(
+        out,
+        "/// Locales with translations; the first is the fallback."
+    )
+    .ok();
     writeln!(out, "pub const LOCALES: &[&str] = &[{}];", names.join(", ")).ok();
-    writeln!(out, "fn lookup(locale: usize, key: &str) -> Option<&'static str> {{").ok();
+    writeln!(
+        out,
+        "fn lookup(locale: usize, key: &str) -> Option<&'static str> {{"
+    )
+    .ok();
     writeln!(out, "    match (locale, key) {{").ok();
     for (i, (_, map)) in locales.iter().enumerate() {
         for (k, v) in map {

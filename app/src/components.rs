@@ -89,7 +89,10 @@ pub fn when(at: DateTime<Utc>) -> String {
 
 /// A conversation; notes are tinted and labelled.
 #[component]
-pub fn Conversation(messages: Vec<MessageView>, #[prop(optional)] customer_view: bool) -> impl IntoView {
+pub fn Conversation(
+    messages: Vec<MessageView>,
+    #[prop(optional)] customer_view: bool,
+) -> impl IntoView {
     view! {
         <ol class="conversation">
             {messages

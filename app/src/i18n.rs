@@ -23,7 +23,9 @@ pub fn negotiate(accept_language: &str) -> Locale {
 
 /// The text for `key` in `locale`, else in the fallback locale, else the key itself.
 pub fn translate(locale: Locale, key: &'static str) -> &'static str {
-    lookup(locale.0, key).or_else(|| lookup(0, key)).unwrap_or(key)
+    lookup(locale.0, key)
+        .or_else(|| lookup(0, key))
+        .unwrap_or(key)
 }
 
 /// The text for `key` in the current locale.
@@ -57,7 +59,10 @@ mod tests {
     fn every_key_used_in_the_ui_is_translated() {
         let mut missing = Vec::new();
         let mut seen = 0;
-        let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        let mut stack = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
         while let Some(dir) = stack.pop() {
             for entry in std::fs::read_dir(dir).expect("src dir") {
                 let path = entry.expect("entry").path();

@@ -116,3 +116,11 @@ fn outbox_is_replayed_after_a_crash_between_commit_and_indexing() {
         "replay does not duplicate or lose earlier tickets"
     );
 }
+
+#[test]
+fn the_requesters_name_is_searchable_without_accents() {
+    let d = desk();
+    d.customer_writes("Parcel", "Where is it?");
+    assert_eq!(d.found("kovac"), [1]);
+    assert_eq!(d.found("ana@example.com"), [1]);
+}

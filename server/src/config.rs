@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 /// Tessera: a help desk in one binary. Run with no command to serve the desk.
 #[derive(Parser, Debug)]
-#[command(name = "tessera", version, about, long_about = None)]
+#[command(name = "tessera", version, about = "Tessera: a help desk in one binary. With no command, serves the desk.", long_about = None)]
 pub struct Cli {
     #[command(flatten)]
     pub options: CliOptions,
@@ -118,7 +118,11 @@ mod tests {
     fn command_line_beats_file_beats_default() {
         let dir = tempfile::tempdir().expect("temp dir");
         let file = dir.path().join("tessera.toml");
-        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\ndata_dir = \"/srv/desk\"\n").expect("write");
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\ndata_dir = \"/srv/desk\"\n",
+        )
+        .expect("write");
         let opts = CliOptions {
             listen: Some("127.0.0.1:7000".parse().expect("addr")),
             config: Some(file),
@@ -149,7 +153,20 @@ mod tests {
     fn help_documents_every_option() {
         use clap::CommandFactory;
         let help = Cli::command().render_long_help().to_string();
-        for word in ["--listen", "TESSERA_LISTEN", "--data-dir", "TESSERA_DATA_DIR", "--log", "TESSERA_LOG", "--config", "TESSERA_CONFIG", "serve", "admin", "reindex", "backup"] {
+        for word in [
+            "--listen",
+            "TESSERA_LISTEN",
+            "--data-dir",
+            "TESSERA_DATA_DIR",
+            "--log",
+            "TESSERA_LOG",
+            "--config",
+            "TESSERA_CONFIG",
+            "serve",
+            "admin",
+            "reindex",
+            "backup",
+        ] {
             assert!(help.contains(word), "--help lacks {word}");
         }
     }

@@ -79,10 +79,17 @@ fn admin_create(options: &Options, name: String, email: String) -> anyhow::Resul
             },
         )
         .map_err(|e| {
-            let fields: Vec<_> = e.fields().iter().map(|f| format!("{}: {}", f.field, f.key)).collect();
+            let fields: Vec<_> = e
+                .fields()
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.key))
+                .collect();
             anyhow::anyhow!("{} {}", e.message(), fields.join(", "))
         })?;
-    println!("Administrator {} <{}> created. Sign in at /agent/login.", agent.name, agent.email);
+    println!(
+        "Administrator {} <{}> created. Sign in at /agent/login.",
+        agent.name, agent.email
+    );
     Ok(())
 }
 

@@ -10,7 +10,10 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (task, rest) = args.split_first().map(|(t, r)| (t.as_str(), r)).unwrap_or(("help", &[]));
+    let (task, rest) = args
+        .split_first()
+        .map(|(t, r)| (t.as_str(), r))
+        .unwrap_or(("help", &[]));
     let result = match task {
         "run" => setup(false).and_then(|_| build()).and_then(|_| run(rest)),
         "build" => setup(false).and_then(|_| build()),
@@ -20,7 +23,11 @@ fn main() -> ExitCode {
             eprintln!(
                 "usage: cargo xtask <task>\n\n  run [ARGS]   build and start the desk (ARGS go to `tessera`)\n  build        build target/release/tessera with the site embedded\n  test         every test: unit, integration, wasm check, Playwright\n  bench        seed tickets and print speed and size figures (--tickets N, --corpus FILE --queries FILE)"
             );
-            return if task == "help" { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+            return if task == "help" {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
         }
     };
     match result {
@@ -46,7 +53,9 @@ fn step(what: &str) {
 /// Runs a command, failing with its name if it fails.
 fn sh(cmd: &mut Command) -> Result {
     let shown = format!("{cmd:?}");
-    let status = cmd.status().map_err(|e| format!("cannot run {shown}: {e}"))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -56,7 +65,9 @@ fn sh(cmd: &mut Command) -> Result {
 
 fn output(cmd: &mut Command) -> Option<String> {
     let out = cmd.output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn cargo() -> Command {
@@ -80,7 +91,10 @@ fn locked_version(name: &str) -> Option<String> {
     while let Some(line) = lines.next() {
         if line == format!("name = \"{name}\"") {
             let v = lines.next()?;
-            return v.strip_prefix("version = \"")?.strip_suffix('"').map(str::to_string);
+            return v
+                .strip_prefix("version = \"")?
+                .strip_suffix('"')
+                .map(str::to_string);
         }
     }
     None
@@ -89,26 +103,34 @@ fn locked_version(name: &str) -> Option<String> {
 fn cargo_bin(name: &str) -> PathBuf {
     let home = std::env::var("CARGO_HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"));
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
+        });
     home.join("bin").join(name)
 }
 
 /// Installs what the build (and with `for_tests`, the browser tests) needs.
 fn setup(for_tests: bool) -> Result {
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if !installed.lines().any(|l| l.trim() == WASM_TARGET) {
         step("installing the wasm32 target");
         sh(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
     }
     let want = locked_version("wasm-bindgen").ok_or("Cargo.lock names no wasm-bindgen")?;
-    let have_bindgen = output(Command::new(cargo_bin("wasm-bindgen")).arg("--version")).unwrap_or_default();
+    let have_bindgen =
+        output(Command::new(cargo_bin("wasm-bindgen")).arg("--version")).unwrap_or_default();
     if !have_bindgen.contains(&want) {
-        step(&format!("installing wasm-bindgen-cli {want} (a few minutes, once)"));
+        step(&format!(
+            "installing wasm-bindgen-cli {want} (a few minutes, once)"
+        ));
         // Without --locked: its lockfile names a crate version the registry lacks.
         sh(cargo().args(["install", "wasm-bindgen-cli", "--version", &want]))?;
     }
     let e2e = root().join("end2end");
-    if !e2e.join("node_modules/.bin/wasm-opt").exists() || !e2e.join("node_modules/@playwright/test").exists() {
+    if !e2e.join("node_modules/.bin/wasm-opt").exists()
+        || !e2e.join("node_modules/@playwright/test").exists()
+    {
         if !have("npm") {
             apt_install(&["nodejs", "npm"])?;
         }
@@ -130,7 +152,9 @@ fn chromium() -> String {
 
 fn apt_install(packages: &[&str]) -> Result {
     step(&format!("installing {} from Debian", packages.join(" ")));
-    sh(Command::new("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"))?;
+    sh(Command::new("apt-get")
+        .arg("update")
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
     sh(Command::new("apt-get")
         .args(["install", "-y", "--no-install-recommends"])
         .args(packages)
@@ -144,29 +168,52 @@ fn build() -> Result {
     let pkg = site.join("pkg");
     step("building the wasm front end");
     sh(cargo().args([
-        "build", "-p", "frontend", "--lib", "--target", WASM_TARGET, "--profile", "wasm-release",
+        "build",
+        "-p",
+        "frontend",
+        "--lib",
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        "wasm-release",
     ]))?;
     std::fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
     let wasm = root.join(format!("target/{WASM_TARGET}/wasm-release/frontend.wasm"));
     sh(Command::new(cargo_bin("wasm-bindgen"))
-        .args(["--target", "web", "--no-typescript", "--out-name", "tessera", "--out-dir"])
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "tessera",
+            "--out-dir",
+        ])
         .arg(&pkg)
         .arg(&wasm))?;
     let bg = pkg.join("tessera_bg.wasm");
     step("optimising the wasm");
-    sh(Command::new(root.join("end2end/node_modules/.bin/wasm-opt"))
-        .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals"])
-        .arg(&bg)
-        .arg("-o")
-        .arg(&bg))?;
-    std::fs::copy(root.join("style/tessera.css"), pkg.join("tessera.css")).map_err(|e| format!("style: {e}"))?;
-    for entry in std::fs::read_dir(root.join("app/public")).map_err(|e| e.to_string())?.flatten() {
+    sh(
+        Command::new(root.join("end2end/node_modules/.bin/wasm-opt"))
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+            ])
+            .arg(&bg)
+            .arg("-o")
+            .arg(&bg),
+    )?;
+    std::fs::copy(root.join("style/tessera.css"), pkg.join("tessera.css"))
+        .map_err(|e| format!("style: {e}"))?;
+    for entry in std::fs::read_dir(root.join("app/public"))
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
         std::fs::copy(entry.path(), site.join(entry.file_name())).map_err(|e| e.to_string())?;
     }
-    sh(Command::new("node")
-        .arg("-e")
-        .arg(COMPRESS_JS)
-        .arg(&pkg))?;
+    sh(Command::new("node").arg("-e").arg(COMPRESS_JS).arg(&pkg))?;
     step("building the release binary");
     sh(cargo().args(["build", "--release", "-p", "server", "--bin", "tessera"]))
 }
@@ -196,8 +243,18 @@ fn test() -> Result {
     step("unit and integration tests");
     sh(cargo().args(["test", "--workspace", "--exclude", "frontend"]))?;
     step("checking that the wasm contains no server code");
-    let tree = output(cargo().args(["tree", "-p", "frontend", "--target", WASM_TARGET, "-e", "normal", "--prefix", "none"]))
-        .ok_or("cargo tree failed")?;
+    let tree = output(cargo().args([
+        "tree",
+        "-p",
+        "frontend",
+        "--target",
+        WASM_TARGET,
+        "-e",
+        "normal",
+        "--prefix",
+        "none",
+    ]))
+    .ok_or("cargo tree failed")?;
     for forbidden in ["redb", "tantivy", "engine", "argon2", "axum"] {
         if tree.lines().any(|l| l.split(' ').next() == Some(forbidden)) {
             return Err(format!("the wasm build depends on {forbidden}"));
@@ -217,7 +274,14 @@ fn test() -> Result {
 
 fn bench(args: &[String]) -> Result {
     step("building the benchmark");
-    sh(cargo().args(["build", "--release", "-p", "server", "--bin", "tessera-bench"]))?;
+    sh(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "server",
+        "--bin",
+        "tessera-bench",
+    ]))?;
     step("benchmarking");
     sh(Command::new(root().join("target/release/tessera-bench"))
         .args(args)

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use model::{InboxPage, SearchHit, TicketDetail};
 
-use super::AppError;
 #[cfg(feature = "ssr")]
 use super::ssr::{agent, call};
+use super::AppError;
 
 /// Tickets on one inbox page.
 pub const PAGE_SIZE: usize = 50;
@@ -41,8 +41,9 @@ pub async fn post_message(number: u64, kind: String, body: String) -> Result<(),
 #[server(endpoint = "agent/status")]
 pub async fn set_status(number: u64, status: String) -> Result<(), AppError> {
     let me = agent().await?;
-    let status = model::TicketStatus::from_slug(&status)
-        .ok_or_else(|| AppError::Invalid(vec![model::FieldError::new("status", "error.generic")]))?;
+    let status = model::TicketStatus::from_slug(&status).ok_or_else(|| {
+        AppError::Invalid(vec![model::FieldError::new("status", "error.generic")])
+    })?;
     call(move |e| e.set_status(me.id, number, status)).await
 }
 

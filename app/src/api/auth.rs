@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use model::AgentInfo;
 
-use super::AppError;
 #[cfg(feature = "ssr")]
 use super::ssr::{agent, call, session_token, set_session_cookie};
+use super::AppError;
 
 /// The signed-in agent, if any.
 #[server(endpoint = "auth/me")]

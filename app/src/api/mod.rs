@@ -41,7 +41,10 @@ impl AppError {
     /// The translation key of the error for `field`, if any.
     pub fn field(&self, field: &str) -> Option<String> {
         match self {
-            AppError::Invalid(fields) => fields.iter().find(|f| f.field == field).map(|f| f.key.clone()),
+            AppError::Invalid(fields) => fields
+                .iter()
+                .find(|f| f.field == field)
+                .map(|f| f.key.clone()),
             _ => None,
         }
     }
@@ -108,7 +111,9 @@ pub mod ssr {
 
     /// Sets the HTTP status of the response (the page's, during server rendering).
     pub fn set_status(code: u16) {
-        if let (Some(opts), Ok(code)) = (use_context::<ResponseOptions>(), StatusCode::from_u16(code)) {
+        if let (Some(opts), Ok(code)) =
+            (use_context::<ResponseOptions>(), StatusCode::from_u16(code))
+        {
             opts.set_status(code);
         }
     }

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use model::{CustomerTicket, TicketCreated};
 
-use super::AppError;
 #[cfg(feature = "ssr")]
 use super::ssr::call;
+use super::AppError;
 
 /// Opens a ticket from the portal's contact form.
 #[server(endpoint = "portal/create")]

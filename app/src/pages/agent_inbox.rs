@@ -36,11 +36,22 @@ fn InboxList() -> impl IntoView {
     let query = use_query_map();
     let status = move || query.read().get("status").unwrap_or_default();
     let sort = move || query.read().get("sort").unwrap_or_default();
-    let page = move || query.read().get("page").and_then(|p| p.parse().ok()).unwrap_or(0usize);
-    let data = Resource::new(move || (status(), sort(), page()), |(s, o, p)| inbox(s, o, p));
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0usize)
+    };
+    let data = Resource::new(
+        move || (status(), sort(), page()),
+        |(s, o, p)| inbox(s, o, p),
+    );
     let navigate = use_navigate();
     let nav = StoredValue::new(navigate);
-    let go = move |s: String, o: String| nav.with_value(|n| n(&inbox_href(&s, &o, 0), Default::default()));
+    let go = move |s: String, o: String| {
+        nav.with_value(|n| n(&inbox_href(&s, &o, 0), Default::default()))
+    };
     view! {
         <div class="list-head">
             <h1>{t("inbox.title")}</h1>

@@ -17,7 +17,13 @@ pub fn SearchPage() -> impl IntoView {
 fn highlighted(s: Snippet) -> impl IntoView {
     s.pieces()
         .into_iter()
-        .map(|(text, hit)| if hit { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() })
+        .map(|(text, hit)| {
+            if hit {
+                view! { <mark>{text}</mark> }.into_any()
+            } else {
+                text.into_any()
+            }
+        })
         .collect_view()
 }
 
@@ -30,7 +36,15 @@ fn SearchPane() -> impl IntoView {
     let on_input = move |ev| {
         let value: String = event_target_value(&ev);
         let href = format!("/agent/search?q={}", encode(&value));
-        navigate.with_value(|n| n(&href, NavigateOptions { replace: true, ..Default::default() }));
+        navigate.with_value(|n| {
+            n(
+                &href,
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            )
+        });
     };
     view! {
         <div class="list-head">
@@ -77,7 +91,9 @@ fn encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }

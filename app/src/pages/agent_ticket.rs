@@ -19,7 +19,12 @@ pub fn AgentTicket() -> impl IntoView {
 #[component]
 fn TicketPane() -> impl IntoView {
     let params = use_params_map();
-    let number = move || params.read().get("number").and_then(|n| n.parse::<u64>().ok());
+    let number = move || {
+        params
+            .read()
+            .get("number")
+            .and_then(|n| n.parse::<u64>().ok())
+    };
     let post = ServerAction::<PostMessage>::new();
     let set_status = ServerAction::<SetStatus>::new();
     let data = Resource::new(

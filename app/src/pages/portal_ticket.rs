@@ -12,7 +12,12 @@ use crate::pages::not_found::NotFound;
 #[component]
 pub fn PortalTicket() -> impl IntoView {
     let params = use_params_map();
-    let number = move || params.read().get("number").and_then(|n| n.parse::<u64>().ok());
+    let number = move || {
+        params
+            .read()
+            .get("number")
+            .and_then(|n| n.parse::<u64>().ok())
+    };
     let key = move || params.read().get("key").unwrap_or_default();
     let reply = ServerAction::<CustomerReply>::new();
     let ticket = Resource::new(

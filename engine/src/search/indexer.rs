@@ -9,7 +9,7 @@ use std::time::Duration;
 use redb::{Database, ReadTransaction, ReadableDatabase, ReadableTable};
 
 use super::{SearchIndex, TicketDoc};
-use crate::store::records::{Job, MessageRecord, TicketRecord};
+use crate::store::records::{ContactRecord, Job, MessageRecord, TicketRecord};
 use crate::store::{codec, tables};
 use crate::Result;
 
@@ -104,10 +104,19 @@ pub fn ticket_doc(txn: &ReadTransaction, number: u64) -> Result<Option<TicketDoc
             body.push_str("\n\n");
         }
     }
+    let contacts = txn.open_table(tables::CONTACTS)?;
+    let requester = match contacts.get(ticket.requester)? {
+        Some(raw) => {
+            let c: ContactRecord = codec::decode(raw.value())?;
+            format!("{} {}", c.name, c.emails.join(" "))
+        }
+        None => String::new(),
+    };
     Ok(Some(TicketDoc {
         number,
         subject: ticket.subject,
         body,
+        requester,
     }))
 }
 

@@ -30,6 +30,8 @@ pub struct TicketDoc {
     pub subject: String,
     /// Every message of the ticket, notes included (search is for agents).
     pub body: String,
+    /// The requester's name and email addresses.
+    pub requester: String,
 }
 
 #[derive(Clone, Copy)]
@@ -38,6 +40,7 @@ struct Fields {
     ticket: Field,
     subject: Field,
     body: Field,
+    requester: Field,
 }
 
 /// The search index and its single writer.
@@ -60,7 +63,8 @@ fn schema() -> (Schema, Fields) {
     let kind = b.add_text_field("kind", STRING);
     let ticket = b.add_u64_field("ticket", INDEXED | STORED | FAST);
     let subject = b.add_text_field("subject", text.clone());
-    let body = b.add_text_field("body", text);
+    let body = b.add_text_field("body", text.clone());
+    let requester = b.add_text_field("requester", text);
     (
         b.build(),
         Fields {
@@ -68,6 +72,7 @@ fn schema() -> (Schema, Fields) {
             ticket,
             subject,
             body,
+            requester,
         },
     )
 }
@@ -176,6 +181,7 @@ impl SearchIndex {
         d.add_u64(f.ticket, doc.number);
         d.add_text(f.subject, &doc.subject);
         d.add_text(f.body, &doc.body);
+        d.add_text(f.requester, &doc.requester);
         writer.add_document(d)?;
         Ok(())
     }
@@ -253,7 +259,7 @@ impl SearchIndex {
             .enumerate()
             .map(|(i, (word, _, _))| {
                 let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                for (field, boost) in [(f.subject, 2.0), (f.body, 1.0)] {
+                for (field, boost) in [(f.subject, 2.0), (f.requester, 1.5), (f.body, 1.0)] {
                     let term = Term::from_field_text(field, word);
                     let exact = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
                     any.push((

@@ -1,1 +1,199 @@
-fn main() {}
+//! `tessera-bench` (run by `cargo xtask bench`): seeds a data folder with N realistic
+//! multilingual tickets and prints what matters to a person waiting: durable ticket
+//! creations per second, inbox and search latency in the engine and over HTTP, memory,
+//! and the sizes of what is shipped.
+
+mod corpus;
+mod http;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use engine::Engine;
+use model::{Channel, NewAgent};
+
+struct Args {
+    tickets: usize,
+    corpus: Option<PathBuf>,
+    queries: Option<PathBuf>,
+}
+
+fn parse_args() -> anyhow::Result<Args> {
+    let mut args = Args {
+        tickets: 100_000,
+        corpus: None,
+        queries: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--tickets" => args.tickets = it.next().context("--tickets N")?.parse()?,
+            "--corpus" => args.corpus = Some(it.next().context("--corpus FILE")?.into()),
+            "--queries" => args.queries = Some(it.next().context("--queries FILE")?.into()),
+            other => {
+                bail!("unknown argument {other}; use --tickets N, --corpus FILE, --queries FILE")
+            }
+        }
+    }
+    Ok(args)
+}
+
+/// p50 and p99 of the durations, in milliseconds.
+fn percentiles(mut d: Vec<Duration>) -> (f64, f64) {
+    if d.is_empty() {
+        return (0.0, 0.0);
+    }
+    d.sort();
+    let at = |p: f64| d[((d.len() as f64 * p) as usize).min(d.len() - 1)].as_secs_f64() * 1000.0;
+    (at(0.50), at(0.99))
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = parse_args()?;
+    let tickets = match &args.corpus {
+        Some(path) => corpus::from_file(path)?,
+        None => corpus::generate(args.tickets),
+    };
+    let queries = match &args.queries {
+        Some(path) => std::fs::read_to_string(path)?
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect(),
+        None => corpus::default_queries(),
+    };
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("data");
+    println!("Seeding {} tickets into {}", tickets.len(), data.display());
+
+    let engine = Engine::open(&data).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let password = "bench password 123";
+    engine
+        .create_agent(
+            None,
+            &NewAgent {
+                name: "Bench Agent".into(),
+                email: "bench@desk.example".into(),
+                password: password.into(),
+                admin: true,
+            },
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let start = Instant::now();
+    let mut last_report = Instant::now();
+    for (i, t) in tickets.iter().enumerate() {
+        engine
+            .create_ticket(t, Channel::Portal)
+            .map_err(|e| anyhow::anyhow!("ticket {i}: {e} {:?}", e.fields()))?;
+        if last_report.elapsed() > Duration::from_secs(10) {
+            eprintln!("  {} of {} tickets", i + 1, tickets.len());
+            last_report = Instant::now();
+        }
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    let rate = tickets.len() as f64 / seconds;
+    let index_start = Instant::now();
+    if !engine
+        .wait_for_index(Duration::from_secs(3600))
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        bail!("the index did not catch up");
+    }
+    let index_lag = index_start.elapsed().as_secs_f64();
+    let seed_rss = rss_kib(std::process::id());
+
+    let mut engine_times = Vec::new();
+    let mut hits = 0usize;
+    for _ in 0..5 {
+        for q in &queries {
+            let t = Instant::now();
+            hits += engine
+                .search(q, 20)
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .len();
+            engine_times.push(t.elapsed());
+        }
+    }
+    drop(engine);
+
+    let (server, base) = http::start(&data)?;
+    let cookie = http::sign_in(&base, "bench@desk.example", password)?;
+    let mut inbox_times = Vec::new();
+    for i in 0..200 {
+        let path = if i % 2 == 0 {
+            "/agent"
+        } else {
+            "/agent?status=new&sort=oldest"
+        };
+        let t = Instant::now();
+        let (status, body) = http::get(&base, path, &cookie)?;
+        inbox_times.push(t.elapsed());
+        if status != 200 || !body.contains("<table class=\"tickets\"") {
+            bail!("inbox page failed: {status}");
+        }
+    }
+    let mut search_times = Vec::new();
+    for _ in 0..3 {
+        for q in &queries {
+            let path = format!("/agent/search?q={}", http::encode(q));
+            let t = Instant::now();
+            let (status, _) = http::get(&base, &path, &cookie)?;
+            search_times.push(t.elapsed());
+            if status != 200 {
+                bail!("search page failed: {status}");
+            }
+        }
+    }
+    let server_rss = rss_kib(server.id());
+    http::stop(server);
+
+    let bin = std::env::var("TESSERA_BIN").unwrap_or_default();
+    let site = PathBuf::from(std::env::var("TESSERA_SITE").unwrap_or_default());
+    let size = |p: PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0) as f64 / 1024.0;
+
+    let (e50, e99) = percentiles(engine_times);
+    let (i50, i99) = percentiles(inbox_times);
+    let (s50, s99) = percentiles(search_times);
+    println!(
+        "\nTessera benchmark — {} tickets, {} queries ({} hits in the engine runs)",
+        tickets.len(),
+        queries.len(),
+        hits
+    );
+    println!("  durable ticket creations   {rate:>10.0} /s   ({seconds:.1} s, one fsynced transaction each)");
+    println!("  index caught up after      {index_lag:>10.1} s   after the last creation");
+    println!("  inbox page over HTTP       p50 {i50:>7.2} ms   p99 {i99:>7.2} ms");
+    println!("  search, engine alone       p50 {e50:>7.2} ms   p99 {e99:>7.2} ms");
+    println!("  search page over HTTP      p50 {s50:>7.2} ms   p99 {s99:>7.2} ms");
+    println!(
+        "  RSS after seeding          {:>10.1} MiB (seeding process)",
+        seed_rss as f64 / 1024.0
+    );
+    println!(
+        "  RSS of the desk serving    {:>10.1} MiB (after the HTTP runs)",
+        server_rss as f64 / 1024.0
+    );
+    println!(
+        "  binary size                {:>10.1} MiB",
+        size(PathBuf::from(&bin)) / 1024.0
+    );
+    println!(
+        "  wasm size                  {:>10.1} KiB raw, {:.1} KiB brotli",
+        size(site.join("pkg/tessera_bg.wasm")),
+        size(site.join("pkg/tessera_bg.wasm.br"))
+    );
+    Ok(())
+}

@@ -1,0 +1,52 @@
+// Starts the real tessera binary on a temp data folder and reads its address and
+// first-run setup link from what it prints.
+const { spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+async function startDesk() {
+  const bin = process.env.TESSERA_BIN || path.join(__dirname, '../../target/release/tessera');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-'));
+  // Run a copy from an empty folder: the binary must carry all of its assets.
+  const copy = path.join(dir, 'tessera');
+  fs.copyFileSync(bin, copy);
+  fs.chmodSync(copy, 0o755);
+  const proc = spawn(copy, ['--listen', '127.0.0.1:0', '--data-dir', path.join(dir, 'data'), '--log', 'warn'], { cwd: dir });
+  let out = '';
+  proc.stderr.on('data', (d) => process.stderr.write(d));
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('tessera did not start: ' + out)), 30_000);
+    proc.stdout.on('data', (d) => {
+      out += d.toString();
+      const base = out.match(/serving at (http:\/\/[^/\s]+)\//);
+      const setup = out.match(/(http:\/\/\S+\/setup\?token=\S+)/);
+      if (base && setup) {
+        clearTimeout(timer);
+        resolve({ base: base[1], setup: setup[1] });
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`tessera exited with ${code}: ${out}`)));
+  });
+  const { base, setup } = await ready;
+  const health = await fetch(base + '/healthz');
+  if (!health.ok) throw new Error('healthz failed');
+  return {
+    base,
+    setup,
+    dir,
+    async stop() {
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until the wasm has hydrated the page. */
+async function hydrated(page) {
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20_000 });
+}
+
+module.exports = { startDesk, hydrated };

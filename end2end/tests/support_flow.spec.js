@@ -1,0 +1,149 @@
+// A support day in the browser: first-run setup, a customer writes in, an agent answers,
+// the customer reads the answer and replies, and search finds the ticket.
+const { test, expect } = require('@playwright/test');
+const { startDesk, hydrated } = require('./desk');
+
+test.describe.configure({ mode: 'serial' });
+
+let desk;
+let customerLink;
+
+test.beforeAll(async () => {
+  desk = await startDesk();
+});
+
+test.afterAll(async () => {
+  await desk?.stop();
+});
+
+test('first run: the setup link creates the first administrator', async ({ page }) => {
+  await page.goto(desk.setup);
+  await hydrated(page);
+  await page.getByLabel('Your name').fill('Mara Admin');
+  await page.getByLabel('Email').fill('mara@desk.example');
+  await page.getByLabel('Password (at least 10 characters)').fill('short');
+  await page.getByRole('button', { name: 'Create administrator' }).click();
+  await expect(page.getByText('The password needs at least 10 characters.')).toBeVisible();
+  await page.getByLabel('Password (at least 10 characters)').fill('a long password 123');
+  await page.getByRole('button', { name: 'Create administrator' }).click();
+  await expect(page).toHaveURL(/\/agent$/);
+  await expect(page.getByRole('heading', { name: 'Tickets' })).toBeVisible();
+
+  // The link works once.
+  const again = await page.goto(desk.setup);
+  expect(again.status()).toBe(404);
+});
+
+test('a customer opens a ticket from the portal, with errors beside the fields', async ({ page }) => {
+  await page.goto(desk.base + '/');
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'How can we help?' })).toBeVisible();
+  await page.getByLabel('Your name').fill('Ana Kovač');
+  await page.getByLabel('Email address').fill('ana@example.com');
+  await page.getByLabel('Subject').fill('   ');
+  await page.getByLabel('Message').fill('x');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await expect(page.locator('#field-subject-error')).toHaveText('Please enter a subject.');
+  await expect(page.getByLabel('Subject')).toHaveAttribute('aria-invalid', 'true');
+
+  await page.getByLabel('Subject').fill('Refund <script>window.__pwned=1</script> for order 8812');
+  await page.getByLabel('Message').fill('The parcel never arrived. <img src=x onerror="window.__pwned=2">');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await expect(page.getByRole('heading', { name: 'Thank you — we have your request' })).toBeVisible();
+  await expect(page.locator('.ticket-number')).toHaveText('#1');
+  customerLink = await page.locator('a.private-link').getAttribute('href');
+  expect(customerLink).toMatch(/^\/t\/1\/[A-Za-z0-9_-]{22}$/);
+});
+
+test('an agent signs in, replies, notes and changes the status', async ({ page }) => {
+  await page.goto(desk.base + '/agent');
+  await expect(page).toHaveURL(/\/agent\/login$/);
+  await hydrated(page);
+  await page.getByLabel('Email').fill('mara@desk.example');
+  await page.getByLabel('Password').fill('wrong password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText('That email and password do not match.')).toBeVisible();
+  await page.getByLabel('Password').fill('a long password 123');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/agent$/);
+
+  const row = page.getByRole('row').filter({ hasText: '#1' });
+  await expect(row).toContainText('Refund <script>window.__pwned=1</script> for order 8812');
+  await expect(row).toContainText('Ana Kovač');
+  await expect(row).toContainText('New');
+  await row.getByRole('link').click();
+  await expect(page).toHaveURL(/\/agent\/tickets\/1$/);
+  await hydrated(page);
+  await expect(page.locator('.message').first()).toContainText('<img src=x onerror="window.__pwned=2">');
+
+  await page.getByLabel('Message').fill('We have issued your refund today.');
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await expect(page.locator('.message.from-agent')).toContainText('We have issued your refund today.');
+
+  await page.getByRole('radio', { name: 'Internal note' }).check();
+  await page.getByLabel('Message').fill('Courier lost it; claim 77 filed.');
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.locator('.message.note')).toContainText('Courier lost it');
+  await expect(page.locator('.message.note .note-label')).toHaveText('Note');
+
+  // The status select acts through the wasm only: this proves hydration.
+  await expect(page.getByLabel('Status')).toHaveValue('answered');
+  await page.getByLabel('Status').selectOption('pending');
+  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('Status')).toHaveValue('pending');
+  expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+});
+
+test('the customer reads the answer, never the note, and replies', async ({ page }) => {
+  await page.goto(desk.base + customerLink);
+  await hydrated(page);
+  await expect(page.getByText('We have issued your refund today.')).toBeVisible();
+  await expect(page.getByText('Courier lost it')).toHaveCount(0);
+  await expect(page.locator('.meta .badge')).toHaveText('Pending');
+  await page.getByLabel('Your reply').fill('Thank you, received!');
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await expect(page.getByText('Your reply was sent.')).toBeVisible();
+  await expect(page.locator('.message').last()).toContainText('Thank you, received!');
+  await expect(page.locator('.meta .badge')).toHaveText('Open');
+  expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+});
+
+test('wrong links get a 404 page and never another ticket', async ({ page }) => {
+  const wrongKey = await page.goto(desk.base + '/t/1/AAAAAAAAAAAAAAAAAAAAAA');
+  expect(wrongKey.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  await expect(page.getByText('We have issued')).toHaveCount(0);
+  const noSuchTicket = await page.goto(desk.base + customerLink.replace('/t/1/', '/t/2/'));
+  expect(noSuchTicket.status()).toBe(404);
+  const nowhere = await page.goto(desk.base + '/no/such/page');
+  expect(nowhere.status()).toBe(404);
+});
+
+test('an agent finds the ticket by typing, accents or not', async ({ page }) => {
+  await page.goto(desk.base + '/agent/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill('mara@desk.example');
+  await page.getByLabel('Password').fill('a long password 123');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/agent$/);
+  await page.goto(desk.base + '/agent/tickets/1');
+  await hydrated(page);
+  const missing = await page.goto(desk.base + '/agent/tickets/999');
+  expect(missing.status()).toBe(404);
+  await page.goto(desk.base + '/agent/search');
+  await hydrated(page);
+  const box = page.locator('#search-page-q');
+  await box.pressSequentially('parc', { delay: 30 });
+  const hit = page.locator('.hit').first();
+  await expect(hit).toContainText('#1');
+  await expect(hit.locator('mark').first()).toHaveText('parcel');
+  await expect(page).toHaveURL(/q=parc/);
+  // The requester's name is searchable without its accent.
+  await box.fill('');
+  await box.pressSequentially('kovac', { delay: 30 });
+  await expect(page.locator('.hit').first()).toContainText('Ana Kovač');
+  await box.fill('');
+  await box.pressSequentially('nothing-like-this', { delay: 10 });
+  await expect(page.getByText('No ticket matches.')).toBeVisible();
+});
