@@ -187,7 +187,14 @@ fn Sidebar(agent: AgentInfo) -> impl IntoView {
             <a class="brand" href="/agent">{t("app.name")}</a>
             <form class="search-box" method="get" action="/agent/search" role="search">
                 <label class="visually-hidden" for="global-search">{t("search.label")}</label>
-                <input id="global-search" name="q" type="search" placeholder=t("search.placeholder")/>
+                <input
+                    id="global-search"
+                    name="q"
+                    type="search"
+                    placeholder=t("search.placeholder")
+                    title=t("search.key_hint")
+                    aria-keyshortcuts="/"
+                />
             </form>
             <ul>
                 <li><a href="/agent">{t("nav.all")}</a></li>

@@ -18,6 +18,8 @@ use i18n::Locale;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = server_locale();
     provide_context(locale);
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     let lang = i18n::LOCALES.get(locale.0).copied().unwrap_or("en");
     view! {
         <!DOCTYPE html>
@@ -34,6 +36,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Allows scripts only from the desk itself and Leptos's own inline scripts (by nonce).
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    use leptos::nonce::{provide_nonce, use_nonce};
+    if use_nonce().is_none() {
+        provide_nonce();
+    }
+    let (Some(nonce), Some(response)) =
+        (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

@@ -35,11 +35,13 @@ async function startDesk() {
     base,
     setup,
     dir,
+    /** Stops the desk with SIGTERM and returns its exit code (0 when it shut down cleanly). */
     async stop() {
-      const exited = new Promise((r) => proc.once('exit', r));
+      const exited = new Promise((r) => proc.once('exit', (code) => r(code)));
       proc.kill('SIGTERM');
-      await exited;
+      const code = await exited;
       fs.rmSync(dir, { recursive: true, force: true });
+      return code;
     },
   };
 }

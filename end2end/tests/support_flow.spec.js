@@ -13,7 +13,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await desk?.stop();
+  expect(await desk.stop()).toBe(0);
 });
 
 test('first run: the setup link creates the first administrator', async ({ page }) => {
@@ -146,4 +146,17 @@ test('an agent finds the ticket by typing, accents or not', async ({ page }) => 
   await box.fill('');
   await box.pressSequentially('nothing-like-this', { delay: 10 });
   await expect(page.getByText('No ticket matches.')).toBeVisible();
+});
+
+test('pages carry a strict content security policy; other sites cannot post', async ({ request }) => {
+  const page = await request.get(desk.base + '/');
+  const csp = page.headers()['content-security-policy'];
+  expect(csp).toContain("default-src 'self'");
+  expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9_-]+'/);
+  expect(page.headers()['x-content-type-options']).toBe('nosniff');
+  const forged = await request.post(desk.base + '/api/portal/create', {
+    headers: { Origin: 'http://evil.example' },
+    form: { name: 'x', email: 'x@example.com', subject: 'forged', body: 'forged' },
+  });
+  expect(forged.status()).toBe(403);
 });

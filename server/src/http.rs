@@ -39,6 +39,7 @@ pub fn router(engine: Arc<Engine>, options: LeptosOptions) -> Router {
         })
         .fallback(fallback)
         .layer(middleware::from_fn(same_origin))
+        .layer(middleware::from_fn(security_headers))
         .with_state(options)
 }
 
@@ -48,6 +49,22 @@ async fn fallback(req: Request<Body>) -> Response {
         return resp;
     }
     assets::not_found()
+}
+
+/// Headers every response carries: no MIME sniffing, and no private-link token leaked
+/// to other sites through Referer.
+async fn security_headers(req: Request<Body>, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("same-origin"),
+    );
+    resp
 }
 
 /// Refuses state-changing requests whose Origin (or Referer) is another site's.

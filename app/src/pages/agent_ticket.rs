@@ -37,14 +37,16 @@ fn TicketPane() -> impl IntoView {
         },
     );
     let form = NodeRef::<leptos::html::Form>::new();
+    let kind = RwSignal::new("reply".to_string());
     Effect::new(move |_| {
         if let Some(Ok(())) = post.value().get() {
             if let Some(f) = form.get() {
+                // Resetting the form brings the Reply tab back; the tint follows it.
                 f.reset();
+                kind.set("reply".into());
             }
         }
     });
-    let kind = RwSignal::new("reply".to_string());
     let body_error = Signal::derive(move || field_error(&post.value().get(), "body"));
     view! {
         <Transition fallback=|| view! { <div class="skeleton-page" aria-busy="true"></div> }>

@@ -28,6 +28,7 @@ pub fn PortalHome() -> impl IntoView {
                     fallback=move || {
                         let c = created().expect("shown only when created");
                         let href = c.link.clone();
+                        let full = format!("{}{}", origin(), c.link);
                         view! {
                             <section class="card created" aria-live="polite">
                                 <h1>{t("portal.created_title")}</h1>
@@ -37,7 +38,7 @@ pub fn PortalHome() -> impl IntoView {
                                 </p>
                                 <p>{t("portal.created_next")}</p>
                                 <p>
-                                    <a class="private-link" href=href.clone()>{href.clone()}</a>
+                                    <a class="private-link" href=href.clone()>{full}</a>
                                 </p>
                                 <button type="button" class="secondary" on:click=move |_| create.value().set(None)>
                                     {t("portal.another")}
@@ -77,5 +78,17 @@ pub fn PortalHome() -> impl IntoView {
                 </Show>
             </main>
         </div>
+    }
+}
+
+/// The desk's address as the browser sees it, so the private link can be copied whole.
+fn origin() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        window().location().origin().unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        String::new()
     }
 }
