@@ -124,3 +124,33 @@ fn the_requesters_name_is_searchable_without_accents() {
     assert_eq!(d.found("kovac"), [1]);
     assert_eq!(d.found("ana@example.com"), [1]);
 }
+
+#[test]
+fn index_of_another_schema_version_is_rebuilt() {
+    let d = desk();
+    d.customer_writes("Refund", "Order 8812 arrived broken.");
+    d.indexed();
+    let dir = d.dir;
+    drop(d.engine);
+    // Stamp the index as written by another schema version, and empty it.
+    {
+        let index =
+            tantivy::Index::open_in_dir(engine::search::index_dir(dir.path())).expect("open index");
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).expect("writer");
+        writer.delete_all_documents().expect("delete");
+        let mut commit = writer.prepare_commit().expect("prepare");
+        commit.set_payload("schema=0;seq=1");
+        commit.commit().expect("commit");
+    }
+    let engine = open(dir.path(), clock(), true);
+    assert!(engine
+        .wait_for_index(std::time::Duration::from_secs(30))
+        .expect("wait"));
+    let found: Vec<u64> = engine
+        .search("broken", 5)
+        .expect("search")
+        .iter()
+        .map(|h| h.number)
+        .collect();
+    assert_eq!(found, [1]);
+}

@@ -5,6 +5,7 @@ mod config;
 mod http;
 
 use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -13,7 +14,17 @@ use engine::Engine;
 
 use config::{AdminCommand, Cli, Command, Options};
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tessera: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let options = cli.options.resolve()?;
     tracing_subscriber::fmt()

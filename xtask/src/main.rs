@@ -239,9 +239,80 @@ fn run(args: &[String]) -> Result {
     sh(Command::new(binary()).args(args))
 }
 
+/// Counts of passed and failed tests, summed over the runners.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+}
+
+impl Tally {
+    /// Reads cargo's `test result: ok. 8 passed; 0 failed; …` and Playwright's
+    /// `8 passed (3.1s)` / `1 failed` lines.
+    fn read(&mut self, line: &str) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        for pair in words.windows(2) {
+            let n = pair[0].parse::<u64>();
+            match (n, pair[1].trim_end_matches([';', ','])) {
+                (Ok(n), "passed") => self.passed += n,
+                (Ok(n), "failed") => self.failed += n,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Runs a test command, echoing its output and tallying its results.
+fn sh_tally(cmd: &mut Command, tally: &mut Tally) -> Result {
+    use std::io::BufRead;
+    let shown = format!("{cmd:?}");
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if let Some(out) = child.stdout.take() {
+        for line in std::io::BufReader::new(out).lines().map_while(|l| l.ok()) {
+            println!("{line}");
+            let t = line.trim();
+            let summary = t.starts_with("test result:")
+                || t.split_whitespace()
+                    .nth(1)
+                    .is_some_and(|w| w == "passed" || w == "failed");
+            if summary {
+                tally.read(t);
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
 fn test() -> Result {
+    let mut tally = Tally::default();
+    let result = run_tests(&mut tally);
+    // One closing line over every runner, for people and CI alike.
+    println!("\ntests: {} passed, {} failed", tally.passed, tally.failed);
+    result
+}
+
+fn run_tests(tally: &mut Tally) -> Result {
     step("unit and integration tests");
-    sh(cargo().args(["test", "--workspace", "--exclude", "frontend"]))?;
+    sh_tally(
+        cargo().args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "frontend",
+            "--lib",
+            "--bins",
+            "--tests",
+        ]),
+        tally,
+    )?;
     step("checking that the wasm contains no server code");
     let tree = output(cargo().args([
         "tree",
@@ -265,11 +336,14 @@ fn test() -> Result {
     }
     eprintln!("wasm dependency tree is clean (no redb, tantivy, engine, argon2, axum)");
     step("end-to-end tests in Chromium");
-    sh(Command::new("npx")
-        .args(["playwright", "test"])
-        .current_dir(root().join("end2end"))
-        .env("TESSERA_BIN", binary())
-        .env("CHROMIUM_PATH", chromium()))
+    sh_tally(
+        Command::new("npx")
+            .args(["playwright", "test"])
+            .current_dir(root().join("end2end"))
+            .env("TESSERA_BIN", binary())
+            .env("CHROMIUM_PATH", chromium()),
+        tally,
+    )
 }
 
 fn bench(args: &[String]) -> Result {

@@ -222,7 +222,7 @@ impl SearchIndex {
         for doc in docs {
             self.add(&writer, &doc?)?;
             n += 1;
-            if n % 10_000 == 0 {
+            if n.is_multiple_of(10_000) {
                 progress(n);
             }
         }
