@@ -148,6 +148,45 @@ test('an agent finds the ticket by typing, accents or not', async ({ page }) => 
   await expect(page.getByText('No ticket matches.')).toBeVisible();
 });
 
+test('an admin adds an agent, who signs in; sign-out ends the session', async ({ page }) => {
+  await page.goto(desk.base + '/agent/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill('mara@desk.example');
+  await page.getByLabel('Password').fill('a long password 123');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/agent$/);
+  await page.getByRole('link', { name: 'Agents' }).click();
+  await expect(page).toHaveURL(/\/agent\/admin\/agents$/);
+  await hydrated(page);
+  await page.getByLabel('Name').fill('Ivan Horvat');
+  await page.getByLabel('Email').fill('ivan@desk.example');
+  await page.getByLabel('Initial password').fill('ivan password 1');
+  await page.getByRole('button', { name: 'Add agent' }).click();
+  await expect(page.getByText('Agent added.')).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'ivan@desk.example' })).toBeVisible();
+  await page.getByLabel('Email').fill('ivan@desk.example');
+  await page.getByLabel('Name').fill('Ivan Again');
+  await page.getByLabel('Initial password').fill('ivan password 1');
+  await page.getByRole('button', { name: 'Add agent' }).click();
+  await expect(page.getByText('An agent with this email already exists.')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/agent\/login$/);
+  await page.goto(desk.base + '/agent');
+  await expect(page).toHaveURL(/\/agent\/login$/);
+
+  await hydrated(page);
+  await page.getByLabel('Email').fill('ivan@desk.example');
+  await page.getByLabel('Password').fill('ivan password 1');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/agent$/);
+  await expect(page.getByText('Ivan Horvat')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Agents' })).toHaveCount(0);
+  const denied = await page.goto(desk.base + '/agent/admin/agents');
+  await expect(page.getByText('You are not allowed to do that.')).toBeVisible();
+  expect(denied.status()).toBe(403);
+});
+
 test('pages carry a strict content security policy; other sites cannot post', async ({ request }) => {
   const page = await request.get(desk.base + '/');
   const csp = page.headers()['content-security-policy'];

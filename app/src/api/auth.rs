@@ -73,6 +73,7 @@ pub async fn complete_setup(
 pub async fn list_agents() -> Result<Vec<AgentInfo>, AppError> {
     let me = agent().await?;
     if me.role != model::Role::Admin {
+        super::ssr::set_status(403);
         return Err(AppError::Forbidden);
     }
     call(|e| e.agents()).await
