@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::use_navigate;
 use model::{AgentInfo, MessageKind, MessageView, TicketStatus};
 
 use crate::api;
@@ -129,25 +128,6 @@ pub fn Conversation(
 #[component]
 pub fn AgentFrame(children: ChildrenFn) -> impl IntoView {
     let me = Resource::new(|| (), |_| api::auth::me());
-    let navigate = use_navigate();
-    // `/` focuses search from anywhere in the workspace.
-    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-        let typing = ev
-            .target()
-            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .map(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
-            .unwrap_or(false);
-        if ev.key() == "/" && !typing {
-            ev.prevent_default();
-            if let Some(input) = document().get_element_by_id("global-search") {
-                let _ = leptos::wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(input)
-                    .map(|i| i.focus());
-            } else {
-                navigate("/agent/search", Default::default());
-            }
-        }
-    });
-    on_cleanup(move || handle.remove());
     view! {
         <Suspense fallback=|| view! { <div class="skeleton-page" aria-busy="true"></div> }>
             {move || {
@@ -157,6 +137,7 @@ pub fn AgentFrame(children: ChildrenFn) -> impl IntoView {
                         Ok(Some(agent)) => {
                             view! {
                                 <div class="workspace">
+                                    <crate::keys::KeyboardShortcuts/>
                                     <Sidebar agent=agent/>
                                     <main id="main" class="pane">{children()}</main>
                                 </div>

@@ -5,6 +5,7 @@
 pub mod api;
 mod components;
 pub mod i18n;
+mod keys;
 mod pages;
 
 use leptos::prelude::*;

@@ -148,6 +148,33 @@ test('an agent finds the ticket by typing, accents or not', async ({ page }) => 
   await expect(page.getByText('No ticket matches.')).toBeVisible();
 });
 
+test('the workspace is keyboard friendly', async ({ page }) => {
+  await page.goto(desk.base + '/agent/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill('mara@desk.example');
+  await page.getByLabel('Password').fill('a long password 123');
+  await page.getByLabel('Password').press('Enter');
+  await expect(page).toHaveURL(/\/agent$/);
+  await hydrated(page);
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await page.keyboard.press('j');
+  await expect(page.locator('table.tickets tbody a').first()).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/agent\/tickets\/1$/);
+  await hydrated(page);
+  await page.keyboard.press('n');
+  await expect(page.getByLabel('Message')).toBeFocused();
+  await expect(page.getByRole('radio', { name: 'Internal note' })).toBeChecked();
+  await expect(page.getByRole('button', { name: 'Add note' })).toBeVisible();
+  await page.getByLabel('Message').press('Escape');
+  await page.locator('h1').click();
+  await page.keyboard.press('/');
+  await expect(page.locator('#global-search')).toBeFocused();
+});
+
 test('an admin adds an agent, who signs in; sign-out ends the session', async ({ page }) => {
   await page.goto(desk.base + '/agent/login');
   await hydrated(page);

@@ -98,6 +98,7 @@ impl Engine {
             sign_in_failures: Mutex::new(Default::default()),
             data_dir: data_dir.to_path_buf(),
         };
+        engine.prune_sessions()?;
         if options.run_indexer {
             engine.start_indexer();
         }

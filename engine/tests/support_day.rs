@@ -253,3 +253,78 @@ fn setup_link_creates_the_first_admin_once_and_expires() {
     let again = d.engine.complete_setup(&fresh, &admin).expect_err("used");
     assert_eq!(again.kind(), ErrorKind::NotFound);
 }
+
+#[test]
+fn reply_to_closed_ticket_opens_follow_up() {
+    let d = desk();
+    let agent = d.agent("ivan@desk.example");
+    let created = d.customer_writes("Broken screen", "It flickers.");
+    d.engine
+        .set_status(agent, 1, TicketStatus::Closed)
+        .expect("close");
+    let outcome = d
+        .engine
+        .customer_reply(1, &secret(&created), "It flickers again.")
+        .expect("reply");
+    let model::CustomerReplied::FollowUp(follow_up) = outcome else {
+        panic!("expected a follow-up, got {outcome:?}");
+    };
+    assert_eq!(follow_up.number, 2);
+    let old = d.engine.ticket_detail(1).expect("old");
+    assert_eq!(old.summary.status, TicketStatus::Closed);
+    assert_eq!(old.messages.len(), 1, "the closed ticket is left as it was");
+    let new = d
+        .engine
+        .customer_ticket(2, &secret(&follow_up))
+        .expect("follow-up view");
+    assert_eq!(new.status, TicketStatus::New);
+    assert_eq!(new.subject, "Broken screen");
+    assert_eq!(new.messages[0].body, "It flickers again.");
+    assert_eq!(
+        d.engine.ticket_detail(2).expect("new").summary.follow_up_of,
+        Some(1)
+    );
+    assert!(d
+        .engine
+        .ticket_history(1)
+        .expect("history")
+        .iter()
+        .any(|e| e.change == Change::FollowUpOpened { ticket: 2 }));
+    // The old link does not open the new ticket.
+    assert_eq!(
+        d.engine
+            .customer_ticket(2, &secret(&created))
+            .expect_err("old key")
+            .kind(),
+        ErrorKind::NotFound
+    );
+}
+
+#[test]
+fn expired_sessions_are_refused_and_pruned() {
+    let d = desk();
+    d.agent("ivan@desk.example");
+    let s = d
+        .engine
+        .sign_in("ivan@desk.example", "correct horse battery")
+        .expect("sign in");
+    d.clock
+        .advance(engine::auth::SESSION_LIFETIME + chrono::Duration::minutes(1));
+    assert_eq!(
+        d.engine
+            .session_agent(&s.session)
+            .expect_err("expired")
+            .kind(),
+        ErrorKind::Unauthorized
+    );
+    d.engine
+        .sign_in("ivan@desk.example", "correct horse battery")
+        .expect("sign in again");
+    assert_eq!(d.engine.session_count().expect("count"), 2);
+    d.engine.prune_sessions().expect("prune");
+    assert_eq!(
+        d.engine.session_count().expect("count"),
+        1,
+        "only the live session is kept"
+    );
+}

@@ -159,6 +159,15 @@ pub struct TicketCreated {
     pub link: String,
 }
 
+/// What became of a customer's reply through their private link.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CustomerReplied {
+    /// Added to the ticket, which is open again.
+    Added,
+    /// The ticket was closed, so the reply opened this follow-up ticket.
+    FollowUp(TicketCreated),
+}
+
 /// Either the result, or what is wrong with each field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FormResult<T> {
@@ -177,6 +186,8 @@ pub struct TicketSummary {
     pub channel: Channel,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The closed ticket this one follows up, if any.
+    pub follow_up_of: Option<u64>,
 }
 
 /// A page of the inbox with the number of tickets in each status.

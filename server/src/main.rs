@@ -110,6 +110,10 @@ fn serve(options: Options) -> anyhow::Result<()> {
         .build()?;
     runtime.block_on(async move {
         let engine = Arc::new(open(&options, true)?);
+        let data = std::fs::canonicalize(&options.data_dir).unwrap_or_else(|_| options.data_dir.clone());
+        if data.starts_with("/tmp") || data.starts_with("/dev/shm") {
+            tracing::warn!(data_dir = %data.display(), "the data folder is in a temporary place and may be wiped on reboot; use --data-dir to keep your tickets");
+        }
         if !assets::has_wasm() {
             tracing::warn!("this binary was built without its web assets; pages will not be interactive");
         }

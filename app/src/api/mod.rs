@@ -156,17 +156,32 @@ pub mod ssr {
         call(move |e| e.session_agent(&token)).await
     }
 
+    /// Whether the browser reached the desk over TLS, directly or through a proxy that
+    /// says so (`X-Forwarded-Proto: https`).
+    fn over_https() -> bool {
+        let Some(parts) = use_context::<http::request::Parts>() else {
+            return false;
+        };
+        parts.uri.scheme_str() == Some("https")
+            || parts
+                .headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+    }
+
     /// Sets (or, with `None`, clears) the session cookie.
     pub fn set_session_cookie(token: Option<&str>) {
         let Some(opts) = use_context::<ResponseOptions>() else {
             return;
         };
+        let secure = if over_https() { "; Secure" } else { "" };
         let value = match token {
             Some(t) => format!(
-                "{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+                "{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
                 engine::auth::SESSION_LIFETIME.num_seconds()
             ),
-            None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+            None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
         };
         if let Ok(v) = HeaderValue::from_str(&value) {
             opts.append_header(SET_COOKIE, v);

@@ -32,6 +32,10 @@ pub async fn load_portal_ticket(number: u64, key: String) -> Result<CustomerTick
 
 /// The customer answers through their private link.
 #[server(endpoint = "portal/reply")]
-pub async fn customer_reply(number: u64, key: String, body: String) -> Result<(), AppError> {
+pub async fn customer_reply(
+    number: u64,
+    key: String,
+    body: String,
+) -> Result<model::CustomerReplied, AppError> {
     call(move |e| e.customer_reply(number, &key, &body)).await
 }

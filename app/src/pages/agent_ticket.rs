@@ -65,6 +65,12 @@ fn TicketPane() -> impl IntoView {
                                     <div class="ticket-meta">
                                         <span>{s.requester_name.clone()} " · " {s.requester_email.clone()}</span>
                                         <span>{t(s.channel.label_key())}</span>
+                                        {s.follow_up_of.map(|prev| view! {
+                                            <span>
+                                                {t("ticket.follow_up_of")} " "
+                                                <a href=format!("/agent/tickets/{prev}")>{format!("#{prev}")}</a>
+                                            </span>
+                                        })}
                                         <span>{t("ticket.created")} " " {when(s.created_at)}</span>
                                         <label for="ticket-status">{t("ticket.status")}</label>
                                         <select

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use model::CustomerReplied;
 
 use crate::api::portal::{load_portal_ticket, CustomerReply};
 use crate::api::{field_error, AppError};
@@ -31,7 +32,7 @@ pub fn PortalTicket() -> impl IntoView {
     );
     let form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
-        if let Some(Ok(())) = reply.value().get() {
+        if let Some(Ok(_)) = reply.value().get() {
             if let Some(f) = form.get() {
                 f.reset();
             }
@@ -61,7 +62,14 @@ pub fn PortalTicket() -> impl IntoView {
                                     <input type="hidden" name="key" value=key()/>
                                     <Field name="body" label=t("portal.your_reply") multiline=true error=body_error/>
                                     <p class="form-status" role="status">
-                                        {move || matches!(reply.value().get(), Some(Ok(()))).then(|| t("portal.reply_sent"))}
+                                        {move || match reply.value().get() {
+                                            Some(Ok(CustomerReplied::Added)) => Some(t("portal.reply_sent").into_any()),
+                                            Some(Ok(CustomerReplied::FollowUp(c))) => Some(view! {
+                                                {t("portal.follow_up")} " "
+                                                <a class="private-link" href=c.link.clone()>{format!("#{}", c.number)}</a>
+                                            }.into_any()),
+                                            _ => None,
+                                        }}
                                         {move || match reply.value().get() {
                                             Some(Err(e)) if !matches!(e, AppError::Invalid(_)) => Some(t(e.key())),
                                             _ => None,

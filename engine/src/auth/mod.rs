@@ -284,6 +284,23 @@ impl Engine {
             .map_err(|_| Error::unauthorized("Please sign in"))
     }
 
+    /// How many sessions are stored (live or not yet pruned).
+    pub fn session_count(&self) -> Result<u64> {
+        let txn = self.db.begin_read()?;
+        Ok(txn.open_table(tables::SESSIONS)?.len()?)
+    }
+
+    /// Forgets sessions that have expired.
+    pub fn prune_sessions(&self) -> Result<()> {
+        let now = self.now();
+        self.write(|txn| {
+            txn.open_table(tables::SESSIONS)?.retain(|_, raw| {
+                codec::decode::<SessionRecord>(raw).is_ok_and(|s| s.expires_at > now)
+            })?;
+            Ok(((), vec![]))
+        })
+    }
+
     /// Ends a session.
     pub fn sign_out(&self, secret: &str) -> Result<()> {
         self.write(|txn| {

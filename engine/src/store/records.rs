@@ -18,6 +18,8 @@ pub struct TicketRecord {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub first_response_at: Option<DateTime<Utc>>,
+    /// The closed ticket this one follows up, if any.
+    pub follow_up_of: Option<u64>,
 }
 
 /// Who wrote a message or caused an event.
@@ -71,6 +73,10 @@ pub struct SessionRecord {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
     TicketCreated,
+    /// On a closed ticket: the customer wrote again, and `ticket` was opened for it.
+    FollowUpOpened {
+        ticket: u64,
+    },
     MessageAdded {
         message: u64,
         kind: MessageKind,

@@ -4,12 +4,12 @@
 mod query;
 
 use chrono::{DateTime, Utc};
-use model::{Channel, MessageKind, NewTicket, TicketCreated, TicketStatus};
+use model::{Channel, CustomerReplied, MessageKind, NewTicket, TicketCreated, TicketStatus};
 use redb::{ReadableTable, WriteTransaction};
 
 use crate::store::records::{Actor, Change, Job, MessageRecord, TicketRecord};
 use crate::store::{self, codec, tables};
-use crate::{audit, contacts, enqueue, token, Engine, Error, ErrorKind, Event, Result};
+use crate::{audit, contacts, enqueue, token, Engine, Error, Event, Result};
 
 impl Engine {
     /// Opens a ticket from a customer's first message.
@@ -22,30 +22,14 @@ impl Engine {
         let secret = token::new_token();
         let number = self.write(|txn| {
             let contact = contacts::find_or_create(txn, &input.name, &input.email, now)?;
-            let number = store::next_id(&mut txn.open_table(tables::COUNTERS)?, "ticket")?;
-            let ticket = TicketRecord {
-                number,
-                subject: input.subject.trim().to_string(),
-                status: TicketStatus::New,
+            let opening = Opening {
+                subject: input.subject.trim(),
                 channel,
                 requester: contact,
-                access_hash: token::hash_token(&secret),
-                created_at: now,
-                updated_at: now,
-                first_response_at: None,
+                body: &input.body,
+                follow_up_of: None,
             };
-            put_ticket(txn, &ticket)?;
-            txn.open_table(tables::TICKETS_BY_STATUS)?
-                .insert((ticket.status.code(), number), ())?;
-            store::bump(
-                &mut txn.open_table(tables::COUNTERS)?,
-                &store::status_counter(ticket.status),
-                1,
-            )?;
-            let actor = Actor::Contact(contact);
-            audit(txn, Some(number), actor, Change::TicketCreated, now)?;
-            add_message(txn, number, actor, MessageKind::Reply, &input.body, now)?;
-            enqueue(txn, &Job::IndexTicket(number))?;
+            let number = open_ticket(txn, &opening, &secret, now)?;
             Ok((number, vec![Event::TicketChanged(number)]))
         })?;
         Ok(TicketCreated {
@@ -71,22 +55,54 @@ impl Engine {
     }
 
     /// The customer's reply through their private link; the ticket becomes Open again.
-    pub fn customer_reply(&self, number: u64, secret: &str, body: &str) -> Result<()> {
+    /// A reply to a Closed ticket opens a follow-up ticket linked to it instead.
+    pub fn customer_reply(&self, number: u64, secret: &str, body: &str) -> Result<CustomerReplied> {
         let ticket = self.ticket_for_customer(number, secret)?;
-        if ticket.status == TicketStatus::Closed {
-            return Err(Error::new(
-                ErrorKind::Conflict,
-                "This request is closed. Please send a new one and mention its number.",
-            ));
-        }
         let actor = Actor::Contact(ticket.requester);
-        self.add_to_ticket(
-            number,
-            actor,
-            MessageKind::Reply,
-            body,
-            Some(TicketStatus::Open),
-        )
+        if ticket.status != TicketStatus::Closed {
+            self.add_to_ticket(
+                number,
+                actor,
+                MessageKind::Reply,
+                body,
+                Some(TicketStatus::Open),
+            )?;
+            return Ok(CustomerReplied::Added);
+        }
+        let errors = model::validate_reply(body);
+        if !errors.is_empty() {
+            return Err(Error::invalid(errors));
+        }
+        let now = self.now();
+        let new_secret = token::new_token();
+        let follow_up = self.write(|txn| {
+            let opening = Opening {
+                subject: &ticket.subject,
+                channel: ticket.channel,
+                requester: ticket.requester,
+                body,
+                follow_up_of: Some(number),
+            };
+            let follow_up = open_ticket(txn, &opening, &new_secret, now)?;
+            audit(
+                txn,
+                Some(number),
+                actor,
+                Change::FollowUpOpened { ticket: follow_up },
+                now,
+            )?;
+            Ok((
+                follow_up,
+                vec![
+                    Event::TicketChanged(follow_up),
+                    Event::TicketChanged(number),
+                ],
+            ))
+        })?;
+        Ok(CustomerReplied::FollowUp(TicketCreated {
+            number: follow_up,
+            link: format!("/t/{follow_up}/{new_secret}"),
+        }))
     }
 
     /// An agent sets the ticket's status.
@@ -130,6 +146,50 @@ impl Engine {
             Ok(((), vec![Event::TicketChanged(number)]))
         })
     }
+}
+
+/// What a new ticket starts with.
+struct Opening<'a> {
+    subject: &'a str,
+    channel: Channel,
+    requester: u64,
+    body: &'a str,
+    follow_up_of: Option<u64>,
+}
+
+/// Writes a new ticket (status New) with its first message; returns its number.
+fn open_ticket(
+    txn: &WriteTransaction,
+    o: &Opening<'_>,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let number = store::next_id(&mut txn.open_table(tables::COUNTERS)?, "ticket")?;
+    let ticket = TicketRecord {
+        number,
+        subject: o.subject.to_string(),
+        status: TicketStatus::New,
+        channel: o.channel,
+        requester: o.requester,
+        access_hash: token::hash_token(secret),
+        created_at: now,
+        updated_at: now,
+        first_response_at: None,
+        follow_up_of: o.follow_up_of,
+    };
+    put_ticket(txn, &ticket)?;
+    txn.open_table(tables::TICKETS_BY_STATUS)?
+        .insert((ticket.status.code(), number), ())?;
+    store::bump(
+        &mut txn.open_table(tables::COUNTERS)?,
+        &store::status_counter(ticket.status),
+        1,
+    )?;
+    let actor = Actor::Contact(o.requester);
+    audit(txn, Some(number), actor, Change::TicketCreated, now)?;
+    add_message(txn, number, actor, MessageKind::Reply, o.body, now)?;
+    enqueue(txn, &Job::IndexTicket(number))?;
+    Ok(number)
 }
 
 fn get_ticket(txn: &WriteTransaction, number: u64) -> Result<TicketRecord> {

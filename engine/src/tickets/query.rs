@@ -191,6 +191,7 @@ fn summary(txn: &ReadTransaction, t: &TicketRecord) -> Result<TicketSummary> {
         channel: t.channel,
         created_at: t.created_at,
         updated_at: t.updated_at,
+        follow_up_of: t.follow_up_of,
     })
 }
 
