@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use model::AgentInfo;
 
 #[cfg(feature = "ssr")]
-use super::ssr::{agent, call, session_token, set_session_cookie};
+use super::ssr::{agent, call, redirect_plain_form, session_token, set_session_cookie};
 use super::AppError;
 
 /// The signed-in agent, if any.
@@ -30,6 +30,7 @@ pub async fn sign_in(email: String, password: String) -> Result<AgentInfo, AppEr
             e => e,
         })?;
     set_session_cookie(Some(&signed.session));
+    redirect_plain_form("/agent");
     Ok(signed.agent)
 }
 
@@ -40,6 +41,7 @@ pub async fn sign_out() -> Result<(), AppError> {
         call(move |e| e.sign_out(&token)).await?;
     }
     set_session_cookie(None);
+    redirect_plain_form("/agent/login");
     Ok(())
 }
 
@@ -65,6 +67,7 @@ pub async fn complete_setup(
     };
     let signed = call(move |e| e.complete_setup(&token, &admin)).await?;
     set_session_cookie(Some(&signed.session));
+    redirect_plain_form("/agent");
     Ok(signed.agent)
 }
 

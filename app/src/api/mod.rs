@@ -170,6 +170,21 @@ pub mod ssr {
                 .is_some_and(|v| v.eq_ignore_ascii_case("https"))
     }
 
+    /// For a form posted before the wasm took over (a plain HTML form), sends the
+    /// browser on to `path` afterwards instead of back to the form. Hydrated forms get
+    /// their result as data and are left alone.
+    pub fn redirect_plain_form(path: &str) {
+        let plain = use_context::<http::request::Parts>().is_some_and(|p| {
+            p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+        });
+        if plain {
+            leptos_axum::redirect(path);
+        }
+    }
+
     /// Sets (or, with `None`, clears) the session cookie.
     pub fn set_session_cookie(token: Option<&str>) {
         let Some(opts) = use_context::<ResponseOptions>() else {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use model::{CustomerTicket, TicketCreated};
 
 #[cfg(feature = "ssr")]
-use super::ssr::call;
+use super::ssr::{call, redirect_plain_form};
 use super::AppError;
 
 /// Opens a ticket from the portal's contact form.
@@ -21,7 +21,9 @@ pub async fn create_ticket(
         subject,
         body,
     };
-    call(move |e| e.create_ticket(&input, model::Channel::Portal)).await
+    let created = call(move |e| e.create_ticket(&input, model::Channel::Portal)).await?;
+    redirect_plain_form(&created.link);
+    Ok(created)
 }
 
 /// The ticket behind a private link.
@@ -37,5 +39,9 @@ pub async fn customer_reply(
     key: String,
     body: String,
 ) -> Result<model::CustomerReplied, AppError> {
-    call(move |e| e.customer_reply(number, &key, &body)).await
+    let replied = call(move |e| e.customer_reply(number, &key, &body)).await?;
+    if let model::CustomerReplied::FollowUp(c) = &replied {
+        redirect_plain_form(&c.link);
+    }
+    Ok(replied)
 }
