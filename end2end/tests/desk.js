@@ -51,4 +51,14 @@ async function hydrated(page) {
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20_000 });
 }
 
-module.exports = { startDesk, hydrated };
+/** Signs an agent in through the form and waits for the workspace. */
+async function signIn(page, base, email, password) {
+  await page.goto(base + '/agent/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/agent$/);
+}
+
+module.exports = { startDesk, hydrated, signIn };

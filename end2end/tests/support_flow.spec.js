@@ -1,7 +1,7 @@
 // A support day in the browser: first-run setup, a customer writes in, an agent answers,
 // the customer reads the answer and replies, and search finds the ticket.
 const { test, expect } = require('@playwright/test');
-const { startDesk, hydrated } = require('./desk');
+const { startDesk, hydrated, signIn } = require('./desk');
 
 test.describe.configure({ mode: 'serial' });
 
@@ -121,12 +121,7 @@ test('wrong links get a 404 page and never another ticket', async ({ page }) => 
 });
 
 test('an agent finds the ticket by typing, accents or not', async ({ page }) => {
-  await page.goto(desk.base + '/agent/login');
-  await hydrated(page);
-  await page.getByLabel('Email').fill('mara@desk.example');
-  await page.getByLabel('Password').fill('a long password 123');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/agent$/);
+  await signIn(page, desk.base, 'mara@desk.example', 'a long password 123');
   await page.goto(desk.base + '/agent/tickets/1');
   await hydrated(page);
   const missing = await page.goto(desk.base + '/agent/tickets/999');
@@ -176,12 +171,7 @@ test('the workspace is keyboard friendly', async ({ page }) => {
 });
 
 test('an admin adds an agent, who signs in; sign-out ends the session', async ({ page }) => {
-  await page.goto(desk.base + '/agent/login');
-  await hydrated(page);
-  await page.getByLabel('Email').fill('mara@desk.example');
-  await page.getByLabel('Password').fill('a long password 123');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/agent$/);
+  await signIn(page, desk.base, 'mara@desk.example', 'a long password 123');
   await page.getByRole('link', { name: 'Agents' }).click();
   await expect(page).toHaveURL(/\/agent\/admin\/agents$/);
   await hydrated(page);

@@ -37,29 +37,12 @@ impl Engine {
             Some(s) => {
                 let by_status = txn.open_table(tables::TICKETS_BY_STATUS)?;
                 let range = by_status.range((s.code(), 0)..=(s.code(), u64::MAX))?;
-                let keys: Box<dyn Iterator<Item = _>> = match sort {
-                    Sort::Newest => Box::new(range.rev()),
-                    Sort::Oldest => Box::new(range),
-                };
-                let numbers = keys
-                    .skip(offset)
-                    .take(limit)
-                    .map(|e| Ok(e?.0.value().1))
-                    .collect::<Result<Vec<u64>>>()?;
+                let numbers = page_of(range, sort, offset, limit, |k| k.1)?;
                 let total = counts.iter().find(|c| c.0 == s).map(|c| c.1).unwrap_or(0);
                 (numbers, total)
             }
             None => {
-                let range = tickets.iter()?;
-                let keys: Box<dyn Iterator<Item = _>> = match sort {
-                    Sort::Newest => Box::new(range.rev()),
-                    Sort::Oldest => Box::new(range),
-                };
-                let numbers = keys
-                    .skip(offset)
-                    .take(limit)
-                    .map(|e| Ok(e?.0.value()))
-                    .collect::<Result<Vec<u64>>>()?;
+                let numbers = page_of(tickets.iter()?, sort, offset, limit, |k| k)?;
                 (numbers, tickets.len()?)
             }
         };
@@ -153,6 +136,24 @@ impl Engine {
         }
         Ok(out)
     }
+}
+
+/// One page of ticket numbers from a key range, in the asked order.
+fn page_of<'a, K: redb::Key + 'static, V: redb::Value + 'static>(
+    range: redb::Range<'a, K, V>,
+    sort: Sort,
+    offset: usize,
+    limit: usize,
+    number: impl Fn(K::SelfType<'_>) -> u64,
+) -> Result<Vec<u64>> {
+    let keys: Box<dyn Iterator<Item = _>> = match sort {
+        Sort::Newest => Box::new(range.rev()),
+        Sort::Oldest => Box::new(range),
+    };
+    keys.skip(offset)
+        .take(limit)
+        .map(|e| Ok(number(e?.0.value())))
+        .collect()
 }
 
 fn read_ticket(txn: &ReadTransaction, number: u64) -> Result<TicketRecord> {
