@@ -19,6 +19,9 @@ pub fn Field(
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional)] autofocus: bool,
     #[prop(into)] error: Signal<Option<String>>,
+    /// Keeps the text in this signal, so it survives the field being drawn again.
+    #[prop(optional)]
+    keep: Option<RwSignal<String>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
@@ -34,6 +37,12 @@ pub fn Field(
                 aria-invalid=invalid
                 aria-describedby=described
                 autofocus=autofocus
+                prop:value=move || keep.map(|k| k.get()).unwrap_or_default()
+                on:input=move |ev| {
+                    if let Some(k) = keep {
+                        k.set(event_target_value(&ev));
+                    }
+                }
             ></textarea>
         }
         .into_any()
@@ -128,6 +137,9 @@ pub fn Conversation(
 #[component]
 pub fn AgentFrame(children: ChildrenFn) -> impl IntoView {
     let me = Resource::new(|| (), |_| api::auth::me());
+    let live = Live(RwSignal::new(0));
+    provide_context(live);
+    listen_for_changes(live);
     view! {
         <Suspense fallback=|| view! { <div class="skeleton-page" aria-busy="true"></div> }>
             {move || {
@@ -150,6 +162,40 @@ pub fn AgentFrame(children: ChildrenFn) -> impl IntoView {
             }}
         </Suspense>
     }
+}
+
+/// Counts changes announced by the desk since the page loaded; lists that should stay
+/// current read it so they refetch when it moves.
+#[derive(Clone, Copy)]
+pub struct Live(pub RwSignal<u64>);
+
+impl Live {
+    /// The current count, tracked (0 where there is no workspace around).
+    pub fn tick() -> u64 {
+        use_context::<Live>().map(|l| l.0.get()).unwrap_or(0)
+    }
+}
+
+/// Opens the desk's live stream (`/api/live`) and bumps `live` on each change.
+fn listen_for_changes(live: Live) {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use leptos::wasm_bindgen::closure::Closure;
+        use leptos::wasm_bindgen::JsCast;
+        let Ok(source) = web_sys::EventSource::new("/api/live") else {
+            return;
+        };
+        let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+            live.0.update(|n| *n += 1);
+        });
+        let _ =
+            source.add_event_listener_with_callback("ticket", on_change.as_ref().unchecked_ref());
+        on_change.forget();
+        let source = send_wrapper::SendWrapper::new(source);
+        on_cleanup(move || source.close());
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = live;
 }
 
 /// The workspace's left column: search, views, admin, sign-out.

@@ -170,6 +170,32 @@ test('the workspace is keyboard friendly', async ({ page }) => {
   await expect(page.locator('#global-search')).toBeFocused();
 });
 
+test('the inbox shows new tickets live, and a draft survives a status change', async ({ page, browser }) => {
+  await signIn(page, desk.base, 'mara@desk.example', 'a long password 123');
+  await hydrated(page);
+  const customer = await browser.newPage();
+  await customer.goto(desk.base + '/');
+  await hydrated(customer);
+  await customer.getByLabel('Your name').fill('Γιώργος Παπαδόπουλος');
+  await customer.getByLabel('Email address').fill('giorgos@example.gr');
+  await customer.getByLabel('Subject').fill('Κωδικός πρόσβασης');
+  await customer.getByLabel('Message').fill('Ξέχασα τον κωδικό μου.');
+  await customer.getByRole('button', { name: 'Send request' }).click();
+  await expect(customer.locator('.ticket-number')).toHaveText('#2');
+  await customer.close();
+  // No reload: the live stream tells the open inbox.
+  await expect(page.getByRole('link', { name: 'Κωδικός πρόσβασης' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Κωδικός πρόσβασης' }).click();
+  await hydrated(page);
+  await page.getByRole('radio', { name: 'Internal note' }).check();
+  await page.getByLabel('Message').fill('Half-written note');
+  await page.getByLabel('Status').selectOption('open');
+  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  await expect(page.getByLabel('Message')).toHaveValue('Half-written note');
+  await expect(page.getByRole('radio', { name: 'Internal note' })).toBeChecked();
+});
+
 test('an admin adds an agent, who signs in; sign-out ends the session', async ({ page }) => {
   await signIn(page, desk.base, 'mara@desk.example', 'a long password 123');
   await page.getByRole('link', { name: 'Agents' }).click();

@@ -28,12 +28,21 @@ pub fn leptos_options(addr: std::net::SocketAddr) -> LeptosOptions {
 }
 
 /// The whole application.
-pub fn router(engine: Arc<Engine>, options: LeptosOptions) -> Router {
+pub fn router(
+    engine: Arc<Engine>,
+    options: LeptosOptions,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) -> Router {
     let routes = generate_route_list(app::App);
+    let live_engine = engine.clone();
     let context = move || provide_context(engine.clone());
     let shell_options = options.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/api/live",
+            get(move |headers| crate::live::events(live_engine.clone(), shutdown.clone(), headers)),
+        )
         .leptos_routes_with_context(&options, routes, context, move || {
             app::shell(shell_options.clone())
         })

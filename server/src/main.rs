@@ -3,6 +3,7 @@
 mod assets;
 mod config;
 mod http;
+mod live;
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -129,9 +130,14 @@ fn serve(options: Options) -> anyhow::Result<()> {
                 "No administrator yet. Open this link within 30 minutes to create one:\n\n    http://{addr}/setup?token={token}\n"
             );
         }
-        let app = http::router(engine.clone(), http::leptos_options(addr));
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        let app = http::router(engine.clone(), http::leptos_options(addr), stopping);
         axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                // Ends the live streams, which would otherwise hold the shutdown open.
+                let _ = stop.send(true);
+            })
             .await?;
         tracing::info!("shutting down: finishing the search index");
         tokio::task::spawn_blocking(move || engine.shutdown()).await?;

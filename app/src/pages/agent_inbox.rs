@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use model::TicketStatus;
 
 use crate::api::agent::{inbox, PAGE_SIZE};
-use crate::components::{age, AgentFrame, StatusBadge};
+use crate::components::{age, AgentFrame, Live, StatusBadge};
 use crate::i18n::t;
 
 fn inbox_href(status: &str, sort: &str, page: usize) -> String {
@@ -44,8 +44,8 @@ fn InboxList() -> impl IntoView {
             .unwrap_or(0usize)
     };
     let data = Resource::new(
-        move || (status(), sort(), page()),
-        |(s, o, p)| inbox(s, o, p),
+        move || (status(), sort(), page(), Live::tick()),
+        |(s, o, p, _)| inbox(s, o, p),
     );
     let navigate = use_navigate();
     let nav = StoredValue::new(navigate);

@@ -38,12 +38,15 @@ fn TicketPane() -> impl IntoView {
     );
     let form = NodeRef::<leptos::html::Form>::new();
     let kind = RwSignal::new("reply".to_string());
+    // What the agent is typing outlives the ticket being redrawn (a status change).
+    let draft = RwSignal::new(String::new());
     Effect::new(move |_| {
         if let Some(Ok(())) = post.value().get() {
             if let Some(f) = form.get() {
                 // Resetting the form brings the Reply tab back; the tint follows it.
                 f.reset();
                 kind.set("reply".into());
+                draft.set(String::new());
             }
         }
     });
@@ -97,17 +100,17 @@ fn TicketPane() -> impl IntoView {
                                     <fieldset class="tabs">
                                         <legend class="visually-hidden">{t("ticket.compose")}</legend>
                                         <label>
-                                            <input type="radio" name="kind" value="reply" checked=true
+                                            <input type="radio" name="kind" value="reply" checked=move || kind.get() == "reply"
                                                 on:change=move |_| kind.set("reply".into())/>
                                             {t("ticket.reply")}
                                         </label>
                                         <label>
-                                            <input type="radio" name="kind" value="note"
+                                            <input type="radio" name="kind" value="note" checked=move || kind.get() == "note"
                                                 on:change=move |_| kind.set("note".into())/>
                                             {t("ticket.note")}
                                         </label>
                                     </fieldset>
-                                    <Field name="body" label=t("ticket.compose") multiline=true error=body_error/>
+                                    <Field name="body" label=t("ticket.compose") multiline=true error=body_error keep=draft/>
                                     <button type="submit" class="primary" disabled=move || post.pending().get()>
                                         {move || if kind.get() == "note" { t("ticket.add_note") } else { t("ticket.send_reply") }}
                                     </button>
