@@ -159,7 +159,7 @@ test('the workspace is keyboard friendly', async ({ page }) => {
   await expect(page.locator('table.tickets tbody a').first()).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/agent\/tickets\/1$/);
-  await hydrated(page);
+  await expect(page.getByLabel('Message')).toBeVisible();
   await page.keyboard.press('n');
   await expect(page.getByLabel('Message')).toBeFocused();
   await expect(page.getByRole('radio', { name: 'Internal note' })).toBeChecked();
