@@ -182,7 +182,7 @@ test('the inbox shows new tickets live, and a draft survives a status change', a
   await customer.getByLabel('Message').fill('Ξέχασα τον κωδικό μου.');
   await customer.getByRole('button', { name: 'Send request' }).click();
   await expect(customer.locator('.ticket-number')).toHaveText('#2');
-  await customer.close();
+  const link = await customer.locator('a.private-link').getAttribute('href');
   // No reload: the live stream tells the open inbox.
   await expect(page.getByRole('link', { name: 'Κωδικός πρόσβασης' })).toBeVisible();
 
@@ -194,6 +194,19 @@ test('the inbox shows new tickets live, and a draft survives a status change', a
   await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
   await expect(page.getByLabel('Message')).toHaveValue('Half-written note');
   await expect(page.getByRole('radio', { name: 'Internal note' })).toBeChecked();
+
+  // The customer answers while the agent is typing: the reply appears, the draft stays.
+  await page.getByLabel('Message').click();
+  await page.keyboard.type(' more');
+  await customer.goto(link);
+  await hydrated(customer);
+  await customer.getByLabel('Your reply').fill('Still locked out.');
+  await customer.getByRole('button', { name: 'Send reply' }).click();
+  await expect(customer.getByText('Your reply was sent.')).toBeVisible();
+  await customer.close();
+  await expect(page.locator('.message').last()).toContainText('Still locked out.');
+  await expect(page.getByLabel('Message')).toBeFocused();
+  await expect(page.getByLabel('Message')).toHaveValue('Half-written note more');
 });
 
 test('an admin adds an agent, who signs in; sign-out ends the session', async ({ page }) => {

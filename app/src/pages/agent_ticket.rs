@@ -7,7 +7,7 @@ use model::TicketStatus;
 
 use crate::api::agent::{ticket, PostMessage, SetStatus};
 use crate::api::{field_error, AppError};
-use crate::components::{when, AgentFrame, Conversation, Field};
+use crate::components::{when, AgentFrame, Conversation, Field, Live};
 use crate::i18n::t;
 use crate::pages::not_found::NotFound;
 
@@ -28,8 +28,15 @@ fn TicketPane() -> impl IntoView {
     let post = ServerAction::<PostMessage>::new();
     let set_status = ServerAction::<SetStatus>::new();
     let data = Resource::new(
-        move || (number(), post.version().get(), set_status.version().get()),
-        |(n, _, _)| async move {
+        move || {
+            (
+                number(),
+                post.version().get(),
+                set_status.version().get(),
+                Live::tick(),
+            )
+        },
+        |(n, _, _, _)| async move {
             match n {
                 Some(n) => ticket(n).await,
                 None => Err(AppError::NotFound),
@@ -40,6 +47,14 @@ fn TicketPane() -> impl IntoView {
     let kind = RwSignal::new("reply".to_string());
     // What the agent is typing outlives the ticket being redrawn (a status change).
     let draft = RwSignal::new(String::new());
+    // A draft belongs to its ticket.
+    Effect::new(move |previous: Option<Option<u64>>| {
+        let current = number();
+        if previous.is_some_and(|p| p != current) {
+            draft.set(String::new());
+        }
+        current
+    });
     Effect::new(move |_| {
         if let Some(Ok(())) = post.value().get() {
             if let Some(f) = form.get() {
@@ -95,34 +110,38 @@ fn TicketPane() -> impl IntoView {
                                     </div>
                                 </header>
                                 <Conversation messages=tk.messages.clone()/>
-                                <ActionForm action=post node_ref=form attr:class=move || format!("composer card form {}", kind.get()) attr:novalidate=true>
-                                    <input type="hidden" name="number" value=n.to_string()/>
-                                    <fieldset class="tabs">
-                                        <legend class="visually-hidden">{t("ticket.compose")}</legend>
-                                        <label>
-                                            <input type="radio" name="kind" value="reply" checked=move || kind.get() == "reply"
-                                                on:change=move |_| kind.set("reply".into())/>
-                                            {t("ticket.reply")}
-                                        </label>
-                                        <label>
-                                            <input type="radio" name="kind" value="note" checked=move || kind.get() == "note"
-                                                on:change=move |_| kind.set("note".into())/>
-                                            {t("ticket.note")}
-                                        </label>
-                                    </fieldset>
-                                    <Field name="body" label=t("ticket.compose") multiline=true error=body_error keep=draft/>
-                                    <button type="submit" class="primary" disabled=move || post.pending().get()>
-                                        {move || if kind.get() == "note" { t("ticket.add_note") } else { t("ticket.send_reply") }}
-                                    </button>
-                                </ActionForm>
                             </article>
                         }
                         .into_any()
                     }
-                    Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                    Err(e) => view! { <p class="form-error">{t(e.key())}</p> }.into_any(),
+                    Err(AppError::NotFound) => {
+                        view! { <div class="ticket-missing"><NotFound/></div> }.into_any()
+                    }
+                    Err(e) => view! { <p class="form-error ticket-missing">{t(e.key())}</p> }.into_any(),
                 }
             })}
         </Transition>
+        // Outside the Transition, so a redraw of the ticket (a live update, a status
+        // change) never takes the editor, its text or its focus away.
+        <ActionForm action=post node_ref=form attr:class=move || format!("composer card form {}", kind.get()) attr:novalidate=true>
+            <input type="hidden" name="number" value=move || number().map(|n| n.to_string())/>
+            <fieldset class="tabs">
+                <legend class="visually-hidden">{t("ticket.compose")}</legend>
+                <label>
+                    <input type="radio" name="kind" value="reply" checked=move || kind.get() == "reply"
+                        on:change=move |_| kind.set("reply".into())/>
+                    {t("ticket.reply")}
+                </label>
+                <label>
+                    <input type="radio" name="kind" value="note" checked=move || kind.get() == "note"
+                        on:change=move |_| kind.set("note".into())/>
+                    {t("ticket.note")}
+                </label>
+            </fieldset>
+            <Field name="body" label=t("ticket.compose") multiline=true error=body_error keep=draft/>
+            <button type="submit" class="primary" disabled=move || post.pending().get()>
+                {move || if kind.get() == "note" { t("ticket.add_note") } else { t("ticket.send_reply") }}
+            </button>
+        </ActionForm>
     }
 }
