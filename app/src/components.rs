@@ -185,11 +185,14 @@ fn listen_for_changes(live: Live) {
         let Ok(source) = web_sys::EventSource::new("/api/live") else {
             return;
         };
-        let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+        let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
             live.0.update(|n| *n += 1);
         });
-        let _ =
-            source.add_event_listener_with_callback("ticket", on_change.as_ref().unchecked_ref());
+        // "open" too: whatever changed before the stream (re)connected was not announced.
+        for event in ["ticket", "open"] {
+            let _ =
+                source.add_event_listener_with_callback(event, on_change.as_ref().unchecked_ref());
+        }
         on_change.forget();
         let source = send_wrapper::SendWrapper::new(source);
         on_cleanup(move || source.close());

@@ -198,7 +198,7 @@ test('the inbox shows new tickets live, and a draft survives a status change', a
   // The customer answers while the agent is typing: the reply appears, the draft stays.
   await page.getByLabel('Message').click();
   await page.keyboard.type(' more');
-  await customer.goto(link);
+  await customer.goto(desk.base + link);
   await hydrated(customer);
   await customer.getByLabel('Your reply').fill('Still locked out.');
   await customer.getByRole('button', { name: 'Send reply' }).click();
