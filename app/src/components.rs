@@ -188,12 +188,23 @@ fn listen_for_changes(live: Live) {
         let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
             live.0.update(|n| *n += 1);
         });
-        // "open" too: whatever changed before the stream (re)connected was not announced.
-        for event in ["ticket", "open"] {
-            let _ =
-                source.add_event_listener_with_callback(event, on_change.as_ref().unchecked_ref());
-        }
+        let _ =
+            source.add_event_listener_with_callback("ticket", on_change.as_ref().unchecked_ref());
         on_change.forget();
+        // After a reconnect, whatever changed while the stream was down was not announced:
+        // refetch. The first opening only marks the page as live.
+        let mut reconnect = false;
+        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            if reconnect {
+                live.0.update(|n| *n += 1);
+            }
+            reconnect = true;
+            if let Some(body) = document().body() {
+                let _ = body.set_attribute("data-live", "true");
+            }
+        });
+        let _ = source.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref());
+        on_open.forget();
         let source = send_wrapper::SendWrapper::new(source);
         on_cleanup(move || source.close());
     });

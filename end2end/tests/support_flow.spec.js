@@ -173,6 +173,7 @@ test('the workspace is keyboard friendly', async ({ page }) => {
 test('the inbox shows new tickets live, and a draft survives a status change', async ({ page, browser }) => {
   await signIn(page, desk.base, 'mara@desk.example', 'a long password 123');
   await hydrated(page);
+  await page.waitForSelector('body[data-live="true"]');
   const customer = await browser.newPage();
   await customer.goto(desk.base + '/');
   await hydrated(customer);
