@@ -3,10 +3,17 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
+use leptos_router::hooks::use_params_map;
 use model::{AgentInfo, MessageKind, MessageView, TicketStatus};
 
 use crate::api;
 use crate::i18n::{t, t_dyn};
+
+/// The ticket number in the current route (`:number`), if it is one.
+pub fn number_param() -> impl Fn() -> Option<u64> + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || params.read().get("number").and_then(|n| n.parse().ok())
+}
 
 /// A labelled input with its error message beside it.
 #[component]

@@ -4,24 +4,12 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use engine::{Engine, Event};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::watch;
-
-/// The session token from a request's cookies.
-fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == app::api::ssr::SESSION_COOKIE)
-        .map(|(_, v)| v.to_string())
-}
 
 /// `GET /api/live`: for signed-in agents, one `ticket` event (data: its number) per
 /// change; ends when the desk shuts down.
@@ -30,7 +18,7 @@ pub async fn events(
     shutdown: watch::Receiver<bool>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(token) = session_token(&headers) else {
+    let Some(token) = app::api::ssr::session_token_in(&headers) else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
     let check = engine.clone();

@@ -5,6 +5,7 @@ pub mod agent;
 pub mod auth;
 pub mod portal;
 
+use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use model::FieldError;
@@ -69,12 +70,17 @@ impl FromServerFnError for AppError {
     }
 }
 
-/// The translation key for field `name` in an action's last result.
-pub fn field_error<T>(result: &Option<Result<T, AppError>>, name: &str) -> Option<String> {
-    match result {
-        Some(Err(e)) => e.field(name),
-        _ => None,
-    }
+/// The translation key of the error for field `name` in an action's last result.
+pub fn field_error<T: 'static>(
+    result: impl With<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+    name: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        result.with(|r| match r {
+            Some(Err(e)) => e.field(name),
+            _ => None,
+        })
+    })
 }
 
 #[cfg(feature = "ssr")]
@@ -138,9 +144,12 @@ pub mod ssr {
 
     /// The session token from the request's cookie.
     pub fn session_token() -> Option<String> {
-        let parts = use_context::<http::request::Parts>()?;
-        parts
-            .headers
+        session_token_in(&use_context::<http::request::Parts>()?.headers)
+    }
+
+    /// The session token among a request's cookies.
+    pub fn session_token_in(headers: &http::HeaderMap) -> Option<String> {
+        headers
             .get_all(COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())

@@ -18,7 +18,7 @@ fn AgentsPane() -> impl IntoView {
     let add = ServerAction::<AddAgent>::new();
     let agents = Resource::new(move || add.version().get(), |_| list_agents());
     let result = add.value();
-    let err = move |name: &'static str| Signal::derive(move || field_error(&result.get(), name));
+    let err = move |name: &'static str| field_error(result, name);
     let form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = result.get() {

@@ -2,12 +2,11 @@
 //! status.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use model::TicketStatus;
 
 use crate::api::agent::{ticket, PostMessage, SetStatus};
 use crate::api::{field_error, AppError};
-use crate::components::{when, AgentFrame, Conversation, Field, Live};
+use crate::components::{number_param, when, AgentFrame, Conversation, Field, Live};
 use crate::i18n::t;
 use crate::pages::not_found::NotFound;
 
@@ -18,13 +17,7 @@ pub fn AgentTicket() -> impl IntoView {
 
 #[component]
 fn TicketPane() -> impl IntoView {
-    let params = use_params_map();
-    let number = move || {
-        params
-            .read()
-            .get("number")
-            .and_then(|n| n.parse::<u64>().ok())
-    };
+    let number = number_param();
     let post = ServerAction::<PostMessage>::new();
     let set_status = ServerAction::<SetStatus>::new();
     let data = Resource::new(
@@ -65,7 +58,7 @@ fn TicketPane() -> impl IntoView {
             }
         }
     });
-    let body_error = Signal::derive(move || field_error(&post.value().get(), "body"));
+    let body_error = field_error(post.value(), "body");
     view! {
         <Transition fallback=|| view! { <div class="skeleton-page" aria-busy="true"></div> }>
             {move || Suspend::new(async move {

@@ -11,7 +11,7 @@ use crate::i18n::t;
 pub fn PortalHome() -> impl IntoView {
     let create = ServerAction::<CreateTicket>::new();
     let result = create.value();
-    let err = move |name: &'static str| Signal::derive(move || field_error(&result.get(), name));
+    let err = move |name: &'static str| field_error(result, name);
     let created = move || match result.get() {
         Some(Ok(c)) => Some(c),
         _ => None,

@@ -6,19 +6,14 @@ use model::CustomerReplied;
 
 use crate::api::portal::{load_portal_ticket, CustomerReply};
 use crate::api::{field_error, AppError};
-use crate::components::{when, Conversation, Field, StatusBadge};
+use crate::components::{number_param, when, Conversation, Field, StatusBadge};
 use crate::i18n::t;
 use crate::pages::not_found::NotFound;
 
 #[component]
 pub fn PortalTicket() -> impl IntoView {
     let params = use_params_map();
-    let number = move || {
-        params
-            .read()
-            .get("number")
-            .and_then(|n| n.parse::<u64>().ok())
-    };
+    let number = number_param();
     let key = move || params.read().get("key").unwrap_or_default();
     let reply = ServerAction::<CustomerReply>::new();
     let ticket = Resource::new(
@@ -38,7 +33,7 @@ pub fn PortalTicket() -> impl IntoView {
             }
         }
     });
-    let body_error = Signal::derive(move || field_error(&reply.value().get(), "body"));
+    let body_error = field_error(reply.value(), "body");
     view! {
         <Suspense fallback=|| view! { <div class="skeleton-page" aria-busy="true"></div> }>
             {move || Suspend::new(async move {

@@ -15,7 +15,7 @@ pub fn Setup() -> impl IntoView {
     let valid = Resource::new(token, setup_valid);
     let setup = ServerAction::<CompleteSetup>::new();
     let result = setup.value();
-    let err = move |name: &'static str| Signal::derive(move || field_error(&result.get(), name));
+    let err = move |name: &'static str| field_error(result, name);
     Effect::new(move |_| {
         if let Some(Ok(_)) = result.get() {
             let _ = window().location().set_href("/agent");

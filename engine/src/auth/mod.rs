@@ -5,7 +5,9 @@ pub mod password;
 
 use chrono::{DateTime, Duration};
 use model::{AgentInfo, NewAgent, Role};
-use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
+use redb::{
+    ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction,
+};
 
 use crate::store::records::{Actor, AgentRecord, Change, SessionRecord};
 use crate::store::{self, codec, tables};
@@ -161,9 +163,8 @@ impl Engine {
     /// One agent.
     pub fn agent(&self, id: u64) -> Result<AgentInfo> {
         let txn = self.db.begin_read()?;
-        let agents = txn.open_table(tables::AGENTS)?;
-        let raw = agents.get(id)?.ok_or_else(|| Error::not_found("Agent"))?;
-        Ok(info(&codec::decode(raw.value())?))
+        let agent = read_agent(&txn, id)?.ok_or_else(|| Error::not_found("Agent"))?;
+        Ok(info(&agent))
     }
 
     /// Every agent, in the order they were added.
@@ -277,11 +278,9 @@ impl Engine {
                 "Your session has expired. Please sign in again",
             ));
         }
-        drop(raw);
-        drop(sessions);
-        drop(txn);
-        self.agent(session.agent)
-            .map_err(|_| Error::unauthorized("Please sign in"))
+        let agent = read_agent(&txn, session.agent)?
+            .ok_or_else(|| Error::unauthorized("Please sign in"))?;
+        Ok(info(&agent))
     }
 
     /// How many sessions are stored (live or not yet pruned).
@@ -309,4 +308,11 @@ impl Engine {
             Ok(((), vec![]))
         })
     }
+}
+
+/// The agent with `id`, if there is one.
+pub(crate) fn read_agent(txn: &ReadTransaction, id: u64) -> Result<Option<AgentRecord>> {
+    let agents = txn.open_table(tables::AGENTS)?;
+    let raw = agents.get(id)?;
+    raw.map(|r| codec::decode(r.value())).transpose()
 }

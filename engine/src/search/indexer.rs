@@ -91,19 +91,11 @@ pub fn ticket_doc(txn: &ReadTransaction, number: u64) -> Result<Option<TicketDoc
     let Some(raw) = tickets.get(number)? else {
         return Ok(None);
     };
-    let ticket: TicketRecord = codec::decode(raw.value())?;
-    let links = txn.open_table(tables::TICKET_MESSAGES)?;
-    let messages = txn.open_table(tables::MESSAGES)?;
-    let mut body = String::new();
-    for link in links.range((number, 0)..=(number, u64::MAX))? {
-        let (key, _) = link?;
-        let (_, id) = key.value();
-        if let Some(m) = messages.get(id)? {
-            let m: MessageRecord = codec::decode(m.value())?;
-            body.push_str(&m.body);
-            body.push_str("\n\n");
-        }
-    }
+    doc_of(txn, codec::decode(raw.value())?).map(Some)
+}
+
+/// What the index should hold of `ticket`.
+fn doc_of(txn: &ReadTransaction, ticket: TicketRecord) -> Result<TicketDoc> {
     let contacts = txn.open_table(tables::CONTACTS)?;
     let requester = match contacts.get(ticket.requester)? {
         Some(raw) => {
@@ -112,12 +104,28 @@ pub fn ticket_doc(txn: &ReadTransaction, number: u64) -> Result<Option<TicketDoc
         }
         None => String::new(),
     };
-    Ok(Some(TicketDoc {
-        number,
+    Ok(TicketDoc {
+        number: ticket.number,
+        body: conversation_text(txn, ticket.number)?,
         subject: ticket.subject,
-        body,
         requester,
-    }))
+    })
+}
+
+/// Every message of ticket `number`, notes included, one after the other.
+pub fn conversation_text(txn: &ReadTransaction, number: u64) -> Result<String> {
+    let links = txn.open_table(tables::TICKET_MESSAGES)?;
+    let messages = txn.open_table(tables::MESSAGES)?;
+    let mut body = String::new();
+    for link in links.range((number, 0)..=(number, u64::MAX))? {
+        let (_, id) = link?.0.value();
+        if let Some(m) = messages.get(id)? {
+            let m: MessageRecord = codec::decode(m.value())?;
+            body.push_str(&m.body);
+            body.push_str("\n\n");
+        }
+    }
+    Ok(body)
 }
 
 /// Refills the index from every ticket in redb.
@@ -127,10 +135,9 @@ pub fn rebuild(db: &Database, index: &SearchIndex) -> Result<()> {
     let seq = crate::store::counter(&counters, "outbox")?;
     let total = crate::store::counter(&counters, "ticket")?;
     let tickets = txn.open_table(tables::TICKETS)?;
-    let numbers = tickets.iter()?.map(|e| e.map(|(k, _)| k.value()));
-    let docs = numbers.filter_map(|n| match n {
-        Ok(n) => ticket_doc(&txn, n).transpose(),
-        Err(e) => Some(Err(e.into())),
+    let docs = tickets.iter()?.map(|entry| {
+        let (_, raw) = entry?;
+        doc_of(&txn, codec::decode(raw.value())?)
     });
     tracing::info!(tickets = total, "rebuilding the search index");
     index.rebuild(docs, seq, |done| {

@@ -7,9 +7,8 @@ use model::{
 };
 use redb::{ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
-use crate::store::records::{
-    Actor, AgentRecord, AuditRecord, ContactRecord, MessageRecord, TicketRecord,
-};
+use crate::auth::read_agent;
+use crate::store::records::{Actor, AuditRecord, ContactRecord, MessageRecord, TicketRecord};
 use crate::store::{self, codec, tables};
 use crate::{contacts, search, token, Engine, Error, Result};
 
@@ -97,15 +96,17 @@ impl Engine {
         let txn = self.db.begin_read()?;
         let mut hits = Vec::with_capacity(found.len());
         for (number, score) in found {
-            let Some(doc) = search::indexer::ticket_doc(&txn, number)? else {
-                continue;
+            // The index may briefly hold a ticket redb no longer has.
+            let ticket = match read_ticket(&txn, number) {
+                Err(e) if e.kind() == crate::ErrorKind::NotFound => continue,
+                other => other?,
             };
-            let ticket = read_ticket(&txn, number)?;
             let requester = read_contact(&txn, ticket.requester)?;
+            let body = search::indexer::conversation_text(&txn, number)?;
             hits.push(SearchHit {
                 number,
-                subject: search::snippet(&doc.subject, query, 200),
-                body: search::snippet(&doc.body, query, 180),
+                subject: search::snippet(&ticket.subject, query, 200),
+                body: search::snippet(&body, query, 180),
                 status: ticket.status,
                 requester_name: requester
                     .as_ref()
@@ -115,11 +116,6 @@ impl Engine {
             });
         }
         Ok(hits)
-    }
-
-    /// Ticket numbers matching `query` with their scores, straight from the index.
-    pub fn search_numbers(&self, query: &str, limit: usize) -> Result<Vec<(u64, f32)>> {
-        self.search.search(query, limit)
     }
 
     /// The audit history of a ticket, oldest first.
@@ -167,12 +163,6 @@ fn read_ticket(txn: &ReadTransaction, number: u64) -> Result<TicketRecord> {
 fn read_contact(txn: &ReadTransaction, id: u64) -> Result<Option<ContactRecord>> {
     let contacts = txn.open_table(tables::CONTACTS)?;
     let raw = contacts.get(id)?;
-    raw.map(|r| codec::decode(r.value())).transpose()
-}
-
-fn read_agent(txn: &ReadTransaction, id: u64) -> Result<Option<AgentRecord>> {
-    let agents = txn.open_table(tables::AGENTS)?;
-    let raw = agents.get(id)?;
     raw.map(|r| codec::decode(r.value())).transpose()
 }
 
