@@ -1,13 +1,15 @@
-//! Turns `locales/<locale>.json` (flat maps of key → text) into a lookup table compiled
-//! into the binary and the wasm, so a missing locale file fails the build, not a page.
+//! Turns `locales/<locale>.json` into lookup tables compiled into the binary and the
+//! wasm, so a missing or malformed locale file fails the build, not a page. A value is a
+//! text, or an object of texts by CLDR plural category (`one`, `few`, `other`, ...).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
+use serde_json::Value;
+
 fn main() {
     println!("cargo:rerun-if-changed=locales");
-    let mut locales: Vec<(String, BTreeMap<String, String>)> = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir("locales")
         .expect("app/locales exists")
         .filter_map(|e| e.ok())
@@ -17,19 +19,42 @@ fn main() {
     entries.sort();
     // English first: it is the fallback for keys another locale lacks.
     entries.sort_by_key(|p| p.file_stem().is_none_or(|s| s != "en"));
-    for path in entries {
+    let mut names = Vec::new();
+    let mut arms = String::new();
+    for (i, path) in entries.iter().enumerate() {
         let name = path
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .to_string();
-        let text = std::fs::read_to_string(&path).expect("locale file is readable");
-        let map: BTreeMap<String, String> =
+        let text = std::fs::read_to_string(path).expect("locale file is readable");
+        let map: BTreeMap<String, Value> =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        locales.push((name, map));
+        writeln!(arms, "        {i} => match key {{").ok();
+        for (key, value) in &map {
+            let entry = match value {
+                Value::String(s) => format!("Text::Plain({s:?})"),
+                Value::Object(forms) => {
+                    let forms: Vec<String> = forms
+                        .iter()
+                        .map(|(cat, v)| match v {
+                            Value::String(s) => format!("({cat:?}, {s:?})"),
+                            _ => panic!("{}: {key}.{cat} is not a text", path.display()),
+                        })
+                        .collect();
+                    format!("Text::Plural(&[{}])", forms.join(", "))
+                }
+                _ => panic!(
+                    "{}: {key} is neither a text nor plural forms",
+                    path.display()
+                ),
+            };
+            writeln!(arms, "            {key:?} => Some({entry}),").ok();
+        }
+        writeln!(arms, "            _ => None,\n        }},").ok();
+        names.push(format!("{name:?}"));
     }
     let mut out = String::new();
-    let names: Vec<_> = locales.iter().map(|(n, _)| format!("{n:?}")).collect();
     writeln!(
         out,
         "/// Locales with translations; the first is the fallback."
@@ -38,16 +63,9 @@ fn main() {
     writeln!(out, "pub const LOCALES: &[&str] = &[{}];", names.join(", ")).ok();
     writeln!(
         out,
-        "fn lookup(locale: usize, key: &str) -> Option<&'static str> {{"
+        "fn lookup(locale: usize, key: &str) -> Option<Text> {{\n    match locale {{\n{arms}        _ => None,\n    }}\n}}"
     )
     .ok();
-    writeln!(out, "    match (locale, key) {{").ok();
-    for (i, (_, map)) in locales.iter().enumerate() {
-        for (k, v) in map {
-            writeln!(out, "        ({i}, {k:?}) => Some({v:?}),").ok();
-        }
-    }
-    writeln!(out, "        _ => None,\n    }}\n}}").ok();
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("locales.rs");
     std::fs::write(dest, out).expect("write locales.rs");
 }

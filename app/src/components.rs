@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 use model::{AgentInfo, MessageKind, MessageView, TicketStatus};
 
 use crate::api;
-use crate::i18n::{t, t_dyn};
+use crate::i18n::{self, t, t_dyn, tn};
 
 /// The ticket number in the current route (`:number`), if it is one.
 pub fn number_param() -> impl Fn() -> Option<u64> + Copy + Send + Sync + 'static {
@@ -19,7 +19,7 @@ pub fn number_param() -> impl Fn() -> Option<u64> + Copy + Send + Sync + 'static
 #[component]
 pub fn Field(
     name: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] multiline: bool,
     #[prop(optional)] autocomplete: &'static str,
@@ -86,20 +86,25 @@ pub fn StatusBadge(status: TicketStatus) -> impl IntoView {
     view! { <span class=format!("badge status-{}", status.slug())>{t(status.label_key())}</span> }
 }
 
-/// How long ago `at` was, compactly ("3h").
+/// How long ago `at` was, in words ("3 hours ago").
 pub fn age(at: DateTime<Utc>) -> String {
-    let secs = (Utc::now() - at).num_seconds().max(0);
-    match secs {
-        0..60 => t("age.now").to_string(),
-        60..3600 => format!("{}{}", secs / 60, t("age.minutes")),
-        3600..86400 => format!("{}{}", secs / 3600, t("age.hours")),
-        _ => format!("{}{}", secs / 86400, t("age.days")),
-    }
+    i18n::ago_in(i18n::current(), at, Utc::now())
 }
 
-/// A timestamp for people.
+/// A date and time for people, the locale's way.
 pub fn when(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
+    i18n::date_time_in(i18n::current(), at)
+}
+
+/// A date with the month's name, the locale's way.
+pub fn long_date(at: DateTime<Utc>) -> String {
+    i18n::long_date_in(i18n::current(), at)
+}
+
+/// How long ago `at` was, with the exact time on hover.
+#[component]
+pub fn Ago(at: DateTime<Utc>) -> impl IntoView {
+    view! { <time datetime=at.to_rfc3339() title=when(at)>{age(at)}</time> }
 }
 
 /// A conversation; notes are tinted and labelled.
@@ -108,7 +113,9 @@ pub fn Conversation(
     messages: Vec<MessageView>,
     #[prop(optional)] customer_view: bool,
 ) -> impl IntoView {
+    let count = messages.len() as u64;
     view! {
+        <h2 class="conversation-count">{tn("ticket.messages", count)}</h2>
         <ol class="conversation">
             {messages
                 .into_iter()
@@ -251,6 +258,7 @@ fn Sidebar(agent: AgentInfo) -> impl IntoView {
                     .map(|s| view! { <li><a href=format!("/agent?status={}", s.slug())>{t(s.label_key())}</a></li> })
                     .collect_view()}
                 {admin.then(|| view! { <li><a href="/agent/admin/agents">{t("nav.agents")}</a></li> })}
+                <li><a href="/agent/settings">{t("nav.settings")}</a></li>
             </ul>
             <div class="who">
                 <span>{agent.name}</span>
@@ -260,4 +268,69 @@ fn Sidebar(agent: AgentInfo) -> impl IntoView {
             </div>
         </nav>
     }
+}
+
+/// The portal's language menu: each language in its own name; choosing one reloads the
+/// page in it and keeps the choice in a cookie. Works without the wasm.
+#[component]
+pub fn LanguageMenu() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let here = move || {
+        let path = location.pathname.get();
+        let query = location.search.get();
+        let next = if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        };
+        url_encode(&next)
+    };
+    let current = i18n::current().code();
+    let name = model::LANGUAGES
+        .iter()
+        .find(|(c, _)| *c == current)
+        .map_or("", |(_, n)| *n);
+    view! {
+        <details class="lang-menu">
+            <summary aria-label=format!("{}: {name}", t("lang.label"))>
+                <svg class="icon" aria-hidden="true" viewBox="0 0 16 16" width="16" height="16">
+                    <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor"/>
+                    <ellipse cx="8" cy="8" rx="2.8" ry="6.5" fill="none" stroke="currentColor"/>
+                    <path d="M1.5 8h13M2.5 4.8h11M2.5 11.2h11" fill="none" stroke="currentColor"/>
+                </svg>
+                {name}
+            </summary>
+            <ul>
+                {model::LANGUAGES
+                    .iter()
+                    .map(|(code, own_name)| view! {
+                        <li>
+                            <a
+                                href=move || format!("/lang/{code}?next={}", here())
+                                rel="external"
+                                hreflang=*code
+                                lang=*code
+                                aria-current=(*code == current).then_some("true")
+                            >{*own_name}</a>
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+        </details>
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }

@@ -1,96 +1,275 @@
-//! Every user-visible string goes through [`t`]: keys live in `app/locales/*.json`,
-//! compiled into a table by `build.rs`. Adding a language is adding a file.
+//! Every user-visible string goes through [`t`] (or [`tn`] for counts): keys live in
+//! `app/locales/*.json`, compiled into tables by `build.rs`. Plural categories, numbers
+//! and dates come from CLDR data through ICU4X, never from rules written here.
 
+use std::cell::RefCell;
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use icu_datetime::fieldsets::{YMD, YMDT};
+use icu_datetime::input::{Date, Time};
+use icu_datetime::options::{TimePrecision, YearStyle};
+use icu_datetime::FixedCalendarDateTimeFormatter;
+use icu_decimal::input::Decimal;
+use icu_decimal::DecimalFormatter;
+use icu_plurals::{PluralCategory, PluralRules};
 use leptos::prelude::*;
 
+/// A translation: a text, or texts by CLDR plural category.
+#[derive(Clone, Copy, Debug)]
+enum Text {
+    Plain(&'static str),
+    Plural(&'static [(&'static str, &'static str)]),
+}
+
 include!(concat!(env!("OUT_DIR"), "/locales.rs"));
+
+/// Name of the cookie that keeps the language a visitor chose.
+pub const COOKIE: &str = "tessera_lang";
 
 /// The active locale, an index into [`LOCALES`]; provided by the app root.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Locale(pub usize);
 
-/// The locale for an `Accept-Language` header, falling back to the first.
-pub fn negotiate(accept_language: &str) -> Locale {
-    for tag in accept_language.split(',') {
-        let lang = tag.split(';').next().unwrap_or("").trim();
-        let primary = lang.split('-').next().unwrap_or("").to_ascii_lowercase();
-        if let Some(i) = LOCALES.iter().position(|l| *l == primary) {
-            return Locale(i);
-        }
+impl Locale {
+    /// The locale with language `code` (`el`, `sl-SI`, ...), if the desk speaks it.
+    pub fn from_code(code: &str) -> Option<Locale> {
+        let primary = code.split(['-', '_']).next()?.trim().to_ascii_lowercase();
+        LOCALES.iter().position(|l| *l == primary).map(Locale)
     }
-    Locale(0)
+
+    /// The language tag, for `<html lang>` and the cookie.
+    pub fn code(self) -> &'static str {
+        LOCALES.get(self.0).copied().unwrap_or("en")
+    }
+
+    fn icu(self) -> icu_locale_core::Locale {
+        self.code()
+            .parse()
+            .unwrap_or(icu_locale_core::locale!("en"))
+    }
 }
 
-/// The text for `key` in `locale`, else in the fallback locale, else the key itself.
+/// The best locale for an `Accept-Language` header, by its `q` weights; `None` when
+/// the browser asks for nothing the desk speaks.
+pub fn negotiate(accept_language: &str) -> Option<Locale> {
+    let mut wanted: Vec<(f32, usize, Locale)> = Vec::new();
+    for (order, item) in accept_language.split(',').enumerate() {
+        let mut parts = item.split(';');
+        let tag = parts.next().unwrap_or("").trim();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if q <= 0.0 || !q.is_finite() {
+            continue;
+        }
+        if let Some(locale) = Locale::from_code(tag) {
+            wanted.push((q, order, locale));
+        }
+    }
+    wanted.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    wanted.first().map(|w| w.2)
+}
+
+/// The locale of a page: the agent's own setting wins, then the visitor's choice (the
+/// cookie), then the browser's languages, then English.
+pub fn resolve(agent_setting: Option<&str>, cookie: Option<&str>, accept_language: &str) -> Locale {
+    agent_setting
+        .and_then(Locale::from_code)
+        .or_else(|| cookie.and_then(Locale::from_code))
+        .or_else(|| negotiate(accept_language))
+        .unwrap_or_default()
+}
+
+/// The current locale.
+pub fn current() -> Locale {
+    use_context::<Locale>().unwrap_or_default()
+}
+
+fn entry(locale: Locale, key: &str) -> Option<Text> {
+    lookup(locale.0, key).or_else(|| lookup(0, key))
+}
+
+/// The text for `key` in `locale`, else in English, else the key itself.
 pub fn translate(locale: Locale, key: &'static str) -> &'static str {
-    lookup(locale.0, key)
-        .or_else(|| lookup(0, key))
-        .unwrap_or(key)
+    match entry(locale, key) {
+        Some(Text::Plain(s)) => s,
+        Some(Text::Plural(forms)) => form(forms, "other").unwrap_or(key),
+        None => key,
+    }
 }
 
 /// The text for `key` in the current locale.
 pub fn t(key: &'static str) -> &'static str {
-    translate(use_context::<Locale>().unwrap_or_default(), key)
+    translate(current(), key)
 }
 
 /// The text for a key known only at run time (an error key from the server); unknown
 /// keys give the generic error message.
 pub fn t_dyn(key: &str) -> &'static str {
-    let locale = use_context::<Locale>().unwrap_or_default();
-    lookup(locale.0, key)
-        .or_else(|| lookup(0, key))
-        .unwrap_or_else(|| translate(locale, "error.generic"))
+    let locale = current();
+    match entry(locale, key) {
+        Some(Text::Plain(s)) => s,
+        _ => translate(locale, "error.generic"),
+    }
+}
+
+fn form(forms: &'static [(&'static str, &'static str)], category: &str) -> Option<&'static str> {
+    forms.iter().find(|(c, _)| *c == category).map(|(_, s)| *s)
+}
+
+/// The CLDR name of a plural category, as the locale files spell it.
+pub fn category_name(c: PluralCategory) -> &'static str {
+    match c {
+        PluralCategory::Zero => "zero",
+        PluralCategory::One => "one",
+        PluralCategory::Two => "two",
+        PluralCategory::Few => "few",
+        PluralCategory::Many => "many",
+        PluralCategory::Other => "other",
+    }
+}
+
+/// What ICU4X builds once per locale and thread: plural rules and formatters.
+struct Formatters {
+    plurals: Option<PluralRules>,
+    numbers: Option<DecimalFormatter>,
+    date_time: Option<FixedCalendarDateTimeFormatter<icu_calendar::Gregorian, YMDT>>,
+    long_date: Option<FixedCalendarDateTimeFormatter<icu_calendar::Gregorian, YMD>>,
+}
+
+impl Formatters {
+    fn new(locale: Locale) -> Self {
+        let icu = locale.icu();
+        Formatters {
+            plurals: PluralRules::try_new_cardinal((&icu).into()).ok(),
+            numbers: DecimalFormatter::try_new((&icu).into(), Default::default()).ok(),
+            date_time: FixedCalendarDateTimeFormatter::try_new(
+                (&icu).into(),
+                YMDT::short()
+                    .with_year_style(YearStyle::Full)
+                    .with_time_precision(TimePrecision::Minute),
+            )
+            .ok(),
+            long_date: FixedCalendarDateTimeFormatter::try_new((&icu).into(), YMD::long()).ok(),
+        }
+    }
+}
+
+thread_local! {
+    static FORMATTERS: RefCell<Vec<Option<Formatters>>> = const { RefCell::new(Vec::new()) };
+}
+
+fn with_formatters<R>(locale: Locale, f: impl FnOnce(&Formatters) -> R) -> R {
+    FORMATTERS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() <= locale.0 {
+            cache.resize_with(locale.0 + 1, || None);
+        }
+        f(cache[locale.0].get_or_insert_with(|| Formatters::new(locale)))
+    })
+}
+
+/// The plural category of `n` in `locale`.
+pub fn plural_category(locale: Locale, n: u64) -> PluralCategory {
+    with_formatters(locale, |f| {
+        f.plurals
+            .as_ref()
+            .map_or(PluralCategory::Other, |p| p.category_for(n))
+    })
+}
+
+/// Every plural category `locale` distinguishes.
+pub fn plural_categories(locale: Locale) -> Vec<&'static str> {
+    with_formatters(locale, |f| {
+        f.plurals
+            .as_ref()
+            .map(|p| p.categories().map(category_name).collect())
+            .unwrap_or_else(|| vec!["other"])
+    })
+}
+
+/// `n` written the locale's way (`1,234` / `1.234` / `1 234`).
+pub fn number_in(locale: Locale, n: u64) -> String {
+    with_formatters(locale, |f| match &f.numbers {
+        Some(fmt) => fmt.format(&Decimal::from(n)).to_string(),
+        None => n.to_string(),
+    })
+}
+
+/// The text for a plural `key` and count `n` in `locale`, with `{count}` filled in.
+pub fn translate_count(locale: Locale, key: &'static str, n: u64) -> String {
+    let text = match entry(locale, key) {
+        Some(Text::Plural(forms)) => {
+            let category = category_name(plural_category(locale, n));
+            form(forms, category)
+                .or_else(|| form(forms, "other"))
+                .unwrap_or(key)
+        }
+        Some(Text::Plain(s)) => s,
+        None => key,
+    };
+    text.replace("{count}", &number_in(locale, n))
+}
+
+/// The text for a plural `key` and count `n` in the current locale.
+pub fn tn(key: &'static str, n: u64) -> String {
+    translate_count(current(), key, n)
+}
+
+fn gregorian(at: DateTime<Utc>) -> Option<(Date<icu_calendar::Gregorian>, Time)> {
+    let date = Date::try_new_gregorian(at.year(), at.month() as u8, at.day() as u8).ok()?;
+    let time = Time::try_new(at.hour() as u8, at.minute() as u8, at.second() as u8, 0).ok()?;
+    Some((date, time))
+}
+
+/// Date and time, numeric, the locale's way (`24. 11. 2026 14:05`).
+pub fn date_time_in(locale: Locale, at: DateTime<Utc>) -> String {
+    with_formatters(locale, |f| match (&f.date_time, gregorian(at)) {
+        (Some(fmt), Some((date, time))) => without_repeated_words(
+            &fmt.format(&icu_datetime::input::DateTime { date, time })
+                .to_string(),
+        ),
+        _ => at.format("%Y-%m-%d %H:%M").to_string(),
+    })
+}
+
+/// ICU4X 2.4 writes Bulgarian times to the minute as `14:05 ч. ч.`: drops a word that
+/// repeats the one before it (never a number).
+fn without_repeated_words(text: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for word in text.split(' ') {
+        let repeated = out.last() == Some(&word) && !word.chars().any(|c| c.is_ascii_digit());
+        if !repeated {
+            out.push(word);
+        }
+    }
+    out.join(" ")
+}
+
+/// The date with the month's name (`24 Νοεμβρίου 2026`).
+pub fn long_date_in(locale: Locale, at: DateTime<Utc>) -> String {
+    with_formatters(locale, |f| match (&f.long_date, gregorian(at)) {
+        (Some(fmt), Some((date, _))) => fmt.format(&date).to_string(),
+        _ => at.format("%Y-%m-%d").to_string(),
+    })
+}
+
+/// How long before `now` `at` was, in words (`πριν από 3 ώρες`).
+pub fn ago_in(locale: Locale, at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - at).num_seconds().max(0) as u64;
+    match secs {
+        0..60 => translate(locale, "time.just_now").to_string(),
+        60..3600 => translate_count(locale, "time.minutes_ago", secs / 60),
+        3600..86400 => translate_count(locale, "time.hours_ago", secs / 3600),
+        _ => translate_count(locale, "time.days_ago", secs / 86400),
+    }
 }
 
 /// The language tag of the current locale, for `<html lang>`.
 pub fn lang() -> &'static str {
-    LOCALES
-        .get(use_context::<Locale>().unwrap_or_default().0)
-        .copied()
-        .unwrap_or("en")
+    current().code()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every `t("…")` key used in the sources exists in the English file.
-    #[test]
-    fn every_key_used_in_the_ui_is_translated() {
-        let mut missing = Vec::new();
-        let mut seen = 0;
-        let mut stack = vec![std::path::PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/src"
-        ))];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(dir).expect("src dir") {
-                let path = entry.expect("entry").path();
-                if path.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                let text = std::fs::read_to_string(&path).expect("source");
-                for part in text.split("t(\"").skip(1) {
-                    let key = part.split('"').next().unwrap_or_default();
-                    if key.contains('.') && !key.contains(' ') {
-                        seen += 1;
-                        if lookup(0, key).is_none() {
-                            missing.push(format!("{}: {key}", path.display()));
-                        }
-                    }
-                }
-            }
-        }
-        assert!(seen > 50, "the scan found the keys ({seen})");
-        assert!(missing.is_empty(), "keys missing from en.json: {missing:?}");
-    }
-
-    #[test]
-    fn negotiation_falls_back_to_english() {
-        assert_eq!(negotiate("xx-YY, zz;q=0.8"), Locale(0));
-        assert_eq!(negotiate("en-GB,en;q=0.9"), Locale(0));
-        assert_eq!(translate(Locale(0), "status.on_hold"), "On hold");
-        assert_eq!(translate(Locale(0), "no.such.key"), "no.such.key");
-    }
-}
+mod tests;

@@ -21,7 +21,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     provide_context(locale);
     #[cfg(feature = "ssr")]
     content_security_policy();
-    let lang = i18n::LOCALES.get(locale.0).copied().unwrap_or("en");
+    let lang = locale.code();
     view! {
         <!DOCTYPE html>
         <html lang=lang>
@@ -67,12 +67,19 @@ fn server_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
         if let Some(parts) = use_context::<http::request::Parts>() {
-            let header = parts
+            let accept = parts
                 .headers
                 .get(http::header::ACCEPT_LANGUAGE)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
-            return i18n::negotiate(header);
+            let cookie = api::ssr::cookie_in(&parts.headers, i18n::COOKIE);
+            let agent = parts
+                .uri
+                .path()
+                .starts_with("/agent")
+                .then(|| api::ssr::agent_locale(&parts.headers))
+                .flatten();
+            return i18n::resolve(agent.as_deref(), cookie.as_deref(), accept);
         }
     }
     Locale::default()
@@ -87,7 +94,7 @@ fn client_locale() -> Locale {
             .and_then(|d| d.document_element())
             .and_then(|e| e.get_attribute("lang"))
         {
-            return i18n::negotiate(&lang);
+            return i18n::Locale::from_code(&lang).unwrap_or_default();
         }
     }
     Locale::default()
@@ -130,6 +137,11 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/agent/search") view=pages::agent_search::SearchPage ssr=SsrMode::Async/>
+                <Route
+                    path=path!("/agent/settings")
+                    view=pages::agent_settings::AgentSettings
+                    ssr=SsrMode::Async
+                />
                 <Route
                     path=path!("/agent/admin/agents")
                     view=pages::agent_admin::AgentsAdmin

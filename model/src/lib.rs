@@ -277,6 +277,24 @@ pub struct AgentInfo {
     pub name: String,
     pub email: String,
     pub role: Role,
+    /// The language the agent chose for the workspace (a code of [`LANGUAGES`]); `None`
+    /// follows the browser.
+    pub locale: Option<String>,
+}
+
+/// The languages the desk speaks: code and the language's own name, in the order a
+/// language menu lists them. The first is the fallback.
+pub const LANGUAGES: [(&str, &str); 5] = [
+    ("en", "English"),
+    ("el", "Ελληνικά"),
+    ("sl", "Slovenščina"),
+    ("hr", "Hrvatski"),
+    ("bg", "Български"),
+];
+
+/// Whether `code` is one of [`LANGUAGES`].
+pub fn is_language(code: &str) -> bool {
+    LANGUAGES.iter().any(|(c, _)| *c == code)
 }
 
 /// What an admin types to add an agent (also the first admin at setup).

@@ -17,6 +17,8 @@ pub mod limits {
     pub const EMAIL_MAX_BYTES: usize = 254;
     /// Shortest password, in characters.
     pub const PASSWORD_MIN_CHARS: usize = 10;
+    /// How long the first-run setup link works, in minutes.
+    pub const SETUP_LINK_MINUTES: i64 = 30;
 }
 
 /// What is wrong with one field of a form.

@@ -35,10 +35,18 @@ pub fn router(
 ) -> Router {
     let routes = generate_route_list(app::App);
     let live_engine = engine.clone();
+    let page_engine = engine.clone();
     let context = move || provide_context(engine.clone());
     let shell_options = options.clone();
+    // Any other address gets the app's own "not found" page, in the visitor's language.
+    let not_found_options = options.clone();
+    let not_found_page = leptos_axum::render_app_to_stream_with_context(
+        move || provide_context(page_engine.clone()),
+        move || app::shell(not_found_options.clone()),
+    );
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/lang/{code}", get(crate::language::choose))
         .route(
             "/api/live",
             get(move |headers| crate::live::events(live_engine.clone(), shutdown.clone(), headers)),
@@ -46,18 +54,32 @@ pub fn router(
         .leptos_routes_with_context(&options, routes, context, move || {
             app::shell(shell_options.clone())
         })
-        .fallback(fallback)
+        .fallback(move |req: Request<Body>| fallback(req, not_found_page.clone()))
         .layer(middleware::from_fn(same_origin))
         .layer(middleware::from_fn(security_headers))
         .with_state(options)
 }
 
-/// Embedded files, else the app's own 404 page.
-async fn fallback(req: Request<Body>) -> Response {
+/// Embedded files, else the app's own 404 page (a plain one for missing files and for
+/// anything but GET).
+async fn fallback<F>(req: Request<Body>, page: impl Fn(Request<Body>) -> F) -> Response
+where
+    F: std::future::Future<Output = Response>,
+{
     if let Some(resp) = assets::serve(req.uri(), req.headers()) {
         return resp;
     }
-    assets::not_found()
+    let file_like = req.uri().path().starts_with("/pkg/")
+        || req
+            .uri()
+            .path()
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'));
+    if req.method() != Method::GET || file_like {
+        return assets::not_found();
+    }
+    page(req).await
 }
 
 /// Headers every response carries: no MIME sniffing, and no private-link token leaked

@@ -3,6 +3,7 @@
 mod assets;
 mod config;
 mod http;
+mod language;
 mod live;
 
 use std::io::{BufRead, IsTerminal};

@@ -99,3 +99,13 @@ pub async fn add_agent(
     };
     call(move |e| e.create_agent(Some(me.id), &new)).await
 }
+
+/// The signed-in agent chooses the workspace language (empty: follow the browser).
+#[server(endpoint = "me/language")]
+pub async fn save_language(locale: String) -> Result<AgentInfo, AppError> {
+    let me = agent().await?;
+    let locale = (!locale.is_empty()).then_some(locale);
+    let saved = call(move |e| e.set_agent_locale(me.id, locale.as_deref())).await?;
+    redirect_plain_form("/agent/settings");
+    Ok(saved)
+}

@@ -149,14 +149,27 @@ pub mod ssr {
 
     /// The session token among a request's cookies.
     pub fn session_token_in(headers: &http::HeaderMap) -> Option<String> {
+        cookie_in(headers, SESSION_COOKIE)
+    }
+
+    /// The value of cookie `name` among a request's cookies.
+    pub fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
         headers
             .get_all(COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
             .filter_map(|c| c.trim().split_once('='))
-            .find(|(k, _)| *k == SESSION_COOKIE)
+            .find(|(k, _)| *k == name)
             .map(|(_, v)| v.to_string())
+    }
+
+    /// The workspace language the agent signed in on this request chose, if any. Read
+    /// while the page renders, so it is a plain (fast) lookup in the engine.
+    pub fn agent_locale(headers: &http::HeaderMap) -> Option<String> {
+        let engine = use_context::<Arc<Engine>>()?;
+        let token = session_token_in(headers)?;
+        engine.session_agent(&token).ok()?.locale
     }
 
     /// The signed-in agent, or `NotSignedIn`.

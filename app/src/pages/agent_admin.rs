@@ -7,6 +7,7 @@ use crate::api::auth::{list_agents, AddAgent};
 use crate::api::field_error;
 use crate::components::{AgentFrame, Field};
 use crate::i18n::t;
+use leptos_meta::Title;
 
 #[component]
 pub fn AgentsAdmin() -> impl IntoView {
@@ -28,6 +29,7 @@ fn AgentsPane() -> impl IntoView {
         }
     });
     view! {
+        <Title text=format!("{} · {}", t("admin.agents"), t("app.name"))/>
         <div class="list-head"><h1>{t("admin.agents")}</h1></div>
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {

@@ -5,8 +5,10 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use model::TicketStatus;
 
 use crate::api::agent::{inbox, PAGE_SIZE};
-use crate::components::{age, AgentFrame, Live, StatusBadge};
-use crate::i18n::t;
+use leptos_meta::Title;
+
+use crate::components::{AgentFrame, Ago, Live, StatusBadge};
+use crate::i18n::{t, tn};
 
 fn inbox_href(status: &str, sort: &str, page: usize) -> String {
     let mut q = Vec::new();
@@ -53,6 +55,7 @@ fn InboxList() -> impl IntoView {
         nav.with_value(|n| n(&inbox_href(&s, &o, 0), Default::default()))
     };
     view! {
+        <Title text=format!("{} · {}", t("inbox.title"), t("app.name"))/>
         <div class="list-head">
             <h1>{t("inbox.title")}</h1>
             <div class="controls">
@@ -121,7 +124,7 @@ fn InboxList() -> impl IntoView {
                                                         <td>{tk.requester_name}</td>
                                                         <td><StatusBadge status=tk.status/></td>
                                                         <td class="age">
-                                                            <time datetime=tk.created_at.to_rfc3339()>{age(tk.created_at)}</time>
+                                                            <Ago at=tk.created_at/>
                                                         </td>
                                                     </tr>
                                                 })
@@ -132,7 +135,7 @@ fn InboxList() -> impl IntoView {
                                 .into_any()
                             }}
                             <nav class="pager">
-                                <span>{total} " " {t("inbox.showing")}</span>
+                                <span class="count-total">{tn("inbox.count", total)}</span>
                                 {(pg > 0).then(|| view! { <a href=inbox_href(&s, &o, pg - 1)>{t("inbox.previous")}</a> })}
                                 {((pg + 1) * PAGE_SIZE < total as usize)
                                     .then(|| view! { <a href=inbox_href(&s, &o, pg + 1)>{t("inbox.next")}</a> })}

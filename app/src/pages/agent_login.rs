@@ -3,6 +3,9 @@
 use leptos::prelude::*;
 
 use crate::api::auth::SignIn;
+use leptos_meta::Title;
+
+use crate::components::LanguageMenu;
 use crate::i18n::t;
 
 #[component]
@@ -14,7 +17,12 @@ pub fn Login() -> impl IntoView {
         }
     });
     view! {
+        <Title text=format!("{} · {}", t("login.title"), t("app.name"))/>
         <div class="portal">
+            <header class="portal-header">
+                <a class="brand" href="/">{t("app.name")}</a>
+                <LanguageMenu/>
+            </header>
             <main id="main" class="portal-main narrow">
                 <h1>{t("login.title")}</h1>
                 <ActionForm action=sign_in attr:class="card form">

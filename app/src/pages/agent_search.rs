@@ -6,8 +6,9 @@ use leptos_router::NavigateOptions;
 use model::Snippet;
 
 use crate::api::agent::search;
-use crate::components::{AgentFrame, StatusBadge};
-use crate::i18n::t;
+use crate::components::{url_encode, AgentFrame, StatusBadge};
+use crate::i18n::{t, tn};
+use leptos_meta::Title;
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
@@ -35,7 +36,7 @@ fn SearchPane() -> impl IntoView {
     let navigate = StoredValue::new(use_navigate());
     let on_input = move |ev| {
         let value: String = event_target_value(&ev);
-        let href = format!("/agent/search?q={}", encode(&value));
+        let href = format!("/agent/search?q={}", url_encode(&value));
         navigate.with_value(|n| {
             n(
                 &href,
@@ -47,6 +48,7 @@ fn SearchPane() -> impl IntoView {
         });
     };
     view! {
+        <Title text=format!("{} · {}", t("search.results"), t("app.name"))/>
         <div class="list-head">
             <h1>{t("search.results")}</h1>
         </div>
@@ -62,7 +64,9 @@ fn SearchPane() -> impl IntoView {
                 } else if hits.is_empty() {
                     view! { <p class="empty">{t("search.none")}</p> }.into_any()
                 } else {
+                    let found = hits.len() as u64;
                     view! {
+                        <p class="count-total" role="status">{tn("search.count", found)}</p>
                         <ol class="hits">
                             {hits
                                 .into_iter()
@@ -84,19 +88,4 @@ fn SearchPane() -> impl IntoView {
             })}
         </Transition>
     }
-}
-
-/// Percent-encodes a query value.
-fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }

@@ -6,7 +6,9 @@ use model::TicketStatus;
 
 use crate::api::agent::{ticket, PostMessage, SetStatus};
 use crate::api::{field_error, AppError};
-use crate::components::{number_param, when, AgentFrame, Conversation, Field, Live};
+use leptos_meta::Title;
+
+use crate::components::{long_date, number_param, when, AgentFrame, Conversation, Field, Live};
 use crate::i18n::t;
 use crate::pages::not_found::NotFound;
 
@@ -67,6 +69,7 @@ fn TicketPane() -> impl IntoView {
                         let s = tk.summary.clone();
                         let n = s.number;
                         view! {
+                            <Title text=format!("#{n} {} · {}", s.subject, t("app.name"))/>
                             <article class="ticket">
                                 <header class="ticket-head">
                                     <p><a href="/agent" class="quiet">{"← "}{t("ticket.back")}</a></p>
@@ -82,7 +85,10 @@ fn TicketPane() -> impl IntoView {
                                                 <a href=format!("/agent/tickets/{prev}")>{format!("#{prev}")}</a>
                                             </span>
                                         })}
-                                        <span>{t("ticket.created")} " " {when(s.created_at)}</span>
+                                        <span>
+                                            {t("ticket.created")} " "
+                                            <time datetime=s.created_at.to_rfc3339() title=when(s.created_at)>{long_date(s.created_at)}</time>
+                                        </span>
                                         <label for="ticket-status">{t("ticket.status")}</label>
                                         <select
                                             id="ticket-status"

@@ -4,6 +4,7 @@ pub mod agent_admin;
 pub mod agent_inbox;
 pub mod agent_login;
 pub mod agent_search;
+pub mod agent_settings;
 pub mod agent_ticket;
 pub mod not_found;
 pub mod portal_home;

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use leptos_meta::Title;
+
 use crate::i18n::t;
 
 #[component]
@@ -9,6 +11,7 @@ pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::api::ssr::set_status(404);
     view! {
+        <Title text=format!("{} · {}", t("notfound.title"), t("app.name"))/>
         <div class="portal">
             <main id="main" class="portal-main not-found">
                 <h1>{t("notfound.title")}</h1>

@@ -4,8 +4,9 @@ use leptos::prelude::*;
 use model::limits;
 
 use crate::api::{field_error, portal::CreateTicket};
-use crate::components::Field;
+use crate::components::{Field, LanguageMenu};
 use crate::i18n::t;
+use leptos_meta::Title;
 
 #[component]
 pub fn PortalHome() -> impl IntoView {
@@ -17,10 +18,14 @@ pub fn PortalHome() -> impl IntoView {
         _ => None,
     };
     view! {
+        <Title text=format!("{} · {}", t("portal.title"), t("app.name"))/>
         <div class="portal">
             <header class="portal-header">
                 <a class="brand" href="/">{t("app.name")}</a>
-                <a class="quiet" href="/agent">{t("portal.agent_link")}</a>
+                <nav class="portal-links">
+                    <LanguageMenu/>
+                    <a class="quiet" href="/agent">{t("portal.agent_link")}</a>
+                </nav>
             </header>
             <main id="main" class="portal-main">
                 <Show

@@ -6,7 +6,11 @@ use model::CustomerReplied;
 
 use crate::api::portal::{load_portal_ticket, CustomerReply};
 use crate::api::{field_error, AppError};
-use crate::components::{number_param, when, Conversation, Field, StatusBadge};
+use leptos_meta::Title;
+
+use crate::components::{
+    long_date, number_param, when, Conversation, Field, LanguageMenu, StatusBadge,
+};
 use crate::i18n::t;
 use crate::pages::not_found::NotFound;
 
@@ -42,14 +46,17 @@ pub fn PortalTicket() -> impl IntoView {
                         <div class="portal">
                             <header class="portal-header">
                                 <a class="brand" href="/">{t("app.name")}</a>
+                                <LanguageMenu/>
                             </header>
+                            <Title text=format!("#{} {} · {}", tk.number, tk.subject, t("app.name"))/>
                             <main id="main" class="portal-main">
                                 <h1>
                                     <span class="ticket-number">{format!("#{}", tk.number)}</span> " " {tk.subject.clone()}
                                 </h1>
                                 <p class="meta">
                                     {t("portal.ticket_status")} ": " <StatusBadge status=tk.status/> " · "
-                                    {t("portal.opened")} " " {when(tk.created_at)}
+                                    {t("portal.opened")} " "
+                                    <time datetime=tk.created_at.to_rfc3339() title=when(tk.created_at)>{long_date(tk.created_at)}</time>
                                 </p>
                                 <Conversation messages=tk.messages.clone() customer_view=true/>
                                 <ActionForm action=reply node_ref=form attr:class="card form" attr:novalidate=true>

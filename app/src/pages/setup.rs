@@ -5,8 +5,11 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{setup_valid, CompleteSetup};
 use crate::api::field_error;
-use crate::components::Field;
-use crate::i18n::t;
+use leptos_meta::Title;
+use model::limits;
+
+use crate::components::{Field, LanguageMenu};
+use crate::i18n::{t, tn};
 
 #[component]
 pub fn Setup() -> impl IntoView {
@@ -22,21 +25,26 @@ pub fn Setup() -> impl IntoView {
         }
     });
     view! {
+        <Title text=format!("{} · {}", t("setup.title"), t("app.name"))/>
         <div class="portal">
+            <header class="portal-header">
+                <span class="brand">{t("app.name")}</span>
+                <LanguageMenu/>
+            </header>
             <main id="main" class="portal-main narrow">
                 <h1>{t("setup.title")}</h1>
                 <Suspense fallback=|| view! { <div class="skeleton-page" aria-busy="true"></div> }>
                     {move || Suspend::new(async move {
                         if valid.await.unwrap_or(false) {
                             view! {
-                                <p class="lead">{t("setup.lead")}</p>
+                                <p class="lead">{tn("setup.lead", limits::SETUP_LINK_MINUTES as u64)}</p>
                                 <ActionForm action=setup attr:class="card form" attr:novalidate=true>
                                     <input type="hidden" name="token" value=token()/>
                                     <Field name="name" label=t("setup.name") autocomplete="name" error=err("name")/>
                                     <Field name="email" label=t("setup.email") kind="email" autocomplete="username" error=err("email")/>
                                     <Field
                                         name="password"
-                                        label=t("setup.password")
+                                        label=tn("setup.password", limits::PASSWORD_MIN_CHARS as u64)
                                         kind="password"
                                         autocomplete="new-password"
                                         error=err("password")

@@ -14,7 +14,7 @@ use crate::store::{self, codec, tables};
 use crate::{audit, token, Engine, Error, ErrorKind, Result};
 
 /// How long the first-run setup link works.
-pub const SETUP_TOKEN_LIFETIME: Duration = Duration::minutes(30);
+pub const SETUP_TOKEN_LIFETIME: Duration = Duration::minutes(model::limits::SETUP_LINK_MINUTES);
 /// How long a session lasts.
 pub const SESSION_LIFETIME: Duration = Duration::days(14);
 /// Failed sign-ins allowed per address within [`FAILURE_WINDOW`].
@@ -35,6 +35,7 @@ fn info(a: &AgentRecord) -> AgentInfo {
         name: a.name.clone(),
         email: a.email.clone(),
         role: a.role,
+        locale: a.locale.clone(),
     }
 }
 
@@ -148,6 +149,7 @@ impl Engine {
                 role: if new.admin { Role::Admin } else { Role::Agent },
                 password_hash: hash,
                 created_at: now,
+                locale: None,
             };
             txn.open_table(tables::AGENTS)?
                 .insert(id, codec::encode(&record)?.as_slice())?;
@@ -165,6 +167,31 @@ impl Engine {
         let txn = self.db.begin_read()?;
         let agent = read_agent(&txn, id)?.ok_or_else(|| Error::not_found("Agent"))?;
         Ok(info(&agent))
+    }
+
+    /// Sets the workspace language of agent `id` (`None`: follow the browser).
+    pub fn set_agent_locale(&self, id: u64, locale: Option<&str>) -> Result<AgentInfo> {
+        if locale.is_some_and(|l| !model::is_language(l)) {
+            return Err(Error::invalid(vec![model::FieldError::new(
+                "locale",
+                "error.locale_unknown",
+            )]));
+        }
+        let locale = locale.map(str::to_string);
+        let now = self.now();
+        self.write(|txn| {
+            let mut agents = txn.open_table(tables::AGENTS)?;
+            let mut record: AgentRecord = match agents.get(id)? {
+                Some(raw) => codec::decode(raw.value())?,
+                None => return Err(Error::not_found("Agent")),
+            };
+            record.locale = locale.clone();
+            agents.insert(id, codec::encode(&record)?.as_slice())?;
+            drop(agents);
+            let change = Change::LanguageChanged { agent: id, locale };
+            audit(txn, None, Actor::Agent(id), change, now)?;
+            Ok((info(&record), vec![]))
+        })
     }
 
     /// Every agent, in the order they were added.

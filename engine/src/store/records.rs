@@ -59,6 +59,8 @@ pub struct AgentRecord {
     pub role: Role,
     pub password_hash: String,
     pub created_at: DateTime<Utc>,
+    /// The workspace language the agent chose; `None` follows the browser.
+    pub locale: Option<String>,
 }
 
 /// A signed-in browser.
@@ -90,6 +92,11 @@ pub enum Change {
     },
     SignedIn {
         agent: u64,
+    },
+    /// An agent chose another workspace language.
+    LanguageChanged {
+        agent: u64,
+        locale: Option<String>,
     },
 }
 

@@ -2,6 +2,7 @@
 //! transaction that also records the new version. The data folder is backed up first.
 
 mod v001_initial;
+mod v002_agent_locale;
 
 use std::path::Path;
 
@@ -11,12 +12,12 @@ use super::tables::META;
 use crate::Result;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 type Step = fn(&WriteTransaction) -> Result<()>;
 
 /// Every step; step `i` upgrades version `i` to `i + 1`.
-const STEPS: [Step; SCHEMA_VERSION as usize] = [v001_initial::run];
+const STEPS: [Step; SCHEMA_VERSION as usize] = [v001_initial::run, v002_agent_locale::run];
 
 /// The schema version stored in `db` (0 for a new database).
 pub fn stored_version(db: &Database) -> Result<u32> {

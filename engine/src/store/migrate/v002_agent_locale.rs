@@ -1,0 +1,105 @@
+//! Version 2: agents choose their workspace language; existing agents follow the browser.
+
+use chrono::{DateTime, Utc};
+use model::Role;
+use redb::{ReadableTable, WriteTransaction};
+use serde::Deserialize;
+
+use crate::store::records::AgentRecord;
+use crate::store::{codec, tables::AGENTS};
+use crate::Result;
+
+/// An agent as version 1 stored it.
+#[derive(Deserialize)]
+struct AgentV1 {
+    id: u64,
+    name: String,
+    email: String,
+    role: Role,
+    password_hash: String,
+    created_at: DateTime<Utc>,
+}
+
+pub fn run(txn: &WriteTransaction) -> Result<()> {
+    let mut agents = txn.open_table(AGENTS)?;
+    let mut upgraded = Vec::new();
+    for entry in agents.iter()? {
+        let (id, raw) = entry?;
+        let old: AgentV1 = codec::decode(raw.value())?;
+        let record = AgentRecord {
+            id: old.id,
+            name: old.name,
+            email: old.email,
+            role: old.role,
+            password_hash: old.password_hash,
+            created_at: old.created_at,
+            locale: None,
+        };
+        upgraded.push((id.value(), codec::encode(&record)?));
+    }
+    for (id, bytes) in upgraded {
+        agents.insert(id, bytes.as_slice())?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use redb::{Database, ReadableDatabase};
+    use serde::Serialize;
+
+    use super::*;
+    use crate::store::migrate;
+    use crate::store::tables::META;
+
+    #[derive(Serialize)]
+    struct WrittenByV1 {
+        id: u64,
+        name: String,
+        email: String,
+        role: Role,
+        password_hash: String,
+        created_at: DateTime<Utc>,
+    }
+
+    #[test]
+    fn agents_of_version_1_follow_the_browser_after_the_upgrade() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("tessera.redb");
+        let db = Database::create(&file).expect("db");
+        let txn = db.begin_write().expect("txn");
+        super::super::v001_initial::run(&txn).expect("v1 tables");
+        {
+            let old = WrittenByV1 {
+                id: 1,
+                name: "Ana".into(),
+                email: "ana@example.com".into(),
+                role: Role::Admin,
+                password_hash: "$argon2id$x".into(),
+                created_at: Utc::now(),
+            };
+            let mut agents = txn.open_table(AGENTS).expect("agents");
+            agents
+                .insert(1, codec::encode(&old).expect("encode").as_slice())
+                .expect("insert");
+            let mut meta = txn.open_table(META).expect("meta");
+            meta.insert("schema_version", 1u32.to_le_bytes().as_slice())
+                .expect("version");
+        }
+        txn.commit().expect("commit");
+
+        migrate::run(&db, &file).expect("upgrade");
+
+        assert_eq!(migrate::stored_version(&db).expect("version"), 2);
+        let read = db.begin_read().expect("read");
+        let agents = read.open_table(AGENTS).expect("agents");
+        let raw = agents.get(1).expect("get").expect("agent kept");
+        let agent: AgentRecord = codec::decode(raw.value()).expect("new shape");
+        assert_eq!(agent.name, "Ana");
+        assert_eq!(agent.locale, None);
+        assert!(
+            file.with_extension("redb.before-v2").exists(),
+            "backed up first"
+        );
+    }
+}
