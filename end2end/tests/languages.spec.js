@@ -100,6 +100,8 @@ test('the portal speaks each language and counts messages in its plural forms', 
     // The opening date carries the month's name in the language of the page.
     const month = new Intl.DateTimeFormat(code, { month: 'long', timeZone: 'UTC' }).format(new Date());
     await expect(page.locator('.meta time')).toContainText(month.slice(0, 3));
+    // Dates drawn again by the wasm (after a reply) read exactly as the server wrote them.
+    const serverTime = await page.locator('.conversation time').first().textContent();
     let messages = 1;
     for (const target of [2, 3, 5]) {
       while (messages < target) {
@@ -110,6 +112,7 @@ test('the portal speaks each language and counts messages in its plural forms', 
       }
       await expect(page.locator('.conversation-count')).toHaveText(count(code, 'ticket.messages', target));
     }
+    await expect(page.locator('.conversation time').first()).toHaveText(serverTime);
     await context.close();
   }
 });

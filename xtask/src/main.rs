@@ -19,9 +19,10 @@ fn main() -> ExitCode {
         "build" => setup(false).and_then(|_| build()),
         "test" => setup(true).and_then(|_| build()).and_then(|_| test()),
         "bench" => setup(false).and_then(|_| build()).and_then(|_| bench(rest)),
+        "icu-data" => icu_data(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\n  run [ARGS]   build and start the desk (ARGS go to `tessera`)\n  build        build target/release/tessera with the site embedded\n  test         every test: unit, integration, wasm check, Playwright\n  bench        seed tickets and print speed and size figures (--tickets N, --corpus FILE --queries FILE)"
+                "usage: cargo xtask <task>\n\n  run [ARGS]   build and start the desk (ARGS go to `tessera`)\n  build        build target/release/tessera with the site embedded\n  test         every test: unit, integration, wasm check, Playwright\n  bench        seed tickets and print speed and size figures (--tickets N, --corpus FILE --queries FILE)\n  icu-data     bake ICU4X's data for the desk's languages into app/icu-data (after an ICU4X upgrade)"
             );
             return if task == "help" {
                 ExitCode::SUCCESS
@@ -167,16 +168,20 @@ fn build() -> Result {
     let site = root.join("target/site");
     let pkg = site.join("pkg");
     step("building the wasm front end");
-    sh(cargo().args([
-        "build",
-        "-p",
-        "frontend",
-        "--lib",
-        "--target",
-        WASM_TARGET,
-        "--profile",
-        "wasm-release",
-    ]))?;
+    // ICU4X's data for the desk's five languages only (see tools/icu-data), instead of
+    // every CLDR locale: the browser downloads it.
+    sh(cargo()
+        .args([
+            "build",
+            "-p",
+            "frontend",
+            "--lib",
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            "wasm-release",
+        ])
+        .env("ICU4X_DATA_DIR", root.join("app/icu-data")))?;
     std::fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
     let wasm = root.join(format!("target/{WASM_TARGET}/wasm-release/frontend.wasm"));
     sh(Command::new(cargo_bin("wasm-bindgen"))
@@ -214,8 +219,40 @@ fn build() -> Result {
         std::fs::copy(entry.path(), site.join(entry.file_name())).map_err(|e| e.to_string())?;
     }
     sh(Command::new("node").arg("-e").arg(COMPRESS_JS).arg(&pkg))?;
+    let (raw, brotli) = wasm_size()?;
+    eprintln!(
+        "wasm: {} KiB, {} KiB with brotli (the goal is at most {WASM_BROTLI_MAX_KIB} KiB)",
+        raw / 1024,
+        brotli / 1024
+    );
     step("building the release binary");
     sh(cargo().args(["build", "--release", "-p", "server", "--bin", "tessera"]))
+}
+
+/// The most the wasm may weigh, compressed with brotli, in KiB.
+const WASM_BROTLI_MAX_KIB: u64 = 600;
+
+/// Sizes of the built wasm, raw and with brotli, in bytes.
+fn wasm_size() -> Result<(u64, u64)> {
+    let pkg = root().join("target/site/pkg");
+    let size = |name: &str| {
+        std::fs::metadata(pkg.join(name))
+            .map(|m| m.len())
+            .map_err(|e| format!("{name}: {e}"))
+    };
+    Ok((size("tessera_bg.wasm")?, size("tessera_bg.wasm.br")?))
+}
+
+/// Bakes the ICU4X data of the desk's languages into app/icu-data with tools/icu-data.
+fn icu_data() -> Result {
+    let root = root();
+    step("baking ICU4X data for the desk's languages");
+    sh(cargo()
+        .args(["run", "--release", "--manifest-path"])
+        .arg(root.join("tools/icu-data/Cargo.toml"))
+        .arg("--")
+        .arg(root.join("app/icu-data"))
+        .env_remove("ICU4X_DATA_DIR"))
 }
 
 /// Writes .br and .gz siblings of the wasm, js and css (node's zlib does both).
@@ -335,6 +372,16 @@ fn run_tests(tally: &mut Tally) -> Result {
         return Err("cargo tree output unexpected: app missing".into());
     }
     eprintln!("wasm dependency tree is clean (no redb, tantivy, engine, argon2, axum)");
+    step("checking the size of the wasm");
+    let (_, brotli) = wasm_size()?;
+    if brotli > WASM_BROTLI_MAX_KIB * 1024 {
+        tally.failed += 1;
+        return Err(format!(
+            "the wasm is {} KiB with brotli, over the {WASM_BROTLI_MAX_KIB} KiB it may weigh",
+            brotli / 1024
+        ));
+    }
+    eprintln!("wasm is {} KiB with brotli", brotli / 1024);
     step("end-to-end tests in Chromium");
     sh_tally(
         Command::new("npx")
