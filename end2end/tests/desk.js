@@ -5,14 +5,14 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-async function startDesk() {
+async function startDesk(extraArgs = []) {
   const bin = process.env.TESSERA_BIN || path.join(__dirname, '../../target/release/tessera');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-'));
   // Run a copy from an empty folder: the binary must carry all of its assets.
   const copy = path.join(dir, 'tessera');
   fs.copyFileSync(bin, copy);
   fs.chmodSync(copy, 0o755);
-  const proc = spawn(copy, ['--listen', '127.0.0.1:0', '--data-dir', path.join(dir, 'data'), '--log', 'warn'], { cwd: dir });
+  const proc = spawn(copy, ['--listen', '127.0.0.1:0', '--data-dir', path.join(dir, 'data'), '--log', 'warn', ...extraArgs], { cwd: dir });
   let out = '';
   proc.stderr.on('data', (d) => process.stderr.write(d));
   const ready = new Promise((resolve, reject) => {

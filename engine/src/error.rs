@@ -12,6 +12,8 @@ pub enum ErrorKind {
     Forbidden,
     Unauthorized,
     TooManyRequests,
+    /// The desk is at capacity for this kind of work right now; try again shortly.
+    Busy,
     Internal,
 }
 
@@ -21,6 +23,7 @@ pub struct Error {
     kind: ErrorKind,
     message: String,
     fields: Vec<model::FieldError>,
+    retry_after: Option<u64>,
 }
 
 /// Engine results.
@@ -32,7 +35,24 @@ impl Error {
             kind,
             message: message.into(),
             fields: Vec::new(),
+            retry_after: None,
         }
+    }
+
+    /// Says how many seconds the caller should wait before trying again.
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs);
+        self
+    }
+
+    /// For `TooManyRequests` and `Busy`: seconds to wait before trying again.
+    pub fn retry_after(&self) -> Option<u64> {
+        self.retry_after
+    }
+
+    /// Too much of this work is under way; the caller may try again in a moment.
+    pub fn busy(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Busy, message).with_retry_after(2)
     }
 
     /// Nothing with that id or token exists (or the caller may not know that it does).
@@ -46,6 +66,7 @@ impl Error {
             kind: ErrorKind::Invalid,
             message: "Some fields need attention".into(),
             fields,
+            retry_after: None,
         }
     }
 
@@ -86,6 +107,7 @@ impl Error {
             ErrorKind::Forbidden => 403,
             ErrorKind::Unauthorized => 401,
             ErrorKind::TooManyRequests => 429,
+            ErrorKind::Busy => 503,
             ErrorKind::Internal => 500,
         }
     }

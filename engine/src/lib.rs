@@ -8,6 +8,7 @@ mod contacts;
 pub mod error;
 pub mod search;
 pub mod store;
+pub mod throttle;
 pub mod tickets;
 pub mod token;
 
@@ -38,13 +39,26 @@ pub struct Options {
     pub clock: Arc<dyn Clock>,
     /// Start the search indexer thread (tests turn it off to simulate a crash).
     pub run_indexer: bool,
+    /// How much the portal accepts from one address or for one ticket.
+    pub portal_limits: throttle::PortalLimits,
+    /// The most messages one ticket takes.
+    pub max_messages_per_ticket: usize,
+    /// How many passwords may be hashed or checked at once (argon2 takes ~19 MiB and
+    /// a core each); past it, sign-ins are told the desk is busy.
+    pub password_slots: usize,
 }
+
+/// Messages a ticket takes unless configured otherwise.
+pub const DEFAULT_MAX_MESSAGES: usize = 1000;
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             clock: Arc::new(SystemClock),
             run_indexer: true,
+            portal_limits: Default::default(),
+            max_messages_per_ticket: DEFAULT_MAX_MESSAGES,
+            password_slots: std::thread::available_parallelism().map_or(2, |n| n.get()),
         }
     }
 }
@@ -56,7 +70,9 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     events: tokio::sync::broadcast::Sender<Event>,
     indexer: Mutex<Option<(Sender<Signal>, JoinHandle<()>)>>,
-    sign_in_failures: Mutex<std::collections::HashMap<String, Vec<DateTime<Utc>>>>,
+    throttle: throttle::Throttle,
+    password_slots: auth::password::Slots,
+    max_messages_per_ticket: usize,
     data_dir: PathBuf,
 }
 
@@ -92,10 +108,12 @@ impl Engine {
         let engine = Engine {
             db,
             search,
+            throttle: throttle::Throttle::new(options.clock.clone(), options.portal_limits),
             clock: options.clock,
             events,
             indexer: Mutex::new(None),
-            sign_in_failures: Mutex::new(Default::default()),
+            password_slots: auth::password::Slots::new(options.password_slots),
+            max_messages_per_ticket: options.max_messages_per_ticket.max(1),
             data_dir: data_dir.to_path_buf(),
         };
         engine.prune_sessions()?;
@@ -123,6 +141,11 @@ impl Engine {
             Ok(h) => *self.indexer.lock().unwrap_or_else(|p| p.into_inner()) = Some((tx, h)),
             Err(e) => tracing::error!(%e, "could not start the indexer"),
         }
+    }
+
+    /// The limits on how often clients may try things.
+    pub fn throttle(&self) -> &throttle::Throttle {
+        &self.throttle
     }
 
     /// Stops the indexer after it has applied what is pending. Also done on drop.

@@ -200,7 +200,7 @@ fn sign_in_checks_the_password_and_slows_down_guessers() {
     d.agent("ivan@desk.example");
     let ok = d
         .engine
-        .sign_in("Ivan@Desk.example", "correct horse battery")
+        .sign_in("Ivan@Desk.example", "correct horse battery", "192.0.2.1")
         .expect("sign in");
     assert_eq!(
         d.engine.session_agent(&ok.session).expect("session").email,
@@ -214,22 +214,23 @@ fn sign_in_checks_the_password_and_slows_down_guessers() {
             .kind(),
         ErrorKind::Unauthorized
     );
-    for _ in 0..engine::auth::MAX_FAILURES {
+    // The successful sign-in above counted too: attempts are counted before the check.
+    for _ in 1..engine::throttle::SIGN_IN_ATTEMPTS {
         let e = d
             .engine
-            .sign_in("ivan@desk.example", "guess")
+            .sign_in("ivan@desk.example", "guess", "192.0.2.1")
             .expect_err("wrong");
         assert_eq!(e.kind(), ErrorKind::Unauthorized);
     }
     let e = d
         .engine
-        .sign_in("ivan@desk.example", "correct horse battery")
+        .sign_in("ivan@desk.example", "correct horse battery", "192.0.2.1")
         .expect_err("throttled");
     assert_eq!(e.kind(), ErrorKind::TooManyRequests);
     assert!(e.message().contains("Try again in"));
     d.clock.advance(chrono::Duration::minutes(16));
     d.engine
-        .sign_in("ivan@desk.example", "correct horse battery")
+        .sign_in("ivan@desk.example", "correct horse battery", "192.0.2.1")
         .expect("allowed again after the window");
 }
 
@@ -306,7 +307,7 @@ fn expired_sessions_are_refused_and_pruned() {
     d.agent("ivan@desk.example");
     let s = d
         .engine
-        .sign_in("ivan@desk.example", "correct horse battery")
+        .sign_in("ivan@desk.example", "correct horse battery", "192.0.2.1")
         .expect("sign in");
     d.clock
         .advance(engine::auth::SESSION_LIFETIME + chrono::Duration::minutes(1));
@@ -318,7 +319,7 @@ fn expired_sessions_are_refused_and_pruned() {
         ErrorKind::Unauthorized
     );
     d.engine
-        .sign_in("ivan@desk.example", "correct horse battery")
+        .sign_in("ivan@desk.example", "correct horse battery", "192.0.2.1")
         .expect("sign in again");
     assert_eq!(d.engine.session_count().expect("count"), 2);
     d.engine.prune_sessions().expect("prune");

@@ -6,7 +6,9 @@ pub mod validate;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use validate::{limits, validate_agent, validate_new_ticket, validate_reply, FieldError};
+pub use validate::{
+    limits, validate_agent, validate_new_ticket, validate_password, validate_reply, FieldError,
+};
 
 /// Where a ticket is in its life. Codes are stored on disk: never renumber them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -280,6 +282,8 @@ pub struct AgentInfo {
     /// The language the agent chose for the workspace (a code of [`LANGUAGES`]); `None`
     /// follows the browser.
     pub locale: Option<String>,
+    /// Whether the agent may sign in.
+    pub active: bool,
 }
 
 /// The languages the desk speaks: code and the language's own name, in the order a

@@ -17,6 +17,8 @@ pub mod limits {
     pub const EMAIL_MAX_BYTES: usize = 254;
     /// Shortest password, in characters.
     pub const PASSWORD_MIN_CHARS: usize = 10;
+    /// The longest password accepted, in bytes (argon2 reads all of it).
+    pub const PASSWORD_MAX_BYTES: usize = 1024;
     /// How long the first-run setup link works, in minutes.
     pub const SETUP_LINK_MINUTES: i64 = 30;
 }
@@ -98,10 +100,19 @@ pub fn validate_agent(a: &NewAgent) -> Vec<FieldError> {
     let mut errors = Vec::new();
     check_name(&a.name, &mut errors);
     check_email(&a.email, &mut errors);
-    if a.password.chars().count() < limits::PASSWORD_MIN_CHARS {
-        errors.push(FieldError::new("password", "error.password_too_short"));
-    }
+    errors.extend(validate_password(&a.password));
     errors
+}
+
+/// What is wrong with a new password, if anything (the field is `password`).
+pub fn validate_password(password: &str) -> Option<FieldError> {
+    if password.chars().count() < limits::PASSWORD_MIN_CHARS {
+        Some(FieldError::new("password", "error.password_too_short"))
+    } else if password.len() > limits::PASSWORD_MAX_BYTES {
+        Some(FieldError::new("password", "error.password_too_long"))
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The options of `tessera`: command line, `TESSERA_*` environment, an optional TOML
 //! file, and defaults — in that order of precedence.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -30,9 +30,27 @@ pub struct CliOptions {
     /// Log filter, such as `info`, `debug` or `tessera=debug,tower=warn` [default: info]
     #[arg(long, env = "TESSERA_LOG", global = true)]
     pub log: Option<String>,
-    /// TOML file with `listen`, `data_dir` and `log` keys (optional)
+    /// TOML file with the same keys as these options, in snake case (optional)
     #[arg(long, env = "TESSERA_CONFIG", global = true)]
     pub config: Option<PathBuf>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (comma-separated
+    /// addresses); without it the client is the socket's peer [default: none]
+    #[arg(
+        long,
+        env = "TESSERA_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Option<Vec<IpAddr>>,
+    /// New portal requests one address may send per hour [default: 20]
+    #[arg(long, env = "TESSERA_PORTAL_TICKETS_PER_HOUR", global = true)]
+    pub portal_tickets_per_hour: Option<u32>,
+    /// Portal replies per hour, from one address and to one ticket [default: 60]
+    #[arg(long, env = "TESSERA_PORTAL_REPLIES_PER_HOUR", global = true)]
+    pub portal_replies_per_hour: Option<u32>,
+    /// The most messages one ticket takes [default: 1000]
+    #[arg(long, env = "TESSERA_MAX_MESSAGES_PER_TICKET", global = true)]
+    pub max_messages_per_ticket: Option<usize>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -73,6 +91,10 @@ struct FileOptions {
     listen: Option<SocketAddr>,
     data_dir: Option<PathBuf>,
     log: Option<String>,
+    trusted_proxies: Option<Vec<IpAddr>>,
+    portal_tickets_per_hour: Option<u32>,
+    portal_replies_per_hour: Option<u32>,
+    max_messages_per_ticket: Option<usize>,
 }
 
 /// The options in force.
@@ -81,6 +103,9 @@ pub struct Options {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
     pub log: String,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub portal: engine::throttle::PortalLimits,
+    pub max_messages_per_ticket: usize,
 }
 
 impl CliOptions {
@@ -100,6 +125,27 @@ impl CliOptions {
                 .or(file.data_dir)
                 .unwrap_or_else(|| PathBuf::from("tessera-data")),
             log: self.log.or(file.log).unwrap_or_else(|| "info".into()),
+            trusted_proxies: self
+                .trusted_proxies
+                .or(file.trusted_proxies)
+                .unwrap_or_default(),
+            portal: {
+                let d = engine::throttle::PortalLimits::default();
+                engine::throttle::PortalLimits {
+                    tickets_per_hour: self
+                        .portal_tickets_per_hour
+                        .or(file.portal_tickets_per_hour)
+                        .unwrap_or(d.tickets_per_hour),
+                    replies_per_hour: self
+                        .portal_replies_per_hour
+                        .or(file.portal_replies_per_hour)
+                        .unwrap_or(d.replies_per_hour),
+                }
+            },
+            max_messages_per_ticket: self
+                .max_messages_per_ticket
+                .or(file.max_messages_per_ticket)
+                .unwrap_or(engine::DEFAULT_MAX_MESSAGES),
         })
     }
 }
@@ -162,6 +208,11 @@ mod tests {
             "TESSERA_LOG",
             "--config",
             "TESSERA_CONFIG",
+            "--trusted-proxies",
+            "TESSERA_TRUSTED_PROXIES",
+            "--portal-tickets-per-hour",
+            "--portal-replies-per-hour",
+            "--max-messages-per-ticket",
             "serve",
             "admin",
             "reindex",

@@ -13,6 +13,7 @@ use axum::Router;
 use engine::Engine;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::assets;
 
@@ -32,16 +33,24 @@ pub fn router(
     engine: Arc<Engine>,
     options: LeptosOptions,
     shutdown: tokio::sync::watch::Receiver<bool>,
+    trusted: app::api::ssr::TrustedProxies,
 ) -> Router {
     let routes = generate_route_list(app::App);
     let live_engine = engine.clone();
     let page_engine = engine.clone();
-    let context = move || provide_context(engine.clone());
+    let page_trusted = trusted.clone();
+    let context = move || {
+        provide_context(engine.clone());
+        provide_context(trusted.clone());
+    };
     let shell_options = options.clone();
     // Any other address gets the app's own "not found" page, in the visitor's language.
     let not_found_options = options.clone();
     let not_found_page = leptos_axum::render_app_to_stream_with_context(
-        move || provide_context(page_engine.clone()),
+        move || {
+            provide_context(page_engine.clone());
+            provide_context(page_trusted.clone());
+        },
         move || app::shell(not_found_options.clone()),
     );
     Router::new()
@@ -57,6 +66,9 @@ pub fn router(
         .fallback(move |req: Request<Body>| fallback(req, not_found_page.clone()))
         .layer(middleware::from_fn(same_origin))
         .layer(middleware::from_fn(security_headers))
+        // No route takes more: forms and server functions are small (uploads, when they
+        // come, get a route and a limit of their own).
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .with_state(options)
 }
 
@@ -82,11 +94,29 @@ where
     page(req).await
 }
 
+/// The largest request body any route accepts.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// Whether responses for `path` are private to one person (never to be cached).
+fn private_path(path: &str) -> bool {
+    ["/t/", "/agent", "/api/", "/setup", "/lang/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+}
+
 /// Headers every response carries: no MIME sniffing, and no private-link token leaked
-/// to other sites through Referer.
+/// to other sites through Referer; private pages and server-function answers are never
+/// stored by a browser or proxy cache.
 async fn security_headers(req: Request<Body>, next: Next) -> Response {
+    let private = private_path(req.uri().path());
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
+    if private {
+        h.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         header::HeaderValue::from_static("nosniff"),
@@ -98,10 +128,17 @@ async fn security_headers(req: Request<Body>, next: Next) -> Response {
     resp
 }
 
-/// Refuses state-changing requests whose Origin (or Referer) is another site's.
+/// Refuses state-changing requests whose Origin (or Referer) is another site's, and
+/// bodies that do not say how long they are (browsers always do; the limit on bodies
+/// then answers 413 from the length alone).
 async fn same_origin(req: Request<Body>, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
+    }
+    if req.headers().contains_key(header::TRANSFER_ENCODING)
+        && !req.headers().contains_key(header::CONTENT_LENGTH)
+    {
+        return (StatusCode::LENGTH_REQUIRED, "length required").into_response();
     }
     let host = req
         .headers()

@@ -3,6 +3,7 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
@@ -12,7 +13,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::watch;
 
 /// `GET /api/live`: for signed-in agents, one `ticket` event (data: its number) per
-/// change; ends when the desk shuts down.
+/// change; ends when the desk shuts down or the session ends.
 pub async fn events(
     engine: Arc<Engine>,
     shutdown: watch::Receiver<bool>,
@@ -21,35 +22,57 @@ pub async fn events(
     let Some(token) = app::api::ssr::session_token_in(&headers) else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    let check = engine.clone();
-    let signed_in = tokio::task::spawn_blocking(move || check.session_agent(&token))
-        .await
-        .map(|r| r.is_ok())
-        .unwrap_or(false);
-    if !signed_in {
+    if !session_live(&engine, &token).await {
         return StatusCode::UNAUTHORIZED.into_response();
     }
     let changes = engine.subscribe();
+    let mut recheck = tokio::time::interval(SESSION_RECHECK);
+    recheck.tick().await;
+    let state = (changes, shutdown, recheck, engine, token);
     let stream = futures_util::stream::unfold(
-        (changes, shutdown),
-        |(mut changes, mut shutdown)| async move {
-            if *shutdown.borrow() {
-                return None;
+        state,
+        |(mut changes, mut shutdown, mut recheck, engine, token)| async move {
+            loop {
+                if *shutdown.borrow() {
+                    return None;
+                }
+                let data = tokio::select! {
+                    _ = shutdown.changed() => return None,
+                    // Sign-out, deactivation, a password change elsewhere or expiry end
+                    // the stream within a few seconds.
+                    _ = recheck.tick() => {
+                        if session_live(&engine, &token).await {
+                            continue;
+                        }
+                        return None;
+                    }
+                    change = changes.recv() => match change {
+                        Ok(Event::TicketChanged(n)) => n.to_string(),
+                        // Missed some: tell the page to refresh whatever it shows.
+                        Err(RecvError::Lagged(_)) => "*".to_string(),
+                        Err(RecvError::Closed) => return None,
+                    },
+                };
+                let event = SseEvent::default().event("ticket").data(data);
+                return Some((
+                    Ok::<_, Infallible>(event),
+                    (changes, shutdown, recheck, engine, token),
+                ));
             }
-            let data = tokio::select! {
-                _ = shutdown.changed() => return None,
-                change = changes.recv() => match change {
-                    Ok(Event::TicketChanged(n)) => n.to_string(),
-                    // Missed some: tell the page to refresh whatever it shows.
-                    Err(RecvError::Lagged(_)) => "*".to_string(),
-                    Err(RecvError::Closed) => return None,
-                },
-            };
-            let event = SseEvent::default().event("ticket").data(data);
-            Some((Ok::<_, Infallible>(event), (changes, shutdown)))
         },
     );
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()
+}
+
+/// How often an open stream checks that its session still holds.
+const SESSION_RECHECK: Duration = Duration::from_secs(3);
+
+/// Whether the session behind `token` is still signed in.
+async fn session_live(engine: &Arc<Engine>, token: &str) -> bool {
+    let (engine, token) = (engine.clone(), token.to_string());
+    tokio::task::spawn_blocking(move || engine.session_agent(&token).is_ok())
+        .await
+        .unwrap_or(false)
 }

@@ -65,6 +65,8 @@ fn open(options: &Options, run_indexer: bool) -> anyhow::Result<Engine> {
         &options.data_dir,
         engine::Options {
             run_indexer,
+            portal_limits: options.portal,
+            max_messages_per_ticket: options.max_messages_per_ticket,
             ..Default::default()
         },
     )
@@ -132,8 +134,13 @@ fn serve(options: Options) -> anyhow::Result<()> {
             );
         }
         let (stop, stopping) = tokio::sync::watch::channel(false);
-        let app = http::router(engine.clone(), http::leptos_options(addr), stopping);
-        axum::serve(listener, app)
+        tokio::spawn(prune_sessions(engine.clone(), stopping.clone()));
+        let trusted = app::api::ssr::TrustedProxies(options.trusted_proxies.clone());
+        let app = http::router(engine.clone(), http::leptos_options(addr), stopping, trusted);
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
             .with_graceful_shutdown(async move {
                 shutdown_signal().await;
                 // Ends the live streams, which would otherwise hold the shutdown open.
@@ -144,6 +151,24 @@ fn serve(options: Options) -> anyhow::Result<()> {
         tokio::task::spawn_blocking(move || engine.shutdown()).await?;
         Ok(())
     })
+}
+
+/// Forgets expired sessions every ten minutes while the desk runs.
+async fn prune_sessions(engine: Arc<Engine>, mut stopping: tokio::sync::watch::Receiver<bool>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    every.tick().await;
+    loop {
+        tokio::select! {
+            _ = every.tick() => {}
+            _ = stopping.changed() => return,
+        }
+        let engine = engine.clone();
+        match tokio::task::spawn_blocking(move || engine.prune_sessions()).await {
+            Ok(Err(e)) => tracing::warn!(error = %e.message(), "pruning sessions failed"),
+            Err(e) => tracing::warn!(%e, "pruning sessions failed"),
+            Ok(Ok(())) => {}
+        }
+    }
 }
 
 async fn shutdown_signal() {

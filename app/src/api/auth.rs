@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use model::AgentInfo;
 
 #[cfg(feature = "ssr")]
-use super::ssr::{agent, call, redirect_plain_form, session_token, set_session_cookie};
+use super::ssr::{
+    agent, call, client_address, fail, redirect_plain_form, session_token, set_session_cookie,
+};
 use super::AppError;
 
 /// The signed-in agent, if any.
@@ -23,10 +25,11 @@ pub async fn me() -> Result<Option<AgentInfo>, AppError> {
 /// Checks email and password and sets the session cookie.
 #[server(endpoint = "auth/sign-in")]
 pub async fn sign_in(email: String, password: String) -> Result<AgentInfo, AppError> {
-    let signed = call(move |e| e.sign_in(&email, &password))
+    let client = client_address();
+    let signed = call(move |e| e.sign_in(&email, &password, &client))
         .await
         .map_err(|e| match e {
-            AppError::NotSignedIn => AppError::BadCredentials,
+            AppError::NotSignedIn => fail(AppError::BadCredentials),
             e => e,
         })?;
     set_session_cookie(Some(&signed.session));
@@ -76,8 +79,7 @@ pub async fn complete_setup(
 pub async fn list_agents() -> Result<Vec<AgentInfo>, AppError> {
     let me = agent().await?;
     if me.role != model::Role::Admin {
-        super::ssr::set_status(403);
-        return Err(AppError::Forbidden);
+        return Err(fail(AppError::Forbidden));
     }
     call(|e| e.agents()).await
 }
@@ -108,4 +110,21 @@ pub async fn save_language(locale: String) -> Result<AgentInfo, AppError> {
     let saved = call(move |e| e.set_agent_locale(me.id, locale.as_deref())).await?;
     redirect_plain_form("/agent/settings");
     Ok(saved)
+}
+
+/// An admin deactivates or reactivates an agent; a deactivated agent's sessions end.
+#[server(endpoint = "admin/agent-active")]
+pub async fn set_agent_active(id: u64, active: bool) -> Result<AgentInfo, AppError> {
+    let me = agent().await?;
+    call(move |e| e.set_agent_active(me.id, id, active)).await
+}
+
+/// The signed-in agent changes their password; their other sessions end.
+#[server(endpoint = "me/password")]
+pub async fn change_password(current: String, password: String) -> Result<(), AppError> {
+    let me = agent().await?;
+    let keep = session_token().ok_or_else(|| fail(AppError::NotSignedIn))?;
+    call(move |e| e.change_password(me.id, &keep, &current, &password)).await?;
+    redirect_plain_form("/agent/settings");
+    Ok(())
 }

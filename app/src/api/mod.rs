@@ -17,7 +17,10 @@ pub enum AppError {
     NotFound,
     NotSignedIn,
     BadCredentials,
-    TooManySignIns,
+    /// Too many attempts from here; try again in this many seconds.
+    TooMany(u64),
+    /// The desk is at capacity for this work right now.
+    Busy,
     Forbidden,
     Closed,
     Invalid(Vec<FieldError>),
@@ -31,11 +34,34 @@ impl AppError {
             AppError::NotFound => "error.not_found",
             AppError::NotSignedIn => "error.not_signed_in",
             AppError::BadCredentials => "error.bad_credentials",
-            AppError::TooManySignIns => "error.too_many_sign_ins",
+            AppError::TooMany(_) => "error.too_many",
+            AppError::Busy => "error.busy",
             AppError::Forbidden => "error.forbidden",
             AppError::Closed => "error.closed",
             AppError::Invalid(_) => "error.generic",
             AppError::Internal => "error.generic",
+        }
+    }
+
+    /// The message for the user, in the current language.
+    pub fn message(&self) -> String {
+        match self {
+            AppError::TooMany(secs) => crate::i18n::tn("error.too_many", secs.div_ceil(60).max(1)),
+            e => crate::i18n::t(e.key()).to_string(),
+        }
+    }
+
+    /// The HTTP status that tells the truth about this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::NotSignedIn | AppError::BadCredentials => 401,
+            AppError::TooMany(_) => 429,
+            AppError::Busy => 503,
+            AppError::Forbidden => 403,
+            AppError::Closed => 409,
+            AppError::Invalid(_) => 422,
+            AppError::Internal => 500,
         }
     }
 
@@ -106,7 +132,8 @@ pub mod ssr {
             match e.kind() {
                 ErrorKind::NotFound => AppError::NotFound,
                 ErrorKind::Unauthorized => AppError::NotSignedIn,
-                ErrorKind::TooManyRequests => AppError::TooManySignIns,
+                ErrorKind::TooManyRequests => AppError::TooMany(e.retry_after().unwrap_or(60)),
+                ErrorKind::Busy => AppError::Busy,
                 ErrorKind::Forbidden => AppError::Forbidden,
                 ErrorKind::Conflict => AppError::Closed,
                 ErrorKind::Invalid => AppError::Invalid(e.fields().to_vec()),
@@ -137,9 +164,69 @@ pub mod ssr {
                 AppError::Internal
             })?;
         result.map_err(|e| {
-            set_status(e.http_status());
-            e.into()
+            if let Some(secs) = e.retry_after() {
+                retry_after(secs);
+            }
+            fail(e.into())
         })
+    }
+
+    /// Sets the response's status to match `e`, and gives `e` back.
+    pub fn fail(e: AppError) -> AppError {
+        set_status(e.status());
+        e
+    }
+
+    /// Tells the client when to try again (`Retry-After`).
+    pub fn retry_after(secs: u64) {
+        if let (Some(opts), Ok(v)) = (
+            use_context::<ResponseOptions>(),
+            HeaderValue::from_str(&secs.to_string()),
+        ) {
+            opts.insert_header(http::header::RETRY_AFTER, v);
+        }
+    }
+
+    /// The operator's list of reverse proxies whose `X-Forwarded-For` is believed.
+    #[derive(Clone, Debug, Default)]
+    pub struct TrustedProxies(pub Vec<std::net::IpAddr>);
+
+    /// The address of the client: the socket's peer, or, when that peer is one of the
+    /// operator's trusted proxies, the last address in `X-Forwarded-For` that is not.
+    pub fn client_address() -> String {
+        let Some(parts) = use_context::<http::request::Parts>() else {
+            return "unknown".into();
+        };
+        let trusted = use_context::<TrustedProxies>().unwrap_or_default();
+        client_address_of(&parts, &trusted.0)
+    }
+
+    /// [`client_address`] for a request's parts.
+    pub fn client_address_of(parts: &http::request::Parts, trusted: &[std::net::IpAddr]) -> String {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        let Some(peer) = peer else {
+            return "unknown".into();
+        };
+        if !trusted.contains(&peer) {
+            return peer.to_string();
+        }
+        let forwarded: Vec<std::net::IpAddr> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse().ok())
+            .collect();
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|ip| !trusted.contains(ip))
+            .unwrap_or(peer)
+            .to_string()
     }
 
     /// The session token from the request's cookie.
@@ -174,7 +261,7 @@ pub mod ssr {
 
     /// The signed-in agent, or `NotSignedIn`.
     pub async fn agent() -> Result<AgentInfo, AppError> {
-        let token = session_token().ok_or(AppError::NotSignedIn)?;
+        let token = session_token().ok_or_else(|| fail(AppError::NotSignedIn))?;
         call(move |e| e.session_agent(&token)).await
     }
 

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use model::{CustomerTicket, TicketCreated};
 
 #[cfg(feature = "ssr")]
-use super::ssr::{call, redirect_plain_form};
+use super::ssr::{call, client_address, redirect_plain_form};
 use super::AppError;
 
 /// Opens a ticket from the portal's contact form.
@@ -21,7 +21,12 @@ pub async fn create_ticket(
         subject,
         body,
     };
-    let created = call(move |e| e.create_ticket(&input, model::Channel::Portal)).await?;
+    let client = client_address();
+    let created = call(move |e| {
+        e.throttle().portal_ticket(&client)?;
+        e.create_ticket(&input, model::Channel::Portal)
+    })
+    .await?;
     redirect_plain_form(&created.link);
     Ok(created)
 }
@@ -39,7 +44,12 @@ pub async fn customer_reply(
     key: String,
     body: String,
 ) -> Result<model::CustomerReplied, AppError> {
-    let replied = call(move |e| e.customer_reply(number, &key, &body)).await?;
+    let client = client_address();
+    let replied = call(move |e| {
+        e.throttle().portal_reply(&client)?;
+        e.customer_reply(number, &key, &body)
+    })
+    .await?;
     if let model::CustomerReplied::FollowUp(c) = &replied {
         redirect_plain_form(&c.link);
     }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use model::Role;
 
-use crate::api::auth::{list_agents, AddAgent};
+use crate::api::auth::{list_agents, AddAgent, SetAgentActive};
 use crate::api::field_error;
 use crate::components::{AgentFrame, Field};
 use crate::i18n::t;
@@ -17,7 +17,11 @@ pub fn AgentsAdmin() -> impl IntoView {
 #[component]
 fn AgentsPane() -> impl IntoView {
     let add = ServerAction::<AddAgent>::new();
-    let agents = Resource::new(move || add.version().get(), |_| list_agents());
+    let activate = ServerAction::<SetAgentActive>::new();
+    let agents = Resource::new(
+        move || (add.version().get(), activate.version().get()),
+        |_| list_agents(),
+    );
     let result = add.value();
     let err = move |name: &'static str| field_error(result, name);
     let form = NodeRef::<leptos::html::Form>::new();
@@ -40,22 +44,42 @@ fn AgentsPane() -> impl IntoView {
                                 <th scope="col">{t("admin.name")}</th>
                                 <th scope="col">{t("admin.email")}</th>
                                 <th scope="col">{t("admin.is_admin")}</th>
+                                <th scope="col">{t("admin.status")}</th>
                             </tr></thead>
                             <tbody>
                                 {list.into_iter().map(|a| view! {
                                     <tr>
-                                        <td>{a.name}</td>
+                                        <td>{a.name.clone()}</td>
                                         <td>{a.email}</td>
                                         <td>{if a.role == Role::Admin { t("admin.role_admin") } else { t("admin.role_agent") }}</td>
+                                        <td class="agent-status">
+                                            {if a.active { t("admin.active") } else { t("admin.inactive") }} " "
+                                            <button
+                                                type="button"
+                                                class="link"
+                                                aria-label=format!("{}: {}", if a.active { t("admin.deactivate") } else { t("admin.reactivate") }, a.name)
+                                                on:click=move |_| {
+                                                    activate.dispatch(SetAgentActive { id: a.id, active: !a.active });
+                                                }
+                                            >
+                                                {if a.active { t("admin.deactivate") } else { t("admin.reactivate") }}
+                                            </button>
+                                        </td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
                         </table>
                     }.into_any(),
-                    Err(e) => view! { <p class="form-error">{t(e.key())}</p> }.into_any(),
+                    Err(e) => view! { <p class="form-error">{e.message()}</p> }.into_any(),
                 }
             })}
         </Transition>
+        <p class="form-error" role="alert">
+            {move || match activate.value().get() {
+                Some(Err(e)) => Some(e.message()),
+                _ => None,
+            }}
+        </p>
         <h2>{t("admin.add_agent")}</h2>
         <ActionForm action=add node_ref=form attr:class="card form" attr:novalidate=true>
             <Field name="name" label=t("admin.name") error=err("name")/>

@@ -143,7 +143,7 @@ fn InboxList() -> impl IntoView {
                         }
                         .into_any()
                     }
-                    Err(e) => view! { <p class="form-error">{t(e.key())}</p> }.into_any(),
+                    Err(e) => view! { <p class="form-error">{e.message()}</p> }.into_any(),
                 }
             })}
         </Transition>

@@ -36,7 +36,7 @@ pub fn Login() -> impl IntoView {
                     </div>
                     <p class="form-error" role="alert">
                         {move || match sign_in.value().get() {
-                            Some(Err(e)) => Some(t(e.key())),
+                            Some(Err(e)) => Some(e.message()),
                             _ => None,
                         }}
                     </p>

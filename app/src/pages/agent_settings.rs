@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::auth::{me, SaveLanguage};
-use crate::components::AgentFrame;
+use crate::api::auth::{me, ChangePassword, SaveLanguage};
+use crate::api::field_error;
+use crate::components::{AgentFrame, Field};
 use crate::i18n::{t, t_dyn};
 
 #[component]
@@ -15,6 +16,16 @@ pub fn AgentSettings() -> impl IntoView {
 #[component]
 fn SettingsPane() -> impl IntoView {
     let save = ServerAction::<SaveLanguage>::new();
+    let change = ServerAction::<ChangePassword>::new();
+    let password_form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = change.value().get() {
+            if let Some(f) = password_form.get() {
+                f.reset();
+            }
+        }
+    });
+    let err = move |name: &'static str| field_error(change.value(), name);
     let agent = Resource::new(|| (), |_| me());
     // The whole workspace speaks the new language after a reload.
     Effect::new(move |_| {
@@ -45,8 +56,8 @@ fn SettingsPane() -> impl IntoView {
                         </div>
                         <p class="form-status" role="status">
                             {move || match save.value().get() {
-                                Some(Ok(_)) => Some(t("settings.saved")),
-                                Some(Err(e)) => Some(e.field("locale").map_or(t(e.key()), |k| t_dyn(&k))),
+                                Some(Ok(_)) => Some(t("settings.saved").to_string()),
+                                Some(Err(e)) => Some(e.field("locale").map_or(e.message(), |k| t_dyn(&k).to_string())),
                                 None => None,
                             }}
                         </p>
@@ -57,5 +68,22 @@ fn SettingsPane() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <h2>{t("settings.password_heading")}</h2>
+        <ActionForm action=change node_ref=password_form attr:class="card form settings" attr:novalidate=true>
+            <Field name="current" label=t("settings.current_password") kind="password" autocomplete="current-password" error=err("current")/>
+            <Field name="password" label=t("settings.new_password") kind="password" autocomplete="new-password" error=err("password")/>
+            <p class="form-status" role="status">
+                {move || matches!(change.value().get(), Some(Ok(()))).then(|| t("settings.password_changed"))}
+            </p>
+            <p class="form-error" role="alert">
+                {move || match change.value().get() {
+                    Some(Err(e)) if !matches!(e, crate::api::AppError::Invalid(_)) => Some(e.message()),
+                    _ => None,
+                }}
+            </p>
+            <button type="submit" class="primary" disabled=move || change.pending().get()>
+                {t("settings.change_password")}
+            </button>
+        </ActionForm>
     }
 }

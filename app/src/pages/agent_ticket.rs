@@ -116,7 +116,7 @@ fn TicketPane() -> impl IntoView {
                     Err(AppError::NotFound) => {
                         view! { <div class="ticket-missing"><NotFound/></div> }.into_any()
                     }
-                    Err(e) => view! { <p class="form-error ticket-missing">{t(e.key())}</p> }.into_any(),
+                    Err(e) => view! { <p class="form-error ticket-missing">{e.message()}</p> }.into_any(),
                 }
             })}
         </Transition>

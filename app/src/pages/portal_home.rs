@@ -72,7 +72,7 @@ pub fn PortalHome() -> impl IntoView {
                         <Field name="body" label=t("portal.message") multiline=true error=err("body")/>
                         <p class="form-error" role="alert">
                             {move || match result.get() {
-                                Some(Err(e)) if !matches!(e, crate::api::AppError::Invalid(_)) => Some(t(e.key())),
+                                Some(Err(e)) if !matches!(e, crate::api::AppError::Invalid(_)) => Some(e.message()),
                                 _ => None,
                             }}
                         </p>

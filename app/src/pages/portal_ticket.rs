@@ -73,7 +73,7 @@ pub fn PortalTicket() -> impl IntoView {
                                             _ => None,
                                         }}
                                         {move || match reply.value().get() {
-                                            Some(Err(e)) if !matches!(e, AppError::Invalid(_)) => Some(t(e.key())),
+                                            Some(Err(e)) if !matches!(e, AppError::Invalid(_)) => Some(e.message()),
                                             _ => None,
                                         }}
                                     </p>

@@ -17,10 +17,6 @@ use crate::{audit, token, Engine, Error, ErrorKind, Result};
 pub const SETUP_TOKEN_LIFETIME: Duration = Duration::minutes(model::limits::SETUP_LINK_MINUTES);
 /// How long a session lasts.
 pub const SESSION_LIFETIME: Duration = Duration::days(14);
-/// Failed sign-ins allowed per address within [`FAILURE_WINDOW`].
-pub const MAX_FAILURES: usize = 5;
-/// The window over which failed sign-ins are counted.
-pub const FAILURE_WINDOW: Duration = Duration::minutes(15);
 
 /// A signed-in agent and their session token (for the cookie).
 #[derive(Debug)]
@@ -36,6 +32,7 @@ fn info(a: &AgentRecord) -> AgentInfo {
         email: a.email.clone(),
         role: a.role,
         locale: a.locale.clone(),
+        active: a.active,
     }
 }
 
@@ -89,10 +86,7 @@ impl Engine {
     /// Creates the first admin through the setup link, and signs them in.
     pub fn complete_setup(&self, secret: &str, admin: &NewAgent) -> Result<SignedIn> {
         if !self.setup_token_valid(secret)? || self.has_admin()? {
-            return Err(Error::new(
-                ErrorKind::NotFound,
-                "This setup link is no longer valid. Run `tessera admin create` or restart the desk for a new one.",
-            ));
+            return Err(setup_gone());
         }
         let agent = self.create_agent_in(
             &NewAgent {
@@ -101,8 +95,16 @@ impl Engine {
             },
             None,
             |txn| {
-                txn.open_table(tables::META)?.remove("setup_token")?;
-                Ok(())
+                // Decided again inside the write: of two setups racing, one wins.
+                let taken = txn
+                    .open_table(tables::META)?
+                    .remove("setup_token")?
+                    .is_some();
+                if taken {
+                    Ok(())
+                } else {
+                    Err(setup_gone())
+                }
             },
         )?;
         let session = self.new_session(agent.id)?;
@@ -130,7 +132,10 @@ impl Engine {
         if !errors.is_empty() {
             return Err(Error::invalid(errors));
         }
-        let hash = password::hash(&new.password)?;
+        let hash = {
+            let _slot = self.password_slots.take()?;
+            password::hash(&new.password)?
+        };
         let email = new.email.trim().to_lowercase();
         let now = self.now();
         self.write(|txn| {
@@ -150,6 +155,7 @@ impl Engine {
                 password_hash: hash,
                 created_at: now,
                 locale: None,
+                active: true,
             };
             txn.open_table(tables::AGENTS)?
                 .insert(id, codec::encode(&record)?.as_slice())?;
@@ -194,6 +200,86 @@ impl Engine {
         })
     }
 
+    /// An admin deactivates (or reactivates) agent `id`. A deactivated agent cannot sign
+    /// in, and every session they had ends at once.
+    pub fn set_agent_active(&self, by: u64, id: u64, active: bool) -> Result<AgentInfo> {
+        let admin = self.agent(by)?;
+        if admin.role != Role::Admin {
+            return Err(Error::forbidden("Only admins can deactivate agents"));
+        }
+        if by == id && !active {
+            return Err(Error::forbidden("You cannot deactivate yourself"));
+        }
+        let now = self.now();
+        self.write(|txn| {
+            let mut agents = txn.open_table(tables::AGENTS)?;
+            let mut record: AgentRecord = match agents.get(id)? {
+                Some(raw) => codec::decode(raw.value())?,
+                None => return Err(Error::not_found("Agent")),
+            };
+            record.active = active;
+            agents.insert(id, codec::encode(&record)?.as_slice())?;
+            drop(agents);
+            if !active {
+                end_sessions(txn, id, None)?;
+            }
+            let change = Change::AgentActiveChanged { agent: id, active };
+            audit(txn, None, Actor::Agent(by), change, now)?;
+            Ok((info(&record), vec![]))
+        })
+    }
+
+    /// Agent `id` changes their own password, proving they know the current one. Their
+    /// other sessions end; the one that made the change (`keep`) goes on.
+    pub fn change_password(
+        &self,
+        id: u64,
+        keep: &str,
+        current: &str,
+        new_password: &str,
+    ) -> Result<()> {
+        if let Some(error) = model::validate_password(new_password) {
+            return Err(Error::invalid(vec![error]));
+        }
+        let stored = {
+            let txn = self.db.begin_read()?;
+            read_agent(&txn, id)?.ok_or_else(|| Error::not_found("Agent"))?
+        };
+        let hash = {
+            let _slot = self.password_slots.take()?;
+            if current.len() > model::limits::PASSWORD_MAX_BYTES
+                || !password::verify(current, &stored.password_hash)
+            {
+                return Err(Error::invalid(vec![model::FieldError::new(
+                    "current",
+                    "error.password_wrong",
+                )]));
+            }
+            password::hash(new_password)?
+        };
+        let now = self.now();
+        let keep = token::hash_token(keep);
+        self.write(|txn| {
+            let mut agents = txn.open_table(tables::AGENTS)?;
+            let mut record: AgentRecord = match agents.get(id)? {
+                Some(raw) => codec::decode(raw.value())?,
+                None => return Err(Error::not_found("Agent")),
+            };
+            record.password_hash = hash.clone();
+            agents.insert(id, codec::encode(&record)?.as_slice())?;
+            drop(agents);
+            end_sessions(txn, id, Some(keep))?;
+            audit(
+                txn,
+                None,
+                Actor::Agent(id),
+                Change::PasswordChanged { agent: id },
+                now,
+            )?;
+            Ok(((), vec![]))
+        })
+    }
+
     /// Every agent, in the order they were added.
     pub fn agents(&self) -> Result<Vec<AgentInfo>> {
         let txn = self.db.begin_read()?;
@@ -205,28 +291,19 @@ impl Engine {
         Ok(out)
     }
 
-    /// Checks an email and password and opens a session. After [`MAX_FAILURES`] failed
-    /// attempts for an address within [`FAILURE_WINDOW`], refuses until the window passes.
-    pub fn sign_in(&self, email: &str, password: &str) -> Result<SignedIn> {
+    /// Checks an email and password and opens a session. Every attempt counts against
+    /// [`crate::throttle::SIGN_IN_ATTEMPTS`] per account and `client` address before the password
+    /// is looked at, so parallel guesses cannot slip past the limit.
+    pub fn sign_in(&self, email: &str, password: &str, client: &str) -> Result<SignedIn> {
         let email = email.trim().to_lowercase();
-        let now = self.now();
-        {
-            let mut failures = self
-                .sign_in_failures
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            let list = failures.entry(email.clone()).or_default();
-            list.retain(|t| *t > now - FAILURE_WINDOW);
-            if list.len() >= MAX_FAILURES {
-                let wait = (list[0] + FAILURE_WINDOW - now).num_minutes() + 1;
-                return Err(Error::new(
-                    ErrorKind::TooManyRequests,
-                    format!(
-                        "Too many failed sign-ins for this address. Try again in {wait} minutes."
-                    ),
-                ));
-            }
+        let plausible = email.len() <= model::limits::EMAIL_MAX_BYTES
+            && password.len() <= model::limits::PASSWORD_MAX_BYTES;
+        self.throttle.sign_in(&email, client)?;
+        if !plausible {
+            // No account has such an address or password: nothing to hash.
+            return Err(Error::unauthorized("That email and password do not match."));
         }
+        let slot = self.password_slots.take()?;
         let record = {
             let txn = self.db.begin_read()?;
             let by_email = txn.open_table(tables::AGENT_BY_EMAIL)?;
@@ -243,27 +320,16 @@ impl Engine {
             password,
             record.as_ref().map_or(DUMMY, |r| &r.password_hash),
         );
+        drop(slot);
         match record {
-            Some(agent) if ok => {
-                self.sign_in_failures
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .remove(&email);
+            Some(agent) if ok && agent.active => {
                 let session = self.new_session(agent.id)?;
                 Ok(SignedIn {
                     agent: info(&agent),
                     session,
                 })
             }
-            _ => {
-                self.sign_in_failures
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .entry(email)
-                    .or_default()
-                    .push(now);
-                Err(Error::unauthorized("That email and password do not match."))
-            }
+            _ => Err(Error::unauthorized("That email and password do not match.")),
         }
     }
 
@@ -306,6 +372,7 @@ impl Engine {
             ));
         }
         let agent = read_agent(&txn, session.agent)?
+            .filter(|a| a.active)
             .ok_or_else(|| Error::unauthorized("Please sign in"))?;
         Ok(info(&agent))
     }
@@ -335,6 +402,22 @@ impl Engine {
             Ok(((), vec![]))
         })
     }
+}
+
+fn setup_gone() -> Error {
+    Error::new(
+        ErrorKind::NotFound,
+        "This setup link is no longer valid. Run `tessera admin create` or restart the desk for a new one.",
+    )
+}
+
+/// Ends every session of `agent` but the one whose token hashes to `keep`.
+fn end_sessions(txn: &WriteTransaction, agent: u64, keep: Option<[u8; 32]>) -> Result<()> {
+    txn.open_table(tables::SESSIONS)?.retain(|key, raw| {
+        let theirs = codec::decode::<SessionRecord>(raw).is_ok_and(|s| s.agent == agent);
+        !theirs || keep.is_some_and(|k| k.as_slice() == key)
+    })?;
+    Ok(())
 }
 
 /// The agent with `id`, if there is one.

@@ -83,17 +83,23 @@ pub struct FoldStream<'a, S> {
 
 impl<S: TokenStream> TokenStream for FoldStream<'_, S> {
     fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
+        // A token of nothing but marks (a lone combining accent) folds to nothing: skip
+        // it, or an empty word would match every word as a prefix.
+        loop {
+            if !self.tail.advance() {
+                return false;
+            }
+            let token = self.tail.token_mut();
+            if token.text.is_ascii() {
+                token.text.make_ascii_lowercase();
+            } else {
+                fold(&token.text, self.buffer);
+                std::mem::swap(&mut token.text, self.buffer);
+            }
+            if !token.text.is_empty() {
+                return true;
+            }
         }
-        let token = self.tail.token_mut();
-        if token.text.is_ascii() {
-            token.text.make_ascii_lowercase();
-        } else {
-            fold(&token.text, self.buffer);
-            std::mem::swap(&mut token.text, self.buffer);
-        }
-        true
     }
 
     fn token(&self) -> &Token {
@@ -145,9 +151,60 @@ mod tests {
     }
 
     #[test]
+    fn marks_alone_make_no_word() {
+        assert_eq!(folded("\u{11347}¡ a\u{301}"), ["a"]);
+    }
+
+    #[test]
     fn offsets_point_into_the_original_text() {
         let text = "Ana Kovač";
         let w = words(text);
         assert_eq!(&text[w[1].1..w[1].2], "Kovač");
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+        use crate::search::snippet;
+
+        fn fold_all(text: &str) -> String {
+            let mut out = String::new();
+            fold(text, &mut out);
+            out
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn folding_is_idempotent(text in "\\PC{0,40}") {
+                let once = fold_all(&text);
+                prop_assert_eq!(fold_all(&once), once);
+            }
+
+            #[test]
+            fn words_never_panic_and_point_at_char_boundaries(text in any::<String>()) {
+                for (word, start, end) in words(&text) {
+                    prop_assert!(start <= end && end <= text.len());
+                    prop_assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+                    prop_assert!(!word.is_empty());
+                }
+            }
+
+            #[test]
+            fn highlights_lie_inside_the_snippet_on_char_boundaries(
+                text in "[a-zčćžšđ άέήίόύώκωδικοσ\\PC]{0,300}",
+                query in "[a-zčžκω ]{0,12}",
+                max in 1usize..120,
+            ) {
+                let s = snippet(&text, &query, max);
+                prop_assert!(s.text.chars().count() <= max);
+                for (a, b) in s.highlights {
+                    prop_assert!(a < b && b <= s.text.len());
+                    prop_assert!(s.text.is_char_boundary(a) && s.text.is_char_boundary(b));
+                }
+            }
+        }
     }
 }

@@ -61,6 +61,8 @@ pub struct AgentRecord {
     pub created_at: DateTime<Utc>,
     /// The workspace language the agent chose; `None` follows the browser.
     pub locale: Option<String>,
+    /// A deactivated agent cannot sign in; their tickets and history stay.
+    pub active: bool,
 }
 
 /// A signed-in browser.
@@ -97,6 +99,15 @@ pub enum Change {
     LanguageChanged {
         agent: u64,
         locale: Option<String>,
+    },
+    /// An admin deactivated or reactivated an agent.
+    AgentActiveChanged {
+        agent: u64,
+        active: bool,
+    },
+    /// An agent changed their password.
+    PasswordChanged {
+        agent: u64,
     },
 }
 

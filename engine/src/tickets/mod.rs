@@ -55,27 +55,36 @@ impl Engine {
     }
 
     /// The customer's reply through their private link; the ticket becomes Open again.
-    /// A reply to a Closed ticket opens a follow-up ticket linked to it instead.
+    /// A reply to a Closed ticket opens a follow-up ticket linked to it instead. Which of
+    /// the two happens is decided in the same transaction that writes it, so a reply
+    /// racing an agent's close still lands somewhere.
     pub fn customer_reply(&self, number: u64, secret: &str, body: &str) -> Result<CustomerReplied> {
-        let ticket = self.ticket_for_customer(number, secret)?;
-        let actor = Actor::Contact(ticket.requester);
-        if ticket.status != TicketStatus::Closed {
-            self.add_to_ticket(
-                number,
-                actor,
-                MessageKind::Reply,
-                body,
-                Some(TicketStatus::Open),
-            )?;
-            return Ok(CustomerReplied::Added);
-        }
+        // A stranger learns nothing, not even from validation, about a ticket they
+        // cannot see, and uses up none of its replies.
+        self.ticket_for_customer(number, secret)?;
         let errors = model::validate_reply(body);
         if !errors.is_empty() {
             return Err(Error::invalid(errors));
         }
+        self.throttle.ticket_reply(number)?;
         let now = self.now();
         let new_secret = token::new_token();
-        let follow_up = self.write(|txn| {
+        let max = self.max_messages_per_ticket;
+        self.write(|txn| {
+            let mut ticket = get_ticket(txn, number)?;
+            if !token::token_matches(secret, &ticket.access_hash) {
+                return Err(Error::not_found("Ticket"));
+            }
+            let actor = Actor::Contact(ticket.requester);
+            if ticket.status != TicketStatus::Closed {
+                ensure_room(txn, number, max)?;
+                add_message(txn, number, actor, MessageKind::Reply, body, now)?;
+                change_status(txn, &mut ticket, TicketStatus::Open, actor, now)?;
+                ticket.updated_at = now;
+                put_ticket(txn, &ticket)?;
+                enqueue(txn, &Job::IndexTicket(number))?;
+                return Ok((CustomerReplied::Added, vec![Event::TicketChanged(number)]));
+            }
             let opening = Opening {
                 subject: &ticket.subject,
                 channel: ticket.channel,
@@ -91,18 +100,18 @@ impl Engine {
                 Change::FollowUpOpened { ticket: follow_up },
                 now,
             )?;
+            let created = TicketCreated {
+                number: follow_up,
+                link: format!("/t/{follow_up}/{new_secret}"),
+            };
             Ok((
-                follow_up,
+                CustomerReplied::FollowUp(created),
                 vec![
                     Event::TicketChanged(follow_up),
                     Event::TicketChanged(number),
                 ],
             ))
-        })?;
-        Ok(CustomerReplied::FollowUp(TicketCreated {
-            number: follow_up,
-            link: format!("/t/{follow_up}/{new_secret}"),
-        }))
+        })
     }
 
     /// An agent sets the ticket's status.
@@ -131,8 +140,10 @@ impl Engine {
             return Err(Error::invalid(errors));
         }
         let now = self.now();
+        let max = self.max_messages_per_ticket;
         self.write(|txn| {
             let mut ticket = get_ticket(txn, number)?;
+            ensure_room(txn, number, max)?;
             add_message(txn, number, actor, kind, body, now)?;
             if let Some(status) = status {
                 change_status(txn, &mut ticket, status, actor, now)?;
@@ -203,6 +214,22 @@ fn get_ticket(txn: &WriteTransaction, number: u64) -> Result<TicketRecord> {
 fn put_ticket(txn: &WriteTransaction, ticket: &TicketRecord) -> Result<()> {
     txn.open_table(tables::TICKETS)?
         .insert(ticket.number, codec::encode(ticket)?.as_slice())?;
+    Ok(())
+}
+
+/// Refuses a message when ticket `number` already holds `max`.
+fn ensure_room(txn: &WriteTransaction, number: u64, max: usize) -> Result<()> {
+    let held = txn
+        .open_table(tables::TICKET_MESSAGES)?
+        .range((number, 0)..=(number, u64::MAX))?
+        .take(max)
+        .count();
+    if held >= max {
+        return Err(Error::invalid(vec![model::FieldError::new(
+            "body",
+            "error.ticket_full",
+        )]));
+    }
     Ok(())
 }
 

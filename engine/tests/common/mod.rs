@@ -23,13 +23,30 @@ pub fn clock() -> Arc<ManualClock> {
 }
 
 pub fn open(dir: &Path, clock: Arc<ManualClock>, run_indexer: bool) -> Engine {
-    Engine::open_with(dir, Options { clock, run_indexer }).expect("open engine")
+    Engine::open_with(
+        dir,
+        Options {
+            clock,
+            run_indexer,
+            ..Default::default()
+        },
+    )
+    .expect("open engine")
 }
 
 pub fn desk() -> Desk {
+    desk_with(Options::default())
+}
+
+/// A desk with `options` (its clock is replaced by a manual one).
+pub fn desk_with(options: Options) -> Desk {
     let dir = tempfile::tempdir().expect("temp dir");
     let clock = clock();
-    let engine = open(dir.path(), clock.clone(), true);
+    let options = Options {
+        clock: clock.clone(),
+        ..options
+    };
+    let engine = Engine::open_with(dir.path(), options).expect("open engine");
     Desk { dir, engine, clock }
 }
 

@@ -2,7 +2,7 @@
 //! transaction that also records the new version. The data folder is backed up first.
 
 mod v001_initial;
-mod v002_agent_locale;
+mod v002_agent_settings;
 
 use std::path::Path;
 
@@ -17,7 +17,7 @@ pub const SCHEMA_VERSION: u32 = 2;
 type Step = fn(&WriteTransaction) -> Result<()>;
 
 /// Every step; step `i` upgrades version `i` to `i + 1`.
-const STEPS: [Step; SCHEMA_VERSION as usize] = [v001_initial::run, v002_agent_locale::run];
+const STEPS: [Step; SCHEMA_VERSION as usize] = [v001_initial::run, v002_agent_settings::run];
 
 /// The schema version stored in `db` (0 for a new database).
 pub fn stored_version(db: &Database) -> Result<u32> {

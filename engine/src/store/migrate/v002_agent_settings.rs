@@ -1,4 +1,5 @@
-//! Version 2: agents choose their workspace language; existing agents follow the browser.
+//! Version 2: agents choose their workspace language and can be deactivated; existing
+//! agents follow the browser and stay active.
 
 use chrono::{DateTime, Utc};
 use model::Role;
@@ -34,6 +35,7 @@ pub fn run(txn: &WriteTransaction) -> Result<()> {
             password_hash: old.password_hash,
             created_at: old.created_at,
             locale: None,
+            active: true,
         };
         upgraded.push((id.value(), codec::encode(&record)?));
     }
@@ -97,6 +99,7 @@ mod tests {
         let agent: AgentRecord = codec::decode(raw.value()).expect("new shape");
         assert_eq!(agent.name, "Ana");
         assert_eq!(agent.locale, None);
+        assert!(agent.active);
         assert!(
             file.with_extension("redb.before-v2").exists(),
             "backed up first"

@@ -1,0 +1,199 @@
+//! How often one client may try something: signing in (per account *and* address, so a
+//! stranger cannot lock the real owner out), and writing tickets and replies in the
+//! portal (per address, and per ticket). GCRA limits from governor, on the engine's own
+//! clock so tests move time by hand; each table of keys is bounded in size.
+
+use std::fmt::Debug;
+use std::hash::Hash;
+use std::num::NonZeroU32;
+use std::ops::Add;
+use std::sync::Arc;
+use std::time::Duration;
+
+use governor::clock::{Clock as GovernorClock, Reference};
+use governor::middleware::NoOpMiddleware;
+use governor::nanos::Nanos;
+use governor::state::keyed::DashMapStateStore;
+use governor::{Quota, RateLimiter};
+
+use crate::clock::Clock;
+use crate::{Error, ErrorKind, Result};
+
+/// Sign-in attempts allowed per account and address within [`SIGN_IN_WINDOW`].
+pub const SIGN_IN_ATTEMPTS: u32 = 5;
+/// The window over which sign-in attempts are counted.
+pub const SIGN_IN_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// The most keys one limiter remembers; past it, stale keys are dropped, and if the table
+/// is still full the attempt is refused (an attacker cycling through keys gets nothing).
+pub const MAX_KEYS: usize = 50_000;
+
+/// How much the portal accepts from one address or for one ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PortalLimits {
+    /// New tickets per address per hour.
+    pub tickets_per_hour: u32,
+    /// Customer replies per address, and per ticket, per hour.
+    pub replies_per_hour: u32,
+}
+
+impl Default for PortalLimits {
+    fn default() -> Self {
+        PortalLimits {
+            tickets_per_hour: 20,
+            replies_per_hour: 60,
+        }
+    }
+}
+
+/// An instant on the engine's clock, in nanoseconds since 1970.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Instant(u64);
+
+impl Add<Nanos> for Instant {
+    type Output = Self;
+    fn add(self, other: Nanos) -> Self {
+        Instant(self.0.saturating_add(other.as_u64()))
+    }
+}
+
+impl Reference for Instant {
+    fn duration_since(&self, earlier: Self) -> Nanos {
+        Nanos::from(self.0.saturating_sub(earlier.0))
+    }
+    fn saturating_sub(&self, duration: Nanos) -> Self {
+        Instant(self.0.saturating_sub(duration.as_u64()))
+    }
+}
+
+/// The engine's clock, as governor wants one.
+#[derive(Clone)]
+pub struct EngineClock(pub Arc<dyn Clock>);
+
+impl GovernorClock for EngineClock {
+    type Instant = Instant;
+    fn now(&self) -> Instant {
+        let nanos = self.0.now().timestamp_nanos_opt().unwrap_or(0).max(0);
+        Instant(nanos as u64)
+    }
+}
+
+/// One keyed limit.
+struct Limiter<K: Hash + Eq + Clone> {
+    inner: RateLimiter<K, DashMapStateStore<K>, EngineClock, NoOpMiddleware<Instant>>,
+    clock: EngineClock,
+}
+
+impl<K: Hash + Eq + Clone> Limiter<K> {
+    /// `count` attempts per `window`, refilled evenly.
+    fn new(count: u32, window: Duration, clock: EngineClock) -> Self {
+        let count = NonZeroU32::new(count.max(1)).unwrap_or(NonZeroU32::MIN);
+        let period = window / count.get();
+        let quota = Quota::with_period(period)
+            .unwrap_or_else(|| Quota::per_second(count))
+            .allow_burst(count);
+        Limiter {
+            inner: RateLimiter::new(quota, DashMapStateStore::default(), clock.clone()),
+            clock,
+        }
+    }
+
+    /// Counts an attempt for `key`; how long to wait when there are none left.
+    fn check(&self, key: &K) -> std::result::Result<(), Duration> {
+        if self.inner.len() >= MAX_KEYS {
+            self.inner.retain_recent();
+            self.inner.shrink_to_fit();
+            if self.inner.len() >= MAX_KEYS {
+                return Err(Duration::from_secs(60));
+            }
+        }
+        self.inner
+            .check_key(key)
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+    }
+
+    fn len(&self) -> usize {
+        self.inner.len()
+    }
+}
+
+/// Every limit the engine applies to clients.
+pub struct Throttle {
+    sign_in: Limiter<(String, String)>,
+    portal_tickets: Limiter<String>,
+    portal_replies: Limiter<String>,
+    ticket_replies: Limiter<u64>,
+}
+
+fn refuse(wait: Duration, what: &str) -> Error {
+    let secs = wait.as_secs().max(1);
+    let minutes = secs.div_ceil(60);
+    Error::new(
+        ErrorKind::TooManyRequests,
+        format!("{what}. Try again in {minutes} minutes."),
+    )
+    .with_retry_after(secs)
+}
+
+/// Keys are cut to a sane length before they are kept: a 2 MB "email" costs no more
+/// than a real one.
+fn bounded(s: &str, max: usize) -> String {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_string()
+}
+
+impl Throttle {
+    pub fn new(clock: Arc<dyn Clock>, portal: PortalLimits) -> Self {
+        let clock = EngineClock(clock);
+        let hour = Duration::from_secs(3600);
+        Throttle {
+            sign_in: Limiter::new(SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW, clock.clone()),
+            portal_tickets: Limiter::new(portal.tickets_per_hour, hour, clock.clone()),
+            portal_replies: Limiter::new(portal.replies_per_hour, hour, clock.clone()),
+            ticket_replies: Limiter::new(portal.replies_per_hour, hour, clock),
+        }
+    }
+
+    /// Counts a sign-in attempt for `email` from `client`, before the password is checked.
+    pub fn sign_in(&self, email: &str, client: &str) -> Result<()> {
+        let key = (
+            bounded(email, model::limits::EMAIL_MAX_BYTES),
+            bounded(client, 64),
+        );
+        self.sign_in
+            .check(&key)
+            .map_err(|wait| refuse(wait, "Too many sign-ins for this account from here"))
+    }
+
+    /// Counts a new portal ticket from `client`.
+    pub fn portal_ticket(&self, client: &str) -> Result<()> {
+        self.portal_tickets
+            .check(&bounded(client, 64))
+            .map_err(|wait| refuse(wait, "Too many new requests from this address"))
+    }
+
+    /// Counts a customer reply from `client` (to any ticket, with any key).
+    pub fn portal_reply(&self, client: &str) -> Result<()> {
+        self.portal_replies
+            .check(&bounded(client, 64))
+            .map_err(|wait| refuse(wait, "Too many replies from this address"))
+    }
+
+    /// Counts a reply to ticket `number` by someone holding its private link (so that
+    /// strangers guessing numbers cannot use up a customer's replies).
+    pub fn ticket_reply(&self, number: u64) -> Result<()> {
+        self.ticket_replies
+            .check(&number)
+            .map_err(|wait| refuse(wait, "Too many replies to this request"))
+    }
+
+    /// How many keys the limits remember (for tests and metrics).
+    pub fn remembered(&self) -> usize {
+        self.sign_in.len()
+            + self.portal_tickets.len()
+            + self.portal_replies.len()
+            + self.ticket_replies.len()
+    }
+}
