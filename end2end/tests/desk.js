@@ -35,12 +35,13 @@ async function startDesk(extraArgs = []) {
     base,
     setup,
     dir,
-    /** Stops the desk with SIGTERM and returns its exit code (0 when it shut down cleanly). */
-    async stop() {
+    /** Stops the desk with SIGTERM and returns its exit code (0 when it shut down
+     * cleanly); its folder is removed unless `keep`. */
+    async stop({ keep = false } = {}) {
       const exited = new Promise((r) => proc.once('exit', (code) => r(code)));
       proc.kill('SIGTERM');
       const code = await exited;
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (!keep) fs.rmSync(dir, { recursive: true, force: true });
       return code;
     },
   };

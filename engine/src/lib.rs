@@ -225,6 +225,73 @@ impl Engine {
     }
 }
 
+/// Replaces the database in `data_dir` with the backup in `src` (written by
+/// [`Engine::backup`]), with the desk stopped. The database it replaces is kept beside it
+/// as `tessera.redb.before-restore-<time>`; the search index is dropped, to be rebuilt
+/// from the restored data when the desk starts.
+pub fn restore(src: &Path, data_dir: &Path) -> Result<()> {
+    let backup = db_file(src);
+    if !backup.is_file() {
+        return Err(Error::new(
+            ErrorKind::NotFound,
+            format!(
+                "{} holds no backup (no {})",
+                src.display(),
+                backup.display()
+            ),
+        ));
+    }
+    {
+        let db = Database::open(&backup).map_err(|e| {
+            Error::new(
+                ErrorKind::Invalid,
+                format!("{} is not a readable backup: {e}", backup.display()),
+            )
+        })?;
+        let version = store::migrate::stored_version(&db)?;
+        if version > store::migrate::SCHEMA_VERSION {
+            return Err(Error::new(
+                ErrorKind::Invalid,
+                format!(
+                    "the backup has schema {version}, newer than this build; use a newer tessera"
+                ),
+            ));
+        }
+    }
+    std::fs::create_dir_all(data_dir)?;
+    let current = db_file(data_dir);
+    if current.exists() {
+        match Database::open(&current) {
+            Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
+                return Err(Error::new(
+                    ErrorKind::Conflict,
+                    format!(
+                        "the desk is running on {}; stop it before restoring",
+                        data_dir.display()
+                    ),
+                ))
+            }
+            Ok(db) => drop(db),
+            // A damaged database is exactly what a restore replaces.
+            Err(e) => tracing::warn!(%e, "the database being replaced does not open"),
+        }
+        let kept = current.with_extension(format!(
+            "redb.before-restore-{}",
+            Utc::now().format("%Y%m%d-%H%M%S")
+        ));
+        std::fs::rename(&current, &kept)?;
+    }
+    let partial = current.with_extension("redb.restoring");
+    std::fs::copy(&backup, &partial)?;
+    std::fs::File::open(&partial)?.sync_all()?;
+    std::fs::rename(&partial, &current)?;
+    let index = search::index_dir(data_dir);
+    if index.exists() {
+        std::fs::remove_dir_all(&index)?;
+    }
+    Ok(())
+}
+
 impl Drop for Engine {
     fn drop(&mut self) {
         self.shutdown();

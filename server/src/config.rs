@@ -30,6 +30,10 @@ pub struct CliOptions {
     /// Log filter, such as `info`, `debug` or `tessera=debug,tower=warn` [default: info]
     #[arg(long, env = "TESSERA_LOG", global = true)]
     pub log: Option<String>,
+    /// Log lines as `text` (for people) or `json` (one object a line, for collectors)
+    /// [default: text]
+    #[arg(long, env = "TESSERA_LOG_FORMAT", global = true)]
+    pub log_format: Option<LogFormat>,
     /// TOML file with the same keys as these options, in snake case (optional)
     #[arg(long, env = "TESSERA_CONFIG", global = true)]
     pub config: Option<PathBuf>,
@@ -64,10 +68,17 @@ pub enum Command {
     },
     /// Rebuild the search index from the database (with the desk stopped)
     Reindex,
-    /// Write a consistent copy of the database into DEST (with the desk stopped)
+    /// Write a consistent copy of the data into DEST, also while the desk runs (the
+    /// running desk makes the copy)
     Backup {
         /// Folder to write the copy into; must be empty or not exist
         dest: PathBuf,
+    },
+    /// Replace the data with a backup made by `tessera backup` (with the desk stopped);
+    /// the data it replaces is kept beside it, and the search index is rebuilt
+    Restore {
+        /// Folder holding the backup
+        src: PathBuf,
     },
 }
 
@@ -84,6 +95,17 @@ pub enum AdminCommand {
     },
 }
 
+/// How log lines are written.
+#[derive(clap::ValueEnum, Deserialize, Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// For people; coloured only on a terminal
+    #[default]
+    Text,
+    /// One JSON object a line
+    Json,
+}
+
 /// The file form of the options.
 #[derive(Deserialize, Debug, Default)]
 #[serde(deny_unknown_fields)]
@@ -91,6 +113,7 @@ struct FileOptions {
     listen: Option<SocketAddr>,
     data_dir: Option<PathBuf>,
     log: Option<String>,
+    log_format: Option<LogFormat>,
     trusted_proxies: Option<Vec<IpAddr>>,
     portal_tickets_per_hour: Option<u32>,
     portal_replies_per_hour: Option<u32>,
@@ -103,6 +126,7 @@ pub struct Options {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
     pub log: String,
+    pub log_format: LogFormat,
     pub trusted_proxies: Vec<IpAddr>,
     pub portal: engine::throttle::PortalLimits,
     pub max_messages_per_ticket: usize,
@@ -125,6 +149,7 @@ impl CliOptions {
                 .or(file.data_dir)
                 .unwrap_or_else(|| PathBuf::from("tessera-data")),
             log: self.log.or(file.log).unwrap_or_else(|| "info".into()),
+            log_format: self.log_format.or(file.log_format).unwrap_or_default(),
             trusted_proxies: self
                 .trusted_proxies
                 .or(file.trusted_proxies)
@@ -208,6 +233,8 @@ mod tests {
             "TESSERA_LOG",
             "--config",
             "TESSERA_CONFIG",
+            "--log-format",
+            "TESSERA_LOG_FORMAT",
             "--trusted-proxies",
             "TESSERA_TRUSTED_PROXIES",
             "--portal-tickets-per-hour",
@@ -217,6 +244,7 @@ mod tests {
             "admin",
             "reindex",
             "backup",
+            "restore",
         ] {
             assert!(help.contains(word), "--help lacks {word}");
         }

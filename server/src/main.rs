@@ -2,6 +2,7 @@
 
 mod assets;
 mod config;
+mod control;
 mod http;
 mod language;
 mod live;
@@ -29,13 +30,16 @@ fn main() -> ExitCode {
 fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let options = cli.options.resolve()?;
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(&options.log)
-                .with_context(|| format!("invalid log filter {:?}", options.log))?,
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_new(&options.log)
+        .with_context(|| format!("invalid log filter {:?}", options.log))?;
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match options.log_format {
+        config::LogFormat::Json => logs.json().init(),
+        // Colour codes only where a person reads them.
+        config::LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+    }
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(options),
         Command::Admin {
@@ -48,9 +52,25 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Backup { dest } => {
-            let engine = open(&options, false)?;
-            engine.backup(&dest).map_err(anyhow_engine)?;
+            match Engine::open_with(&options.data_dir, engine_options(&options, false)) {
+                Ok(engine) => engine.backup(&dest).map_err(anyhow_engine)?,
+                // The desk is running and holds the database: it makes the copy.
+                Err(e) if e.kind() == engine::ErrorKind::Conflict => control::request(
+                    &options.data_dir,
+                    &format!("backup {}", absolute(&dest)?.display()),
+                )?,
+                Err(e) => return Err(anyhow_engine(e)),
+            }
             println!("Backup written to {}", dest.display());
+            Ok(())
+        }
+        Command::Restore { src } => {
+            engine::restore(&src, &options.data_dir).map_err(anyhow_engine)?;
+            println!(
+                "Restored {} into {}; the search index is rebuilt when the desk starts",
+                src.display(),
+                options.data_dir.display()
+            );
             Ok(())
         }
     }
@@ -60,18 +80,28 @@ fn anyhow_engine(e: engine::Error) -> anyhow::Error {
     anyhow::anyhow!("{}", e.message())
 }
 
+fn engine_options(options: &Options, run_indexer: bool) -> engine::Options {
+    engine::Options {
+        run_indexer,
+        portal_limits: options.portal,
+        max_messages_per_ticket: options.max_messages_per_ticket,
+        ..Default::default()
+    }
+}
+
 fn open(options: &Options, run_indexer: bool) -> anyhow::Result<Engine> {
-    Engine::open_with(
-        &options.data_dir,
-        engine::Options {
-            run_indexer,
-            portal_limits: options.portal,
-            max_messages_per_ticket: options.max_messages_per_ticket,
-            ..Default::default()
-        },
-    )
-    .map_err(anyhow_engine)
-    .with_context(|| format!("cannot open the data folder {}", options.data_dir.display()))
+    Engine::open_with(&options.data_dir, engine_options(options, run_indexer))
+        .map_err(anyhow_engine)
+        .with_context(|| format!("cannot open the data folder {}", options.data_dir.display()))
+}
+
+/// `path` made absolute against the current folder (the desk may run elsewhere).
+fn absolute(path: &std::path::Path) -> anyhow::Result<std::path::PathBuf> {
+    Ok(if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    })
 }
 
 fn admin_create(options: &Options, name: String, email: String) -> anyhow::Result<()> {
@@ -135,6 +165,7 @@ fn serve(options: Options) -> anyhow::Result<()> {
         }
         let (stop, stopping) = tokio::sync::watch::channel(false);
         tokio::spawn(prune_sessions(engine.clone(), stopping.clone()));
+        control::listen(&options.data_dir, engine.clone(), stopping.clone())?;
         let trusted = app::api::ssr::TrustedProxies(options.trusted_proxies.clone());
         let app = http::router(engine.clone(), http::leptos_options(addr), stopping, trusted);
         axum::serve(

@@ -1,0 +1,95 @@
+//! The desk's control socket, `control.sock` in the data folder (readable and writable
+//! by the desk's own user only): shell commands ask the running desk for work that
+//! needs its database, which it holds, such as an online backup.
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use engine::Engine;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+use tokio::sync::watch;
+
+/// The socket's name inside the data folder.
+pub const SOCKET: &str = "control.sock";
+
+/// The longest request line read.
+const MAX_LINE: u64 = 4096;
+
+/// Starts answering on the control socket until the desk stops. A desk that cannot
+/// open it still serves; only the online commands are then unavailable.
+pub fn listen(
+    data_dir: &Path,
+    engine: Arc<Engine>,
+    mut stopping: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let path = data_dir.join(SOCKET);
+    // A desk killed earlier leaves its socket behind; the database lock says we own it now.
+    let _ = std::fs::remove_file(&path);
+    let listener = match tokio::net::UnixListener::bind(&path) {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::warn!(%e, path = %path.display(), "no control socket: online backup from the shell is unavailable");
+            return Ok(());
+        }
+    };
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+        .context("cannot restrict the control socket")?;
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, _)) => { tokio::spawn(answer(stream, engine.clone())); }
+                    Err(e) => tracing::warn!(%e, "control socket"),
+                },
+                _ = stopping.changed() => break,
+            }
+        }
+        let _ = std::fs::remove_file(&path);
+    });
+    Ok(())
+}
+
+/// Reads one request line and writes `ok` or `error: …`.
+async fn answer(stream: tokio::net::UnixStream, engine: Arc<Engine>) {
+    let (read, mut write) = stream.into_split();
+    let mut line = String::new();
+    let mut reader = tokio::io::BufReader::new(tokio::io::AsyncReadExt::take(read, MAX_LINE));
+    if reader.read_line(&mut line).await.is_err() {
+        return;
+    }
+    let reply = match line.trim_end().split_once(' ') {
+        Some(("backup", dest)) => {
+            let dest = PathBuf::from(dest);
+            match tokio::task::spawn_blocking(move || engine.backup(&dest)).await {
+                Ok(Ok(())) => "ok".to_string(),
+                Ok(Err(e)) => format!("error: {}", e.message()),
+                Err(e) => format!("error: {e}"),
+            }
+        }
+        _ => "error: unknown request".to_string(),
+    };
+    let _ = write.write_all(format!("{reply}\n").as_bytes()).await;
+}
+
+/// Sends `line` to the desk running on `data_dir` and waits for its answer.
+pub fn request(data_dir: &Path, line: &str) -> anyhow::Result<()> {
+    let path = data_dir.join(SOCKET);
+    let mut stream = std::os::unix::net::UnixStream::connect(&path).with_context(|| {
+        format!(
+            "the data folder {} is in use, but the desk's control socket {} cannot be reached",
+            data_dir.display(),
+            path.display()
+        )
+    })?;
+    stream.write_all(format!("{line}\n").as_bytes())?;
+    let mut answer = String::new();
+    BufReader::new(stream).read_line(&mut answer)?;
+    match answer.trim_end().strip_prefix("error: ") {
+        None if answer.trim_end() == "ok" => Ok(()),
+        Some(message) => bail!("{message}"),
+        None => bail!("the desk gave no answer"),
+    }
+}
