@@ -126,3 +126,27 @@ test('logs are JSON lines on request, and plain text without colour codes otherw
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('metrics are off by default, and behind the operator\'s token when on', async () => {
+  const off = await startDesk();
+  expect((await fetch(off.base + '/metrics')).status).toBe(404);
+  expect(await off.stop()).toBe(0);
+
+  const desk = await startDesk(['--metrics-token', 'operator-secret-123']);
+  await create(desk.base, 'Counted');
+  await fetch(desk.base + '/t/1/not-the-key');
+  expect((await fetch(desk.base + '/metrics')).status).toBe(401);
+  const wrong = await fetch(desk.base + '/metrics', { headers: { authorization: 'Bearer nope' } });
+  expect(wrong.status).toBe(401);
+  const resp = await fetch(desk.base + '/metrics', { headers: { authorization: 'Bearer operator-secret-123' } });
+  expect(resp.status).toBe(200);
+  const text = await resp.text();
+  expect(text).toMatch(/^tessera_tickets\{status="new"\} 1$/m);
+  expect(text).toMatch(/^tessera_http_requests_total\{method="POST",route="\/api\/portal",status="200"\} 1$/m);
+  expect(text).toMatch(/^tessera_http_requests_total\{method="GET",route="\/t\/:number\/:key",status="404"\} 1$/m);
+  expect(text).toMatch(/^tessera_http_request_duration_seconds_count\{route="\/api\/portal"\} 1$/m);
+  expect(text).toMatch(/^tessera_index_lag \d+$/m);
+  expect(text).toMatch(/^tessera_outbox_backlog \d+$/m);
+  expect(text).not.toContain('not-the-key');
+  expect(await desk.stop()).toBe(0);
+});

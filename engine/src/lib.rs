@@ -34,6 +34,20 @@ pub enum Event {
     TicketChanged(u64),
 }
 
+/// Figures for monitoring (see [`Engine::stats`]).
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    pub tickets_by_status: Vec<(&'static str, u64)>,
+    /// Jobs in the outbox not yet pruned.
+    pub outbox_backlog: u64,
+    /// Outbox jobs the search index has not applied yet.
+    pub index_lag: u64,
+    /// Sessions stored (live or not yet pruned).
+    pub sessions: u64,
+    /// Keys the sign-in and portal limits remember.
+    pub throttle_keys: u64,
+}
+
 /// How to open an engine.
 pub struct Options {
     pub clock: Arc<dyn Clock>,
@@ -175,6 +189,34 @@ impl Engine {
     pub fn wait_for_index(&self, timeout: Duration) -> Result<bool> {
         let seq = self.last_outbox_seq()?;
         Ok(self.search.wait_for(seq, timeout))
+    }
+
+    /// Figures for monitoring: tickets by status, the outbox's backlog and how far the
+    /// search index lags behind it, sessions, and what the throttle remembers.
+    pub fn stats(&self) -> Result<Stats> {
+        let txn = self.db.begin_read()?;
+        let counters = txn.open_table(tables::COUNTERS)?;
+        let mut tickets_by_status = Vec::new();
+        for status in model::TicketStatus::ALL {
+            let n = store::counter(&counters, &store::status_counter(status))?;
+            tickets_by_status.push((status.slug(), n));
+        }
+        let last = store::counter(&counters, "outbox")?;
+        let outbox_backlog = {
+            use redb::ReadableTableMetadata;
+            txn.open_table(tables::OUTBOX)?.len()?
+        };
+        let sessions = {
+            use redb::ReadableTableMetadata;
+            txn.open_table(tables::SESSIONS)?.len()?
+        };
+        Ok(Stats {
+            tickets_by_status,
+            outbox_backlog,
+            index_lag: last.saturating_sub(self.search.applied_seq()),
+            sessions,
+            throttle_keys: self.throttle.remembered() as u64,
+        })
     }
 
     fn last_outbox_seq(&self) -> Result<u64> {

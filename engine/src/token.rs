@@ -38,3 +38,8 @@ mod tests {
         assert!(!token_matches(&b, &hash_token(&a)));
     }
 }
+
+/// Whether two secrets are equal, in time that does not depend on where they differ.
+pub fn same(given: &str, expected: &str) -> bool {
+    token_matches(given, &hash_token(expected))
+}

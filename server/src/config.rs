@@ -34,6 +34,15 @@ pub struct CliOptions {
     /// [default: text]
     #[arg(long, env = "TESSERA_LOG_FORMAT", global = true)]
     pub log_format: Option<LogFormat>,
+    /// Serve Prometheus metrics at /metrics to requests bearing this token
+    /// (`Authorization: Bearer …`) [default: none, /metrics is off]
+    #[arg(
+        long,
+        env = "TESSERA_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
     /// TOML file with the same keys as these options, in snake case (optional)
     #[arg(long, env = "TESSERA_CONFIG", global = true)]
     pub config: Option<PathBuf>,
@@ -114,6 +123,7 @@ struct FileOptions {
     data_dir: Option<PathBuf>,
     log: Option<String>,
     log_format: Option<LogFormat>,
+    metrics_token: Option<String>,
     trusted_proxies: Option<Vec<IpAddr>>,
     portal_tickets_per_hour: Option<u32>,
     portal_replies_per_hour: Option<u32>,
@@ -127,6 +137,7 @@ pub struct Options {
     pub data_dir: PathBuf,
     pub log: String,
     pub log_format: LogFormat,
+    pub metrics_token: Option<String>,
     pub trusted_proxies: Vec<IpAddr>,
     pub portal: engine::throttle::PortalLimits,
     pub max_messages_per_ticket: usize,
@@ -150,6 +161,10 @@ impl CliOptions {
                 .unwrap_or_else(|| PathBuf::from("tessera-data")),
             log: self.log.or(file.log).unwrap_or_else(|| "info".into()),
             log_format: self.log_format.or(file.log_format).unwrap_or_default(),
+            metrics_token: self
+                .metrics_token
+                .or(file.metrics_token)
+                .filter(|t| !t.is_empty()),
             trusted_proxies: self
                 .trusted_proxies
                 .or(file.trusted_proxies)
@@ -233,6 +248,8 @@ mod tests {
             "TESSERA_LOG",
             "--config",
             "TESSERA_CONFIG",
+            "--metrics-token",
+            "TESSERA_METRICS_TOKEN",
             "--log-format",
             "TESSERA_LOG_FORMAT",
             "--trusted-proxies",

@@ -34,7 +34,14 @@ pub fn router(
     options: LeptosOptions,
     shutdown: tokio::sync::watch::Receiver<bool>,
     trusted: app::api::ssr::TrustedProxies,
+    metrics_token: Option<String>,
 ) -> Router {
+    let counts = Arc::new(crate::metrics::Metrics::default());
+    let metrics_state = crate::metrics::MetricsState {
+        metrics: counts.clone(),
+        engine: engine.clone(),
+        token: metrics_token,
+    };
     let routes = generate_route_list(app::App);
     let live_engine = engine.clone();
     let page_engine = engine.clone();
@@ -57,6 +64,10 @@ pub fn router(
         .route("/healthz", get(|| async { "ok" }))
         .route("/lang/{code}", get(crate::language::choose))
         .route(
+            "/metrics",
+            get(crate::metrics::serve).with_state(metrics_state),
+        )
+        .route(
             "/api/live",
             get(move |headers| crate::live::events(live_engine.clone(), shutdown.clone(), headers)),
         )
@@ -69,6 +80,10 @@ pub fn router(
         // No route takes more: forms and server functions are small (uploads, when they
         // come, get a route and a limit of their own).
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            counts,
+            crate::metrics::record,
+        ))
         .with_state(options)
 }
 

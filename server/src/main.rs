@@ -6,6 +6,7 @@ mod control;
 mod http;
 mod language;
 mod live;
+mod metrics;
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -167,7 +168,13 @@ fn serve(options: Options) -> anyhow::Result<()> {
         tokio::spawn(prune_sessions(engine.clone(), stopping.clone()));
         control::listen(&options.data_dir, engine.clone(), stopping.clone())?;
         let trusted = app::api::ssr::TrustedProxies(options.trusted_proxies.clone());
-        let app = http::router(engine.clone(), http::leptos_options(addr), stopping, trusted);
+        let app = http::router(
+            engine.clone(),
+            http::leptos_options(addr),
+            stopping,
+            trusted,
+            options.metrics_token.clone(),
+        );
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

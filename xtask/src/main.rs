@@ -183,6 +183,10 @@ fn build() -> Result {
         ])
         .env("ICU4X_DATA_DIR", root.join("app/icu-data")))?;
     std::fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
+    // wasm-bindgen writes to a staging folder; only what changed reaches target/site, so
+    // a build with nothing changed skips wasm-opt and the server's relink.
+    let stage = root.join("target/site-stage");
+    std::fs::create_dir_all(&stage).map_err(|e| e.to_string())?;
     let wasm = root.join(format!("target/{WASM_TARGET}/wasm-release/frontend.wasm"));
     sh(Command::new(cargo_bin("wasm-bindgen"))
         .args([
@@ -193,32 +197,44 @@ fn build() -> Result {
             "tessera",
             "--out-dir",
         ])
-        .arg(&pkg)
+        .arg(&stage)
         .arg(&wasm))?;
-    let bg = pkg.join("tessera_bg.wasm");
-    step("optimising the wasm");
-    sh(
-        Command::new(root.join("end2end/node_modules/.bin/wasm-opt"))
-            .args([
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-mutable-globals",
-            ])
-            .arg(&bg)
-            .arg("-o")
-            .arg(&bg),
+    let bound = read(&stage.join("tessera_bg.wasm"))?;
+    let last = stage.join("last-bound.wasm");
+    let mut changed = false;
+    if std::fs::read(&last).ok().as_ref() != Some(&bound) || !pkg.join("tessera_bg.wasm").exists() {
+        step("optimising the wasm");
+        let optimised = stage.join("optimised.wasm");
+        sh(
+            Command::new(root.join("end2end/node_modules/.bin/wasm-opt"))
+                .args([
+                    "-Oz",
+                    "--enable-bulk-memory",
+                    "--enable-nontrapping-float-to-int",
+                    "--enable-sign-ext",
+                    "--enable-mutable-globals",
+                ])
+                .arg(stage.join("tessera_bg.wasm"))
+                .arg("-o")
+                .arg(&optimised),
+        )?;
+        changed |= write_if_changed(&pkg.join("tessera_bg.wasm"), &read(&optimised)?)?;
+        std::fs::write(&last, &bound).map_err(|e| e.to_string())?;
+    }
+    changed |= write_if_changed(&pkg.join("tessera.js"), &read(&stage.join("tessera.js"))?)?;
+    changed |= write_if_changed(
+        &pkg.join("tessera.css"),
+        &read(&root.join("style/tessera.css"))?,
     )?;
-    std::fs::copy(root.join("style/tessera.css"), pkg.join("tessera.css"))
-        .map_err(|e| format!("style: {e}"))?;
     for entry in std::fs::read_dir(root.join("app/public"))
         .map_err(|e| e.to_string())?
         .flatten()
     {
-        std::fs::copy(entry.path(), site.join(entry.file_name())).map_err(|e| e.to_string())?;
+        changed |= write_if_changed(&site.join(entry.file_name()), &read(&entry.path())?)?;
     }
-    sh(Command::new("node").arg("-e").arg(COMPRESS_JS).arg(&pkg))?;
+    if changed || !pkg.join("tessera_bg.wasm.br").exists() {
+        sh(Command::new("node").arg("-e").arg(COMPRESS_JS).arg(&pkg))?;
+    }
     let (raw, brotli) = wasm_size()?;
     eprintln!(
         "wasm: {} KiB, {} KiB with brotli (the goal is at most {WASM_BROTLI_MAX_KIB} KiB)",
@@ -227,6 +243,19 @@ fn build() -> Result {
     );
     step("building the release binary");
     sh(cargo().args(["build", "--release", "-p", "server", "--bin", "tessera"]))
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Writes `bytes` to `path` unless it already holds them; whether it wrote.
+fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool> {
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(true)
 }
 
 /// The most the wasm may weigh, compressed with brotli, in KiB.
