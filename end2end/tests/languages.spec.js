@@ -135,7 +135,7 @@ async function chooseWorkspaceLanguage(page, code) {
   await page.goto(desk.base + '/agent/settings');
   await hydrated(page);
   await page.locator('#settings-language').selectOption(code);
-  await page.locator('form.settings button[type=submit]').click();
+  await page.locator('form.language-form button[type=submit]').click();
   if (code) await expect(page.locator('html')).toHaveAttribute('lang', code);
   await hydrated(page);
 }

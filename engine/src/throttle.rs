@@ -1,14 +1,21 @@
 //! How often one client may try something: signing in (per account *and* address, so a
 //! stranger cannot lock the real owner out), and writing tickets and replies in the
-//! portal (per address, and per ticket). GCRA limits from governor, on the engine's own
-//! clock so tests move time by hand; each table of keys is bounded in size.
+//! portal (per address, and per ticket). The portal's limits are GCRA limits from
+//! governor, on the engine's own clock so tests move time by hand. Sign-in needs what
+//! a GCRA cell cannot give back: an attempt is reserved before the password is checked
+//! (so parallel guesses cannot slip past the limit) and only a failure keeps counting,
+//! so an owner who signs in often is never locked out by their own successes. Every
+//! table of keys is bounded in size.
 
+use std::collections::{HashMap, VecDeque};
 use std::fmt::Debug;
 use std::hash::Hash;
 use std::num::NonZeroU32;
 use std::ops::Add;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 
 use governor::clock::{Clock as GovernorClock, Reference};
 use governor::middleware::NoOpMiddleware;
@@ -118,7 +125,7 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
 
 /// Every limit the engine applies to clients.
 pub struct Throttle {
-    sign_in: Limiter<(String, String)>,
+    sign_in: SignInGuard,
     portal_tickets: Limiter<String>,
     portal_replies: Limiter<String>,
     ticket_replies: Limiter<u64>,
@@ -149,22 +156,24 @@ impl Throttle {
         let clock = EngineClock(clock);
         let hour = Duration::from_secs(3600);
         Throttle {
-            sign_in: Limiter::new(SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW, clock.clone()),
+            sign_in: SignInGuard {
+                clock: clock.0.clone(),
+                keys: Mutex::new(HashMap::new()),
+            },
             portal_tickets: Limiter::new(portal.tickets_per_hour, hour, clock.clone()),
             portal_replies: Limiter::new(portal.replies_per_hour, hour, clock.clone()),
             ticket_replies: Limiter::new(portal.replies_per_hour, hour, clock),
         }
     }
 
-    /// Counts a sign-in attempt for `email` from `client`, before the password is checked.
-    pub fn sign_in(&self, email: &str, client: &str) -> Result<()> {
+    /// Reserves a sign-in attempt for `email` from `client`, before the password is
+    /// checked. The attempt counts as failed unless [`Attempt::succeeded`] is called.
+    pub fn sign_in(&self, email: &str, client: &str) -> Result<Attempt<'_>> {
         let key = (
             bounded(email, model::limits::EMAIL_MAX_BYTES),
             bounded(client, 64),
         );
-        self.sign_in
-            .check(&key)
-            .map_err(|wait| refuse(wait, "Too many sign-ins for this account from here"))
+        self.sign_in.begin(key)
     }
 
     /// Counts a new portal ticket from `client`.
@@ -195,5 +204,102 @@ impl Throttle {
             + self.portal_tickets.len()
             + self.portal_replies.len()
             + self.ticket_replies.len()
+    }
+}
+
+/// Failed sign-ins and attempts under way, per (account, address).
+struct SignInGuard {
+    clock: Arc<dyn Clock>,
+    keys: Mutex<HashMap<(String, String), Tries>>,
+}
+
+#[derive(Default)]
+struct Tries {
+    /// When recent attempts failed, oldest first.
+    failed: VecDeque<DateTime<Utc>>,
+    /// Attempts whose password is being checked now.
+    checking: u32,
+}
+
+/// A reserved sign-in attempt; counts as a failure when dropped, unless it succeeded.
+pub struct Attempt<'a> {
+    guard: &'a SignInGuard,
+    key: Option<(String, String)>,
+}
+
+impl Attempt<'_> {
+    /// The password was right: this attempt does not count against the account.
+    pub fn succeeded(mut self) {
+        if let Some(key) = self.key.take() {
+            self.guard.finish(key, true);
+        }
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if let Some(key) = self.key.take() {
+            self.guard.finish(key, false);
+        }
+    }
+}
+
+impl SignInGuard {
+    fn window() -> chrono::Duration {
+        chrono::Duration::from_std(SIGN_IN_WINDOW).unwrap_or(chrono::Duration::minutes(15))
+    }
+
+    fn begin(&self, key: (String, String)) -> Result<Attempt<'_>> {
+        let now = self.clock.now();
+        let since = now - Self::window();
+        let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+        if keys.len() >= MAX_KEYS && !keys.contains_key(&key) {
+            keys.retain(|_, t| {
+                t.failed.retain(|at| *at > since);
+                t.checking > 0 || !t.failed.is_empty()
+            });
+            if keys.len() >= MAX_KEYS {
+                return Err(refuse(Duration::from_secs(60), "Too many sign-ins"));
+            }
+        }
+        let tries = keys.entry(key.clone()).or_default();
+        tries.failed.retain(|at| *at > since);
+        if tries.failed.len() + tries.checking as usize >= SIGN_IN_ATTEMPTS as usize {
+            let wait = tries
+                .failed
+                .front()
+                .map(|oldest| {
+                    (*oldest + Self::window() - now)
+                        .to_std()
+                        .unwrap_or_default()
+                })
+                .unwrap_or(Duration::from_secs(1));
+            return Err(refuse(wait, "Too many sign-ins for this account from here"));
+        }
+        tries.checking += 1;
+        Ok(Attempt {
+            guard: self,
+            key: Some(key),
+        })
+    }
+
+    fn finish(&self, key: (String, String), success: bool) {
+        let now = self.clock.now();
+        let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(tries) = keys.get_mut(&key) {
+            tries.checking = tries.checking.saturating_sub(1);
+            if success {
+                tries.failed.clear();
+            } else {
+                tries.failed.push_back(now);
+            }
+            if tries.checking == 0 && tries.failed.is_empty() {
+                keys.remove(&key);
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.keys.lock().map(|k| k.len()).unwrap_or(0)
     }
 }

@@ -24,6 +24,11 @@ pub fn token_matches(token: &str, stored: &[u8; 32]) -> bool {
     hash_token(token).ct_eq(stored).into()
 }
 
+/// Whether two secrets are equal, in time that does not depend on where they differ.
+pub fn same(given: &str, expected: &str) -> bool {
+    token_matches(given, &hash_token(expected))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,9 +42,4 @@ mod tests {
         assert!(token_matches(&a, &hash_token(&a)));
         assert!(!token_matches(&b, &hash_token(&a)));
     }
-}
-
-/// Whether two secrets are equal, in time that does not depend on where they differ.
-pub fn same(given: &str, expected: &str) -> bool {
-    token_matches(given, &hash_token(expected))
 }

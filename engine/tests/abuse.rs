@@ -284,3 +284,33 @@ fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
         .sign_in("ivan@desk.example", "a new long password", "192.0.2.3")
         .expect("the new password works");
 }
+
+#[test]
+fn signing_in_often_never_locks_the_owner_out_but_failures_do() {
+    let d = desk();
+    d.agent("ivan@desk.example");
+    for _ in 0..3 * SIGN_IN_ATTEMPTS {
+        d.engine
+            .sign_in("ivan@desk.example", PASSWORD, "192.0.2.1")
+            .expect("each sign-in succeeds");
+    }
+    // A success clears earlier failures; only failures in a row add up.
+    for _ in 0..SIGN_IN_ATTEMPTS - 1 {
+        let _ = d.engine.sign_in("ivan@desk.example", "typo", "192.0.2.1");
+    }
+    d.engine
+        .sign_in("ivan@desk.example", PASSWORD, "192.0.2.1")
+        .expect("four typos, then the right password");
+    for _ in 0..SIGN_IN_ATTEMPTS {
+        let _ = d.engine.sign_in("ivan@desk.example", "typo", "192.0.2.1");
+    }
+    let e = d
+        .engine
+        .sign_in("ivan@desk.example", PASSWORD, "192.0.2.1")
+        .expect_err("five failures in a row");
+    assert_eq!(e.kind(), ErrorKind::TooManyRequests);
+    d.clock.advance(chrono::Duration::minutes(16));
+    d.engine
+        .sign_in("ivan@desk.example", PASSWORD, "192.0.2.1")
+        .expect("after the window");
+}

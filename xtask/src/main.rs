@@ -20,9 +20,10 @@ fn main() -> ExitCode {
         "test" => setup(true).and_then(|_| build()).and_then(|_| test()),
         "bench" => setup(false).and_then(|_| build()).and_then(|_| bench(rest)),
         "icu-data" => icu_data(),
+        "dist" => setup(false).and_then(|_| build()).and_then(|_| dist()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\n  run [ARGS]   build and start the desk (ARGS go to `tessera`)\n  build        build target/release/tessera with the site embedded\n  test         every test: unit, integration, wasm check, Playwright\n  bench        seed tickets and print speed and size figures (--tickets N, --corpus FILE --queries FILE)\n  icu-data     bake ICU4X's data for the desk's languages into app/icu-data (after an ICU4X upgrade)"
+                "usage: cargo xtask <task>\n\n  run [ARGS]   build and start the desk (ARGS go to `tessera`)\n  build        build target/release/tessera with the site embedded\n  test         every test: unit, integration, wasm check, Playwright\n  bench        seed tickets and print speed and size figures (--tickets N, --corpus FILE --queries FILE)\n  dist         build a static (musl) tessera into target/dist, check it, with the Dockerfile\n  icu-data     bake ICU4X's data for the desk's languages into app/icu-data (after an ICU4X upgrade)"
             );
             return if task == "help" {
                 ExitCode::SUCCESS
@@ -270,6 +271,131 @@ fn wasm_size() -> Result<(u64, u64)> {
             .map_err(|e| format!("{name}: {e}"))
     };
     Ok((size("tessera_bg.wasm")?, size("tessera_bg.wasm.br")?))
+}
+
+const MUSL_TARGET: &str = "x86_64-unknown-linux-musl";
+
+/// Builds a static `tessera` for any x86_64 Linux into target/dist, beside the
+/// Dockerfile's build context, and checks that it needs no loader and serves from an
+/// otherwise empty chroot.
+fn dist() -> Result {
+    let root = root();
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !installed.lines().any(|l| l.trim() == MUSL_TARGET) {
+        step("installing the musl target");
+        sh(Command::new("rustup").args(["target", "add", MUSL_TARGET]))?;
+    }
+    if !have("musl-gcc") {
+        apt_install(&["musl-tools"])?;
+    }
+    step("building the static binary");
+    sh(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "server",
+        "--bin",
+        "tessera",
+        "--target",
+        MUSL_TARGET,
+    ]))?;
+    let out = root.join("target/dist");
+    std::fs::create_dir_all(out.join("data")).map_err(|e| e.to_string())?;
+    let bin = out.join("tessera");
+    std::fs::copy(
+        root.join(format!("target/{MUSL_TARGET}/release/tessera")),
+        &bin,
+    )
+    .map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("dist/Dockerfile"), out.join("Dockerfile"))
+        .map_err(|e| e.to_string())?;
+    if needs_loader(&read(&bin)?)? {
+        return Err("target/dist/tessera is a dynamic executable".into());
+    }
+    eprintln!(
+        "target/dist/tessera is static ({} KiB)",
+        read(&bin)?.len() / 1024
+    );
+    serves_from_empty_chroot(&bin)?;
+    eprintln!(
+        "it serves from an empty chroot; docker build -t tessera target/dist makes the image"
+    );
+    Ok(())
+}
+
+/// Whether an ELF executable names a program interpreter (the dynamic loader).
+fn needs_loader(elf: &[u8]) -> Result<bool> {
+    let word = |at: usize, len: usize| -> Result<u64> {
+        let bytes = elf.get(at..at + len).ok_or("not an ELF file")?;
+        Ok(bytes
+            .iter()
+            .rev()
+            .fold(0u64, |n, b| (n << 8) | u64::from(*b)))
+    };
+    if elf.get(..5) != Some(b"\x7fELF\x02") {
+        return Err("not a 64-bit ELF file".into());
+    }
+    let (phoff, phentsize, phnum) = (word(0x20, 8)?, word(0x36, 2)?, word(0x38, 2)?);
+    for i in 0..phnum {
+        const PT_INTERP: u64 = 3;
+        if word((phoff + i * phentsize) as usize, 4)? == PT_INTERP {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Runs `bin` alone in an empty folder as its root and asks it for /healthz.
+fn serves_from_empty_chroot(bin: &Path) -> Result {
+    use std::io::{BufRead, Read, Write};
+    let jail = root().join("target/dist-chroot");
+    let _ = std::fs::remove_dir_all(&jail);
+    std::fs::create_dir_all(&jail).map_err(|e| e.to_string())?;
+    std::fs::copy(bin, jail.join("tessera")).map_err(|e| e.to_string())?;
+    let mut child = Command::new("chroot")
+        .arg(&jail)
+        .args([
+            "/tessera",
+            "--data-dir",
+            "/data",
+            "--listen",
+            "127.0.0.1:0",
+            "--log",
+            "warn",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("chroot: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no output")?;
+    let mut addr = None;
+    for line in std::io::BufReader::new(stdout)
+        .lines()
+        .map_while(|l| l.ok())
+    {
+        if let Some(rest) = line.split("serving at http://").nth(1) {
+            addr = rest.split('/').next().map(str::to_string);
+            break;
+        }
+    }
+    let result = (|| {
+        let addr = addr.ok_or("the chrooted desk did not start")?;
+        let mut conn = std::net::TcpStream::connect(&addr).map_err(|e| e.to_string())?;
+        conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .map_err(|e| e.to_string())?;
+        let mut answer = String::new();
+        conn.read_to_string(&mut answer)
+            .map_err(|e| e.to_string())?;
+        if answer.starts_with("HTTP/1.1 200") && answer.ends_with("ok") {
+            Ok(())
+        } else {
+            Err(format!("/healthz answered: {answer}"))
+        }
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&jail);
+    result
 }
 
 /// Bakes the ICU4X data of the desk's languages into app/icu-data with tools/icu-data.

@@ -39,7 +39,7 @@ fn AgentsPane() -> impl IntoView {
             {move || Suspend::new(async move {
                 match agents.await {
                     Ok(list) => view! {
-                        <table class="tickets">
+                        <table class="tickets agents">
                             <thead><tr>
                                 <th scope="col">{t("admin.name")}</th>
                                 <th scope="col">{t("admin.email")}</th>

@@ -41,7 +41,7 @@ fn SettingsPane() -> impl IntoView {
             {move || Suspend::new(async move {
                 let chosen = agent.await.ok().flatten().and_then(|a| a.locale).unwrap_or_default();
                 view! {
-                    <ActionForm action=save attr:class="card form settings">
+                    <ActionForm action=save attr:class="card form settings language-form">
                         <div class="field">
                             <label for="settings-language">{t("settings.language")}</label>
                             <select id="settings-language" name="locale">
@@ -69,7 +69,7 @@ fn SettingsPane() -> impl IntoView {
             })}
         </Suspense>
         <h2>{t("settings.password_heading")}</h2>
-        <ActionForm action=change node_ref=password_form attr:class="card form settings" attr:novalidate=true>
+        <ActionForm action=change node_ref=password_form attr:class="card form settings password-form" attr:novalidate=true>
             <Field name="current" label=t("settings.current_password") kind="password" autocomplete="current-password" error=err("current")/>
             <Field name="password" label=t("settings.new_password") kind="password" autocomplete="new-password" error=err("password")/>
             <p class="form-status" role="status">

@@ -291,14 +291,15 @@ impl Engine {
         Ok(out)
     }
 
-    /// Checks an email and password and opens a session. Every attempt counts against
-    /// [`crate::throttle::SIGN_IN_ATTEMPTS`] per account and `client` address before the password
-    /// is looked at, so parallel guesses cannot slip past the limit.
+    /// Checks an email and password and opens a session. Each attempt is reserved
+    /// against [`crate::throttle::SIGN_IN_ATTEMPTS`] per account and `client` address
+    /// before the password is looked at, so parallel guesses cannot slip past the limit;
+    /// a successful sign-in clears the count.
     pub fn sign_in(&self, email: &str, password: &str, client: &str) -> Result<SignedIn> {
         let email = email.trim().to_lowercase();
         let plausible = email.len() <= model::limits::EMAIL_MAX_BYTES
             && password.len() <= model::limits::PASSWORD_MAX_BYTES;
-        self.throttle.sign_in(&email, client)?;
+        let attempt = self.throttle.sign_in(&email, client)?;
         if !plausible {
             // No account has such an address or password: nothing to hash.
             return Err(Error::unauthorized("That email and password do not match."));
@@ -323,6 +324,7 @@ impl Engine {
         drop(slot);
         match record {
             Some(agent) if ok && agent.active => {
+                attempt.succeeded();
                 let session = self.new_session(agent.id)?;
                 Ok(SignedIn {
                     agent: info(&agent),
