@@ -70,6 +70,14 @@ test('status codes tell the truth', async () => {
 
   const wrong = await post('/api/auth/sign-in', { email: ADMIN.email, password: 'not it' }, { 'x-forwarded-for': '198.51.100.1' });
   expect(wrong.status).toBe(401);
+
+  // Numbers from outside are clamped, never overflowed.
+  const cookie = await session();
+  const far = await post('/api/agent/inbox', { status: '', sort: '', page: '18446744073709551615' }, { cookie });
+  expect(far.status).toBe(200);
+  expect((await far.json()).tickets).toEqual([]);
+  const bad = await post('/api/agent/inbox', { status: '', sort: '', page: '99999999999999999999999999' }, { cookie });
+  expect(bad.status).toBeLessThan(500);
 });
 
 test('bodies over the limit are refused before they are read', async () => {

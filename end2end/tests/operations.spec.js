@@ -150,3 +150,23 @@ test('metrics are off by default, and behind the operator\'s token when on', asy
   expect(text).not.toContain('not-the-key');
   expect(await desk.stop()).toBe(0);
 });
+
+test('the systemd unit passes systemd-analyze verify', async () => {
+  const { spawnSync } = require('child_process');
+  const os = require('os');
+  const found = spawnSync('sh', ['-c', 'command -v systemd-analyze']).status === 0;
+  test.skip(!found, 'systemd-analyze is not installed here');
+  const bin = process.env.TESSERA_BIN || path.join(__dirname, '../../target/release/tessera');
+  const unit = fs.readFileSync(path.join(__dirname, '../../dist/tessera.service'), 'utf8');
+  expect(unit).toMatch(/^DynamicUser=yes$/m);
+  expect(unit).toMatch(/^ProtectSystem=strict$/m);
+  expect(unit).toMatch(/^StateDirectory=tessera$/m);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-unit-'));
+  const copy = path.join(dir, 'tessera.service');
+  fs.writeFileSync(copy, unit.replaceAll('/usr/local/bin/tessera', path.resolve(bin)));
+  const result = spawnSync('systemd-analyze', ['verify', copy], { encoding: 'utf8' });
+  expect(result.status, result.stderr).toBe(0);
+  expect(result.stderr.trim()).toBe('');
+  fs.rmSync(dir, { recursive: true, force: true });
+
+});

@@ -103,7 +103,12 @@ impl Engine {
 
     /// Opens (or creates) the data folder.
     pub fn open_with(data_dir: &Path, options: Options) -> Result<Self> {
-        std::fs::create_dir_all(data_dir)?;
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            Error::new(
+                ErrorKind::Internal,
+                format!("cannot create the data folder {}: {e}", data_dir.display()),
+            )
+        })?;
         let file = db_file(data_dir);
         let db = Database::create(&file).map_err(|e| match e {
             redb::DatabaseError::DatabaseAlreadyOpen => Error::new(
@@ -113,7 +118,11 @@ impl Engine {
                     data_dir.display()
                 ),
             ),
-            e => Error::internal(e),
+            // The operator needs the reason (read-only folder, disk full, damaged file).
+            e => Error::new(
+                ErrorKind::Internal,
+                format!("cannot open the database {}: {e}", file.display()),
+            ),
         })?;
         store::migrate::run(&db, &file)?;
         let db = Arc::new(db);

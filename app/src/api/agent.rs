@@ -16,7 +16,7 @@ pub async fn inbox(status: String, sort: String, page: usize) -> Result<InboxPag
     agent().await?;
     let status = model::TicketStatus::from_slug(&status);
     let sort = model::Sort::from_slug(&sort);
-    call(move |e| e.inbox(status, sort, page * PAGE_SIZE, PAGE_SIZE)).await
+    call(move |e| e.inbox(status, sort, page.saturating_mul(PAGE_SIZE), PAGE_SIZE)).await
 }
 
 /// A ticket with its whole conversation.

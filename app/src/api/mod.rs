@@ -89,10 +89,26 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // Arguments that do not parse are the caller's mistake (422), not a fault.
+        let bad_input = matches!(
+            value,
+            ServerFnErrorErr::Args(_)
+                | ServerFnErrorErr::MissingArg(_)
+                | ServerFnErrorErr::Deserialization(_)
+        );
         #[cfg(feature = "ssr")]
-        tracing::warn!(%value, "server function failed");
+        {
+            tracing::warn!(%value, "server function failed");
+            if bad_input {
+                return ssr::fail(AppError::Invalid(Vec::new()));
+            }
+        }
         let _ = value;
-        AppError::Internal
+        if bad_input {
+            AppError::Invalid(Vec::new())
+        } else {
+            AppError::Internal
+        }
     }
 }
 
