@@ -103,12 +103,17 @@ impl Engine {
 
     /// Opens (or creates) the data folder.
     pub fn open_with(data_dir: &Path, options: Options) -> Result<Self> {
+        let new_folder = !data_dir.exists();
         std::fs::create_dir_all(data_dir).map_err(|e| {
             Error::new(
                 ErrorKind::Internal,
                 format!("cannot create the data folder {}: {e}", data_dir.display()),
             )
         })?;
+        if new_folder {
+            // Tickets and password hashes are for the desk's user alone.
+            private_folder(data_dir)?;
+        }
         let file = db_file(data_dir);
         let db = Database::create(&file).map_err(|e| match e {
             redb::DatabaseError::DatabaseAlreadyOpen => Error::new(
@@ -267,13 +272,34 @@ impl Engine {
                 format!("{} is not empty", dest.display()),
             ));
         }
-        std::fs::create_dir_all(dest)?;
-        // Holding the write lock keeps the file unchanged while it is copied.
+        if !dest.exists() {
+            std::fs::create_dir_all(dest)?;
+            private_folder(dest)?;
+        }
+        // Holding the write lock keeps the file unchanged while it is copied. The copy
+        // is a new file, never something already there (such as a planted link).
         let txn = self.db.begin_write()?;
-        std::fs::copy(db_file(&self.data_dir), db_file(dest))?;
+        let mut from = std::fs::File::open(db_file(&self.data_dir))?;
+        let mut to = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(db_file(dest))?;
+        std::io::copy(&mut from, &mut to)?;
+        to.sync_all()?;
         txn.abort()?;
         Ok(())
     }
+}
+
+/// Makes `dir` readable by its owner only.
+fn private_folder(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    let _ = dir;
+    Ok(())
 }
 
 /// Replaces the database in `data_dir` with the backup in `src` (written by

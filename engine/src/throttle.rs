@@ -30,6 +30,9 @@ use crate::{Error, ErrorKind, Result};
 pub const SIGN_IN_ATTEMPTS: u32 = 5;
 /// The window over which sign-in attempts are counted.
 pub const SIGN_IN_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Sign-in attempts one address may make per [`SIGN_IN_WINDOW`], whatever the account
+/// (an office behind one address still has room; one attacker cycling accounts does not).
+pub const SIGN_IN_ATTEMPTS_PER_ADDRESS: u32 = 60;
 /// The most keys one limiter remembers; past it, stale keys are dropped, and if the table
 /// is still full the attempt is refused (an attacker cycling through keys gets nothing).
 pub const MAX_KEYS: usize = 50_000;
@@ -126,6 +129,7 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
 /// Every limit the engine applies to clients.
 pub struct Throttle {
     sign_in: SignInGuard,
+    sign_in_address: Limiter<String>,
     portal_tickets: Limiter<String>,
     portal_replies: Limiter<String>,
     ticket_replies: Limiter<u64>,
@@ -160,6 +164,11 @@ impl Throttle {
                 clock: clock.0.clone(),
                 keys: Mutex::new(HashMap::new()),
             },
+            sign_in_address: Limiter::new(
+                SIGN_IN_ATTEMPTS_PER_ADDRESS,
+                SIGN_IN_WINDOW,
+                clock.clone(),
+            ),
             portal_tickets: Limiter::new(portal.tickets_per_hour, hour, clock.clone()),
             portal_replies: Limiter::new(portal.replies_per_hour, hour, clock.clone()),
             ticket_replies: Limiter::new(portal.replies_per_hour, hour, clock),
@@ -174,6 +183,13 @@ impl Throttle {
             bounded(client, 64),
         );
         self.sign_in.begin(key)
+    }
+
+    /// Counts a sign-in attempt from `client`, whatever the account.
+    pub fn sign_in_from(&self, client: &str) -> Result<()> {
+        self.sign_in_address
+            .check(&bounded(client, 64))
+            .map_err(|wait| refuse(wait, "Too many sign-ins from this address"))
     }
 
     /// Counts a new portal ticket from `client`.
@@ -201,6 +217,7 @@ impl Throttle {
     /// How many keys the limits remember (for tests and metrics).
     pub fn remembered(&self) -> usize {
         self.sign_in.len()
+            + self.sign_in_address.len()
             + self.portal_tickets.len()
             + self.portal_replies.len()
             + self.ticket_replies.len()
@@ -258,8 +275,18 @@ impl SignInGuard {
                 t.failed.retain(|at| *at > since);
                 t.checking > 0 || !t.failed.is_empty()
             });
+            // Still full: forget the idle keys whose last failure is oldest, rather than
+            // refuse everyone (the per-address limit keeps one client from filling it).
             if keys.len() >= MAX_KEYS {
-                return Err(refuse(Duration::from_secs(60), "Too many sign-ins"));
+                let mut idle: Vec<_> = keys
+                    .iter()
+                    .filter(|(_, t)| t.checking == 0)
+                    .map(|(k, t)| (t.failed.back().copied(), k.clone()))
+                    .collect();
+                idle.sort();
+                for (_, k) in idle.into_iter().take(keys.len() + 1 - MAX_KEYS) {
+                    keys.remove(&k);
+                }
             }
         }
         let tries = keys.entry(key.clone()).or_default();

@@ -21,11 +21,16 @@ fn parallel_guesses_get_no_more_password_checks_than_the_limit() {
     let threads: Vec<_> = (0..40)
         .map(|i| {
             let engine = engine.clone();
-            std::thread::spawn(move || {
-                engine
+            std::thread::spawn(move || loop {
+                // An attacker retries whatever the desk says is busy.
+                let kind = engine
                     .sign_in("ivan@desk.example", &format!("guess {i}"), "203.0.113.9")
                     .expect_err("wrong password")
-                    .kind()
+                    .kind();
+                if kind != ErrorKind::Busy {
+                    return kind;
+                }
+                std::thread::yield_now();
             })
         })
         .collect();
@@ -41,10 +46,9 @@ fn parallel_guesses_get_no_more_password_checks_than_the_limit() {
         checked <= SIGN_IN_ATTEMPTS as usize,
         "{checked} passwords checked"
     );
-    assert!(kinds.iter().all(|k| matches!(
-        k,
-        ErrorKind::Unauthorized | ErrorKind::TooManyRequests | ErrorKind::Busy
-    )));
+    assert!(kinds
+        .iter()
+        .all(|k| matches!(k, ErrorKind::Unauthorized | ErrorKind::TooManyRequests)));
     assert!(kinds.contains(&ErrorKind::TooManyRequests));
 }
 

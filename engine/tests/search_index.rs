@@ -154,3 +154,28 @@ fn index_of_another_schema_version_is_rebuilt() {
         .collect();
     assert_eq!(found, [1]);
 }
+
+#[test]
+fn a_long_conversation_indexes_its_opening_and_newest_messages_within_a_cap() {
+    let d = desk();
+    let agent = d.agent("ivan@desk.example");
+    let t = d.customer_writes("Printer", "alphaword at the start");
+    let filler = "lorem ipsum dolor ".repeat(3000); // ~54 KB a message
+    for i in 0..8 {
+        d.engine
+            .reply(agent, t.number, &format!("midword{i} {filler}"))
+            .expect("reply");
+    }
+    d.engine
+        .reply(agent, t.number, "omegaword at the end")
+        .expect("reply");
+    d.indexed();
+    assert_eq!(d.found("alphaword"), [t.number], "the opening message");
+    assert_eq!(d.found("omegaword"), [t.number], "the newest message");
+    assert_eq!(d.found("midword7"), [t.number], "recent enough");
+    assert!(
+        d.found("midword0").is_empty(),
+        "beyond the cap: {:?}",
+        d.found("midword0")
+    );
+}

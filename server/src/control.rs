@@ -37,11 +37,17 @@ pub fn listen(
     };
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
         .context("cannot restrict the control socket")?;
+    let owner = std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(&path)?);
     tokio::spawn(async move {
         loop {
             tokio::select! {
                 accepted = listener.accept() => match accepted {
-                    Ok((stream, _)) => { tokio::spawn(answer(stream, engine.clone())); }
+                    // Only the desk's own user may ask (the socket's mode says so too,
+                    // but not during the moment between creating and restricting it).
+                    Ok((stream, _)) if stream.peer_cred().is_ok_and(|c| c.uid() == owner) => {
+                        tokio::spawn(answer(stream, engine.clone()));
+                    }
+                    Ok(_) => tracing::warn!("control socket: a connection from another user was refused"),
                     Err(e) => tracing::warn!(%e, "control socket"),
                 },
                 _ = stopping.changed() => break,

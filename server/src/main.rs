@@ -157,12 +157,13 @@ fn serve(options: Options) -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {}", options.listen))?;
         let addr = listener.local_addr()?;
         tracing::info!(%addr, data_dir = %options.data_dir.display(), "Tessera is serving");
-        println!("Tessera is serving at http://{addr}/ (data in {})", options.data_dir.display());
+        // Nothing here may fail the desk: its output can be a closed pipe.
+        say(&format!("Tessera is serving at http://{addr}/ (data in {})", options.data_dir.display()));
         if !engine.has_admin().map_err(anyhow_engine)? {
             let token = engine.new_setup_token().map_err(anyhow_engine)?;
-            println!(
+            say(&format!(
                 "No administrator yet. Open this link within 30 minutes to create one:\n\n    http://{addr}/setup?token={token}\n"
-            );
+            ));
         }
         let (stop, stopping) = tokio::sync::watch::channel(false);
         tokio::spawn(prune_sessions(engine.clone(), stopping.clone()));
@@ -207,6 +208,12 @@ async fn prune_sessions(engine: Arc<Engine>, mut stopping: tokio::sync::watch::R
             Ok(Ok(())) => {}
         }
     }
+}
+
+/// Writes a line to standard output, if there is anywhere to write it.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{line}");
 }
 
 async fn shutdown_signal() {

@@ -62,6 +62,21 @@ fn route_of(path: &str) -> &'static str {
     }
 }
 
+/// A method for labels: the standard ones, else `other` (a client may send any word).
+fn method_of(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
 /// Counts every request and how long it took.
 pub async fn record(
     State(metrics): State<Arc<Metrics>>,
@@ -69,7 +84,7 @@ pub async fn record(
     next: Next,
 ) -> Response {
     let route = route_of(req.uri().path());
-    let method = req.method().as_str().to_string();
+    let method = method_of(req.method()).to_string();
     let started = Instant::now();
     let resp = next.run(req).await;
     let secs = started.elapsed().as_secs_f64();
@@ -194,5 +209,7 @@ mod tests {
         assert_eq!(route_of("/agent/tickets/9"), "/agent/tickets/:number");
         assert_eq!(route_of("/api/portal/create"), "/api/portal");
         assert_eq!(route_of("/anything/else"), "other");
+        let odd = axum::http::Method::from_bytes(b"AAAA1").expect("method");
+        assert_eq!(super::method_of(&odd), "other");
     }
 }

@@ -368,16 +368,19 @@ fn serves_from_empty_chroot(bin: &Path) -> Result {
         .spawn()
         .map_err(|e| format!("chroot: {e}"))?;
     let stdout = child.stdout.take().ok_or("no output")?;
-    let mut addr = None;
-    for line in std::io::BufReader::new(stdout)
-        .lines()
-        .map_while(|l| l.ok())
-    {
-        if let Some(rest) = line.split("serving at http://").nth(1) {
-            addr = rest.split('/').next().map(str::to_string);
-            break;
+    // Read on in a thread: the desk's output must keep somewhere to go.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(|l| l.ok())
+        {
+            if let Some(rest) = line.split("serving at http://").nth(1) {
+                let _ = tx.send(rest.split('/').next().unwrap_or_default().to_string());
+            }
         }
-    }
+    });
+    let addr = rx.recv_timeout(std::time::Duration::from_secs(30)).ok();
     let result = (|| {
         let addr = addr.ok_or("the chrooted desk did not start")?;
         let mut conn = std::net::TcpStream::connect(&addr).map_err(|e| e.to_string())?;

@@ -214,7 +214,8 @@ pub mod ssr {
             return "unknown".into();
         };
         let trusted = use_context::<TrustedProxies>().unwrap_or_default();
-        client_address_of(&parts, &trusted.0)
+        let trusted: Vec<std::net::IpAddr> = trusted.0.iter().map(|ip| ip.to_canonical()).collect();
+        client_address_of(&parts, &trusted)
     }
 
     /// [`client_address`] for a request's parts.
@@ -222,27 +223,47 @@ pub mod ssr {
         let peer = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip());
+            .map(|c| c.0.ip().to_canonical());
         let Some(peer) = peer else {
             return "unknown".into();
         };
         if !trusted.contains(&peer) {
-            return peer.to_string();
+            return client_key(peer);
         }
-        let forwarded: Vec<std::net::IpAddr> = parts
+        let entries: Vec<&str> = parts
             .headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
-            .filter_map(|a| a.trim().parse().ok())
             .collect();
-        forwarded
-            .into_iter()
-            .rev()
-            .find(|ip| !trusted.contains(ip))
-            .unwrap_or(peer)
-            .to_string()
+        // From the right: the proxies appended what they saw; the first address that is
+        // not a trusted proxy is the client. Anything unreadable ends the trusted chain.
+        let mut client = peer;
+        for entry in entries.iter().rev() {
+            match entry.trim().parse::<std::net::IpAddr>() {
+                Ok(ip) => {
+                    client = ip.to_canonical();
+                    if !trusted.contains(&client) {
+                        break;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        client_key(client)
+    }
+
+    /// The key limits count a client by: its IPv4 address, or its IPv6 /64 (one
+    /// subscriber's whole network, which they can rotate through at will).
+    pub fn client_key(ip: std::net::IpAddr) -> String {
+        match ip {
+            std::net::IpAddr::V4(v4) => v4.to_string(),
+            std::net::IpAddr::V6(v6) => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        }
     }
 
     /// The session token from the request's cookie.
@@ -326,5 +347,54 @@ pub mod ssr {
         if let Ok(v) = HeaderValue::from_str(&value) {
             opts.append_header(SET_COOKIE, v);
         }
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use std::net::{IpAddr, SocketAddr};
+
+    use super::ssr::{client_address_of, client_key};
+
+    fn parts(peer: &str, forwarded: &[&str]) -> http::request::Parts {
+        let mut req = http::Request::builder();
+        for f in forwarded {
+            req = req.header("x-forwarded-for", *f);
+        }
+        let (mut parts, ()) = req.body(()).expect("request").into_parts();
+        let peer: SocketAddr = peer.parse().expect("peer");
+        parts.extensions.insert(axum::extract::ConnectInfo(peer));
+        parts
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().expect("ip")
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_behind_a_trusted_proxy() {
+        let spoofed = parts("203.0.113.5:4000", &["198.51.100.1"]);
+        assert_eq!(client_address_of(&spoofed, &[]), "203.0.113.5");
+        let proxied = parts("10.0.0.2:4000", &["198.51.100.1, 198.51.100.9"]);
+        assert_eq!(
+            client_address_of(&proxied, &[ip("10.0.0.2")]),
+            "198.51.100.9"
+        );
+        // A left-hand entry the client wrote itself is never believed past an unreadable one.
+        let odd = parts("10.0.0.2:4000", &["6.6.6.6, 1.2.3.4:5678"]);
+        assert_eq!(client_address_of(&odd, &[ip("10.0.0.2")]), "10.0.0.2");
+        // A dual-stack socket shows IPv4 proxies as mapped addresses.
+        let mapped = parts("[::ffff:10.0.0.2]:4000", &["198.51.100.7"]);
+        assert_eq!(
+            client_address_of(&mapped, &[ip("10.0.0.2")]),
+            "198.51.100.7"
+        );
+    }
+
+    #[test]
+    fn ipv6_clients_count_by_their_64() {
+        assert_eq!(client_key(ip("2001:db8:1:2:aaaa::1")), "2001:db8:1:2::/64");
+        assert_eq!(client_key(ip("2001:db8:1:2:bbbb::9")), "2001:db8:1:2::/64");
+        assert_eq!(client_key(ip("192.0.2.1")), "192.0.2.1");
     }
 }

@@ -107,7 +107,7 @@ impl Engine {
                 }
             },
         )?;
-        let session = self.new_session(agent.id)?;
+        let session = self.new_session(agent.id, None)?;
         Ok(SignedIn { agent, session })
     }
 
@@ -297,14 +297,16 @@ impl Engine {
     /// a successful sign-in clears the count.
     pub fn sign_in(&self, email: &str, password: &str, client: &str) -> Result<SignedIn> {
         let email = email.trim().to_lowercase();
-        let plausible = email.len() <= model::limits::EMAIL_MAX_BYTES
-            && password.len() <= model::limits::PASSWORD_MAX_BYTES;
-        let attempt = self.throttle.sign_in(&email, client)?;
-        if !plausible {
-            // No account has such an address or password: nothing to hash.
+        if email.len() > model::limits::EMAIL_MAX_BYTES
+            || password.len() > model::limits::PASSWORD_MAX_BYTES
+        {
+            // No account has such an address or password: nothing to hash or remember.
             return Err(Error::unauthorized("That email and password do not match."));
         }
+        self.throttle.sign_in_from(client)?;
+        // A busy desk refuses before anything is counted against the account.
         let slot = self.password_slots.take()?;
+        let attempt = self.throttle.sign_in(&email, client)?;
         let record = {
             let txn = self.db.begin_read()?;
             let by_email = txn.open_table(tables::AGENT_BY_EMAIL)?;
@@ -325,7 +327,7 @@ impl Engine {
         match record {
             Some(agent) if ok && agent.active => {
                 attempt.succeeded();
-                let session = self.new_session(agent.id)?;
+                let session = self.new_session(agent.id, Some(&agent.password_hash))?;
                 Ok(SignedIn {
                     agent: info(&agent),
                     session,
@@ -335,7 +337,9 @@ impl Engine {
         }
     }
 
-    fn new_session(&self, agent: u64) -> Result<String> {
+    /// Opens a session for `agent`. With `verified`, the password hash that was just
+    /// checked: if it changed (or the agent was deactivated) meanwhile, no session.
+    fn new_session(&self, agent: u64, verified: Option<&str>) -> Result<String> {
         let secret = token::new_token();
         let now = self.now();
         let record = SessionRecord {
@@ -344,6 +348,17 @@ impl Engine {
             expires_at: now + SESSION_LIFETIME,
         };
         self.write(|txn| {
+            if let Some(verified) = verified {
+                let current = {
+                    let agents = txn.open_table(tables::AGENTS)?;
+                    let raw = agents.get(agent)?;
+                    raw.map(|r| codec::decode::<AgentRecord>(r.value()))
+                        .transpose()?
+                };
+                if !current.is_some_and(|a| a.active && a.password_hash == verified) {
+                    return Err(Error::unauthorized("That email and password do not match."));
+                }
+            }
             txn.open_table(tables::SESSIONS)?.insert(
                 token::hash_token(&secret).as_slice(),
                 codec::encode(&record)?.as_slice(),

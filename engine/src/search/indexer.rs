@@ -116,17 +116,43 @@ fn doc_of(txn: &ReadTransaction, ticket: TicketRecord) -> Result<TicketDoc> {
 pub fn conversation_text(txn: &ReadTransaction, number: u64) -> Result<String> {
     let links = txn.open_table(tables::TICKET_MESSAGES)?;
     let messages = txn.open_table(tables::MESSAGES)?;
-    let mut body = String::new();
-    for link in links.range((number, 0)..=(number, u64::MAX))? {
+    let read = |id: u64| -> Result<Option<String>> {
+        Ok(match messages.get(id)? {
+            Some(raw) => Some(codec::decode::<MessageRecord>(raw.value())?.body),
+            None => None,
+        })
+    };
+    let range = || links.range((number, 0)..=(number, u64::MAX));
+    // The opening message, then the newest ones back to the cap: what a long thread
+    // costs to index stays bounded, whatever its length.
+    let first = range()?.next().transpose()?.map(|l| l.0.value().1);
+    let mut newest = Vec::new();
+    let mut size = 0;
+    for link in range()?.rev() {
         let (_, id) = link?.0.value();
-        if let Some(m) = messages.get(id)? {
-            let m: MessageRecord = codec::decode(m.value())?;
-            body.push_str(&m.body);
-            body.push_str("\n\n");
+        if Some(id) == first || size >= INDEXED_TEXT_MAX {
+            break;
         }
+        if let Some(text) = read(id)? {
+            size += text.len();
+            newest.push(text);
+        }
+    }
+    let mut body = String::new();
+    if let Some(text) = first.map(read).transpose()?.flatten() {
+        body.push_str(&text);
+        body.push_str("\n\n");
+    }
+    for text in newest.iter().rev() {
+        body.push_str(text);
+        body.push_str("\n\n");
     }
     Ok(body)
 }
+
+/// How much of a conversation's text (besides its opening message) is indexed: the
+/// newest messages up to this many bytes.
+pub const INDEXED_TEXT_MAX: usize = 256 * 1024;
 
 /// Refills the index from every ticket in redb.
 pub fn rebuild(db: &Database, index: &SearchIndex) -> Result<()> {
