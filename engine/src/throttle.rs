@@ -30,9 +30,10 @@ use crate::{Error, ErrorKind, Result};
 pub const SIGN_IN_ATTEMPTS: u32 = 5;
 /// The window over which sign-in attempts are counted.
 pub const SIGN_IN_WINDOW: Duration = Duration::from_secs(15 * 60);
-/// Sign-in attempts one address may make per [`SIGN_IN_WINDOW`], whatever the account
-/// (an office behind one address still has room; one attacker cycling accounts does not).
-pub const SIGN_IN_ATTEMPTS_PER_ADDRESS: u32 = 60;
+/// Sign-in attempts one address may make per [`SIGN_IN_WINDOW`], whatever the account:
+/// room for an office behind one address (successes count too), while one attacker
+/// cycling through accounts fills the tables only slowly.
+pub const SIGN_IN_ATTEMPTS_PER_ADDRESS: u32 = 300;
 /// The most keys one limiter remembers; past it, stale keys are dropped, and if the table
 /// is still full the attempt is refused (an attacker cycling through keys gets nothing).
 pub const MAX_KEYS: usize = 50_000;

@@ -318,3 +318,33 @@ fn signing_in_often_never_locks_the_owner_out_but_failures_do() {
         .sign_in("ivan@desk.example", PASSWORD, "192.0.2.1")
         .expect("after the window");
 }
+
+#[test]
+fn one_address_cycling_through_accounts_is_limited_too() {
+    let d = desk();
+    let mut refused = None;
+    for i in 0..engine::throttle::SIGN_IN_ATTEMPTS_PER_ADDRESS + 1 {
+        // Implausible input costs nothing and counts nowhere.
+        let e = d
+            .engine
+            .sign_in(&"x".repeat(300), "p", "198.51.100.3")
+            .expect_err("no such account");
+        assert_eq!(e.kind(), ErrorKind::Unauthorized);
+        if let Err(e) = d.engine.throttle().sign_in_from("198.51.100.3") {
+            refused = Some((i, e.kind()));
+            break;
+        }
+    }
+    assert_eq!(
+        refused,
+        Some((
+            engine::throttle::SIGN_IN_ATTEMPTS_PER_ADDRESS,
+            ErrorKind::TooManyRequests
+        ))
+    );
+    assert_eq!(
+        d.engine.throttle().remembered(),
+        1,
+        "only the address is remembered"
+    );
+}
