@@ -139,9 +139,28 @@ fn admin_create(options: &Options, name: String, email: String) -> anyhow::Resul
     Ok(())
 }
 
+/// Threads for engine work (redb, tantivy, argon2), shared by every request.
+const BLOCKING_THREADS: usize = 16;
+
+/// Password hashing takes ~19 MiB at a time. glibc would serve later hashes from a heap
+/// it then keeps (one per thread arena); with a fixed mmap threshold each hash's memory
+/// goes back to the system when it is done.
+fn return_large_allocations() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[allow(unsafe_code)]
+    // SAFETY: mallopt only changes a malloc tunable; called once, before any threads.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
 fn serve(options: Options) -> anyhow::Result<()> {
+    return_large_allocations();
+    // Engine calls run on the blocking pool. A small pool queues a flood instead of
+    // growing hundreds of threads (and their memory); the work itself is short.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
         .build()?;
     runtime.block_on(async move {
         let engine = Arc::new(open(&options, true)?);

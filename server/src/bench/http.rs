@@ -16,7 +16,16 @@ pub fn start(data: &Path) -> anyhow::Result<(Child, String)> {
         .port();
     let base = format!("127.0.0.1:{port}");
     let child = Command::new(bin)
-        .args(["--listen", &base, "--log", "warn", "--data-dir"])
+        // Loopback is the trusted proxy, so the sign-in flood can come from many addresses.
+        .args([
+            "--listen",
+            &base,
+            "--log",
+            "error",
+            "--trusted-proxies",
+            "127.0.0.1",
+            "--data-dir",
+        ])
         .arg(data)
         .stdout(Stdio::null())
         .spawn()?;
@@ -80,6 +89,16 @@ pub fn sign_in(base: &str, email: &str, password: &str) -> anyhow::Result<String
         Some(c) if status < 400 => Ok(c),
         _ => bail!("sign-in failed with {status}"),
     }
+}
+
+/// One sign-in attempt as if from `client` (through the trusted proxy); its status.
+pub fn sign_in_from(base: &str, client: &str, email: &str, password: &str) -> anyhow::Result<u16> {
+    let body = format!("email={}&password={}", encode(email), encode(password));
+    let raw = format!(
+        "POST /api/auth/sign-in HTTP/1.1\r\nHost: {base}\r\nOrigin: http://{base}\r\nX-Forwarded-For: {client}\r\nContent-Type: application/x-www-form-urlencoded\r\nAccept: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    Ok(request(base, &raw)?.0)
 }
 
 /// Percent-encodes a query or form value.
