@@ -161,4 +161,65 @@ mod tests {
         t.subject.push('é');
         assert_eq!(validate_new_ticket(&t)[0].key, "error.subject_too_long");
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+        use crate::NewTicket;
+
+        const KEYS: [&str; 8] = [
+            "error.name_required",
+            "error.name_too_long",
+            "error.email_required",
+            "error.email_invalid",
+            "error.subject_required",
+            "error.subject_too_long",
+            "error.message_required",
+            "error.message_too_long",
+        ];
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn any_ticket_input_gets_known_errors_on_its_own_fields(
+                name in any::<String>(),
+                email in any::<String>(),
+                subject in "\\PC{0,250}",
+                body in any::<String>(),
+            ) {
+                let t = NewTicket { name, email, subject, body };
+                let errors = validate_new_ticket(&t);
+                for e in &errors {
+                    prop_assert!(["name", "email", "subject", "body"].contains(&e.field.as_str()));
+                    prop_assert!(KEYS.contains(&e.key.as_str()), "{}", e.key);
+                }
+                // One error at most per field, so the form shows one message beside each.
+                let mut fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                fields.dedup();
+                prop_assert_eq!(fields.len(), errors.len());
+            }
+
+            #[test]
+            fn accepted_input_is_within_the_limits(
+                name in "[a-zA-Zčšž ]{1,220}",
+                subject in "\\PC{1,220}",
+                body in "\\PC{1,300}",
+            ) {
+                let t = NewTicket { name: name.clone(), email: "a@b.example".into(), subject: subject.clone(), body };
+                if validate_new_ticket(&t).is_empty() {
+                    prop_assert!(!name.trim().is_empty() && name.trim().chars().count() <= limits::NAME_MAX_CHARS);
+                    prop_assert!(subject.trim().chars().count() <= limits::SUBJECT_MAX_CHARS);
+                }
+            }
+
+            #[test]
+            fn email_check_never_panics_and_bounds_length(email in any::<String>()) {
+                if email_looks_valid(&email) {
+                    prop_assert!(email.len() <= limits::EMAIL_MAX_BYTES && email.contains('@'));
+                }
+            }
+        }
+    }
 }
