@@ -9,6 +9,24 @@ use model::{AgentInfo, MessageKind, MessageView, TicketStatus};
 use crate::api;
 use crate::i18n::{self, t, t_dyn, tn};
 
+/// How many of a conversation's newest messages the page asks for (`?show=N`; 0 means
+/// the default page).
+pub fn show_param() -> impl Fn() -> usize + Copy + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        query
+            .read()
+            .get("show")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+/// The link that shows a page more of a conversation at `path`.
+pub fn earlier_href(path: &str, shown: usize) -> String {
+    format!("{path}?show={}", shown + model::limits::CONVERSATION_PAGE)
+}
+
 /// The ticket number in the current route (`:number`), if it is one.
 pub fn number_param() -> impl Fn() -> Option<u64> + Copy + Send + Sync + 'static {
     let params = use_params_map();
@@ -112,10 +130,21 @@ pub fn Ago(at: DateTime<Utc>) -> impl IntoView {
 pub fn Conversation(
     messages: Vec<MessageView>,
     #[prop(optional)] customer_view: bool,
+    /// Where earlier messages are, when the conversation shows only its newest.
+    #[prop(default = None)]
+    earlier: Option<String>,
 ) -> impl IntoView {
     let count = messages.len() as u64;
+    let heading = if earlier.is_some() {
+        tn("ticket.latest_messages", count)
+    } else {
+        tn("ticket.messages", count)
+    };
     view! {
-        <h2 class="conversation-count">{tn("ticket.messages", count)}</h2>
+        <h2 class="conversation-count">{heading}</h2>
+        {earlier.map(|href| view! {
+            <p class="earlier"><a href=href>{t("ticket.show_earlier")}</a></p>
+        })}
         <ol class="conversation">
             {messages
                 .into_iter()

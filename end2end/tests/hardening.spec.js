@@ -167,3 +167,23 @@ test('a live stream ends within seconds of signing out', async () => {
   const again = await fetch(desk.base + '/api/live', { headers: { cookie } });
   expect(again.status).toBe(401);
 });
+
+test('a long conversation comes in pages, newest first', async ({ page }) => {
+  const cookie = await session();
+  const created = await post('/api/portal/create', { name: 'Ana', email: 'ana@example.com', subject: 'Long thread', body: 'First words' }, { 'x-forwarded-for': '192.0.2.200' });
+  expect(created.status).toBe(200);
+  const { number, link } = await created.json();
+  for (let i = 1; i <= 55; i++) {
+    const r = await post('/api/agent/post', { number: String(number), kind: 'reply', body: `Answer ${i}` }, { cookie });
+    expect(r.status).toBe(200);
+  }
+  await page.goto(desk.base + link);
+  await hydrated(page);
+  await expect(page.locator('.conversation .message')).toHaveCount(50);
+  await expect(page.locator('.conversation-count')).toHaveText('Latest 50 messages');
+  await expect(page.locator('.conversation .message').last()).toContainText('Answer 55');
+  await page.getByRole('link', { name: 'Show earlier messages' }).click();
+  await expect(page.locator('.conversation .message')).toHaveCount(56);
+  await expect(page.locator('.conversation-count')).toHaveText('56 messages');
+  await expect(page.locator('.conversation .message').first()).toContainText('First words');
+});

@@ -348,3 +348,55 @@ fn one_address_cycling_through_accounts_is_limited_too() {
         "only the address is remembered"
     );
 }
+
+#[test]
+fn a_long_conversation_comes_in_pages_of_the_newest_messages() {
+    let d = desk();
+    let agent = d.agent("ivan@desk.example");
+    let t = d.customer_writes("Long", "message 0");
+    for i in 1..=60 {
+        if i % 10 == 0 {
+            d.engine
+                .add_note(agent, t.number, &format!("note {i}"))
+                .expect("note");
+        } else {
+            d.engine
+                .reply(agent, t.number, &format!("message {i}"))
+                .expect("reply");
+        }
+    }
+    let page = d.engine.ticket_detail(t.number).expect("detail");
+    assert_eq!(page.messages.len(), model::limits::CONVERSATION_PAGE);
+    assert!(page.earlier);
+    assert_eq!(
+        page.messages.last().map(|m| m.body.as_str()),
+        Some("note 60")
+    );
+    assert_eq!(
+        page.messages[0].body, "message 11",
+        "oldest first within the page"
+    );
+    let all = d.engine.ticket_detail_latest(t.number, 1000).expect("all");
+    assert_eq!(all.messages.len(), 61);
+    assert!(!all.earlier);
+    let customer = d
+        .engine
+        .customer_ticket_latest(t.number, &secret(&t), 1000)
+        .expect("customer");
+    assert_eq!(
+        customer.messages.len(),
+        55,
+        "notes are never shown to customers"
+    );
+    assert!(!customer.earlier);
+    let customer = d
+        .engine
+        .customer_ticket(t.number, &secret(&t))
+        .expect("customer");
+    assert_eq!(customer.messages.len(), 50);
+    assert!(customer.earlier);
+    assert!(customer
+        .messages
+        .iter()
+        .all(|m| !m.body.starts_with("note")));
+}

@@ -216,7 +216,10 @@ pub struct MessageView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketDetail {
     pub summary: TicketSummary,
+    /// The newest messages, oldest first.
     pub messages: Vec<MessageView>,
+    /// Whether earlier messages exist that are not in `messages`.
+    pub earlier: bool,
 }
 
 /// A ticket as its customer sees it through the private link: public replies only.
@@ -226,7 +229,10 @@ pub struct CustomerTicket {
     pub subject: String,
     pub status: TicketStatus,
     pub created_at: DateTime<Utc>,
+    /// The newest public messages, oldest first.
     pub messages: Vec<MessageView>,
+    /// Whether earlier messages exist that are not in `messages`.
+    pub earlier: bool,
 }
 
 /// A piece of text with the byte ranges that matched a search.

@@ -19,6 +19,8 @@ pub mod limits {
     pub const PASSWORD_MIN_CHARS: usize = 10;
     /// The longest password accepted, in bytes (argon2 reads all of it).
     pub const PASSWORD_MAX_BYTES: usize = 1024;
+    /// Messages of a conversation shown at first; earlier ones come on request.
+    pub const CONVERSATION_PAGE: usize = 50;
     /// How long the first-run setup link works, in minutes.
     pub const SETUP_LINK_MINUTES: i64 = 30;
 }

@@ -21,9 +21,10 @@ pub async fn inbox(status: String, sort: String, page: usize) -> Result<InboxPag
 
 /// A ticket with its whole conversation.
 #[server(endpoint = "agent/ticket")]
-pub async fn ticket(number: u64) -> Result<TicketDetail, AppError> {
+pub async fn ticket(number: u64, show: usize) -> Result<TicketDetail, AppError> {
     agent().await?;
-    call(move |e| e.ticket_detail(number)).await
+    let show = super::conversation_length(show);
+    call(move |e| e.ticket_detail_latest(number, show)).await
 }
 
 /// A public reply (`kind` = "reply") or an internal note (`kind` = "note").

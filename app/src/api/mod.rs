@@ -112,6 +112,16 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// How many of a conversation's newest messages to show: a page by default, never more
+/// than a ticket can hold.
+pub fn conversation_length(asked: usize) -> usize {
+    if asked == 0 {
+        model::limits::CONVERSATION_PAGE
+    } else {
+        asked.min(10_000)
+    }
+}
+
 /// The translation key of the error for field `name` in an action's last result.
 pub fn field_error<T: 'static>(
     result: impl With<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,

@@ -33,8 +33,13 @@ pub async fn create_ticket(
 
 /// The ticket behind a private link.
 #[server(endpoint = "portal/ticket")]
-pub async fn load_portal_ticket(number: u64, key: String) -> Result<CustomerTicket, AppError> {
-    call(move |e| e.customer_ticket(number, &key)).await
+pub async fn load_portal_ticket(
+    number: u64,
+    key: String,
+    show: usize,
+) -> Result<CustomerTicket, AppError> {
+    let show = super::conversation_length(show);
+    call(move |e| e.customer_ticket_latest(number, &key, show)).await
 }
 
 /// The customer answers through their private link.

@@ -8,7 +8,9 @@ use crate::api::agent::{ticket, PostMessage, SetStatus};
 use crate::api::{field_error, AppError};
 use leptos_meta::Title;
 
-use crate::components::{long_date, number_param, when, AgentFrame, Conversation, Field, Live};
+use crate::components::{
+    earlier_href, long_date, number_param, show_param, when, AgentFrame, Conversation, Field, Live,
+};
 use crate::i18n::t;
 use crate::pages::not_found::NotFound;
 
@@ -20,20 +22,22 @@ pub fn AgentTicket() -> impl IntoView {
 #[component]
 fn TicketPane() -> impl IntoView {
     let number = number_param();
+    let show = show_param();
     let post = ServerAction::<PostMessage>::new();
     let set_status = ServerAction::<SetStatus>::new();
     let data = Resource::new(
         move || {
             (
                 number(),
+                show(),
                 post.version().get(),
                 set_status.version().get(),
                 Live::tick(),
             )
         },
-        |(n, _, _, _)| async move {
+        |(n, show, _, _, _)| async move {
             match n {
-                Some(n) => ticket(n).await,
+                Some(n) => ticket(n, show).await,
                 None => Err(AppError::NotFound),
             }
         },
@@ -108,7 +112,10 @@ fn TicketPane() -> impl IntoView {
                                         </span>
                                     </div>
                                 </header>
-                                <Conversation messages=tk.messages.clone()/>
+                                <Conversation
+                                    messages=tk.messages.clone()
+                                    earlier=tk.earlier.then(|| earlier_href(&format!("/agent/tickets/{n}"), tk.messages.len()))
+                                />
                             </article>
                         }
                         .into_any()

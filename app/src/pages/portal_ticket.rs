@@ -9,7 +9,8 @@ use crate::api::{field_error, AppError};
 use leptos_meta::Title;
 
 use crate::components::{
-    long_date, number_param, when, Conversation, Field, LanguageMenu, StatusBadge,
+    earlier_href, long_date, number_param, show_param, when, Conversation, Field, LanguageMenu,
+    StatusBadge,
 };
 use crate::i18n::t;
 use crate::pages::not_found::NotFound;
@@ -19,12 +20,13 @@ pub fn PortalTicket() -> impl IntoView {
     let params = use_params_map();
     let number = number_param();
     let key = move || params.read().get("key").unwrap_or_default();
+    let show = show_param();
     let reply = ServerAction::<CustomerReply>::new();
     let ticket = Resource::new(
-        move || (number(), key(), reply.version().get()),
-        |(number, key, _)| async move {
+        move || (number(), key(), show(), reply.version().get()),
+        |(number, key, show, _)| async move {
             match number {
-                Some(n) => load_portal_ticket(n, key).await,
+                Some(n) => load_portal_ticket(n, key, show).await,
                 None => Err(AppError::NotFound),
             }
         },
@@ -58,7 +60,11 @@ pub fn PortalTicket() -> impl IntoView {
                                     {t("portal.opened")} " "
                                     <time datetime=tk.created_at.to_rfc3339() title=when(tk.created_at)>{long_date(tk.created_at)}</time>
                                 </p>
-                                <Conversation messages=tk.messages.clone() customer_view=true/>
+                                <Conversation
+                                    messages=tk.messages.clone()
+                                    customer_view=true
+                                    earlier=tk.earlier.then(|| earlier_href(&format!("/t/{}/{}", tk.number, key()), tk.messages.len()))
+                                />
                                 <ActionForm action=reply node_ref=form attr:class="card form" attr:novalidate=true>
                                     <input type="hidden" name="number" value=tk.number.to_string()/>
                                     <input type="hidden" name="key" value=key()/>

@@ -58,25 +58,44 @@ impl Engine {
 
     /// A ticket with its whole conversation, notes included: for agents.
     pub fn ticket_detail(&self, number: u64) -> Result<TicketDetail> {
+        self.ticket_detail_latest(number, model::limits::CONVERSATION_PAGE)
+    }
+
+    /// A ticket with its newest `count` messages (a long conversation comes in pages).
+    pub fn ticket_detail_latest(&self, number: u64, count: usize) -> Result<TicketDetail> {
         let txn = self.db.begin_read()?;
         let ticket = read_ticket(&txn, number)?;
+        let (messages, earlier) = messages(&txn, number, true, count)?;
         Ok(TicketDetail {
             summary: summary(&txn, &ticket)?,
-            messages: messages(&txn, number, true)?,
+            messages,
+            earlier,
         })
     }
 
     /// A ticket as its customer sees it. A wrong number or token is "not found", never
     /// another ticket.
     pub fn customer_ticket(&self, number: u64, secret: &str) -> Result<CustomerTicket> {
+        self.customer_ticket_latest(number, secret, model::limits::CONVERSATION_PAGE)
+    }
+
+    /// [`Engine::customer_ticket`] with its newest `count` public messages.
+    pub fn customer_ticket_latest(
+        &self,
+        number: u64,
+        secret: &str,
+        count: usize,
+    ) -> Result<CustomerTicket> {
         let ticket = self.ticket_for_customer(number, secret)?;
         let txn = self.db.begin_read()?;
+        let (messages, earlier) = messages(&txn, number, false, count)?;
         Ok(CustomerTicket {
             number,
             subject: ticket.subject,
             status: ticket.status,
             created_at: ticket.created_at,
-            messages: messages(&txn, number, false)?,
+            messages,
+            earlier,
         })
     }
 
@@ -186,16 +205,28 @@ fn summary(txn: &ReadTransaction, t: &TicketRecord) -> Result<TicketSummary> {
     })
 }
 
-fn messages(txn: &ReadTransaction, number: u64, with_notes: bool) -> Result<Vec<MessageView>> {
+/// The newest `count` messages of a ticket (oldest first), and whether earlier ones
+/// exist; reading stops there, so a long conversation costs no more than a page.
+fn messages(
+    txn: &ReadTransaction,
+    number: u64,
+    with_notes: bool,
+    count: usize,
+) -> Result<(Vec<MessageView>, bool)> {
     let links = txn.open_table(tables::TICKET_MESSAGES)?;
     let table = txn.open_table(tables::MESSAGES)?;
     let mut out = Vec::new();
-    for link in links.range((number, 0)..=(number, u64::MAX))? {
+    let mut earlier = false;
+    for link in links.range((number, 0)..=(number, u64::MAX))?.rev() {
         let id = link?.0.value().1;
         let Some(raw) = table.get(id)? else { continue };
         let m: MessageRecord = codec::decode(raw.value())?;
         if m.kind == MessageKind::Note && !with_notes {
             continue;
+        }
+        if out.len() >= count.max(1) {
+            earlier = true;
+            break;
         }
         let (author_name, from_agent) = match m.author {
             Actor::Contact(c) => (
@@ -220,5 +251,6 @@ fn messages(txn: &ReadTransaction, number: u64, with_notes: bool) -> Result<Vec<
             created_at: m.created_at,
         });
     }
-    Ok(out)
+    out.reverse();
+    Ok((out, earlier))
 }
