@@ -105,7 +105,7 @@ test('acknowledged tickets and replies survive SIGKILL, once each', async () => 
         expect(body.subject).toBe(`Order ${token}`);
       }));
     }
-    const first = await post(base, '/api/agent/ticket', { number: '1' }, cookie);
+    const first = await post(base, '/api/agent/ticket', { number: '1', show: '10000' }, cookie);
     expect(first.status).toBe(200);
     const conversation = (await first.json()).messages.map((m) => m.body);
     for (const text of replies) {

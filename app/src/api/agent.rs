@@ -21,9 +21,9 @@ pub async fn inbox(status: String, sort: String, page: usize) -> Result<InboxPag
 
 /// A ticket with its whole conversation.
 #[server(endpoint = "agent/ticket")]
-pub async fn ticket(number: u64, show: usize) -> Result<TicketDetail, AppError> {
+pub async fn ticket(number: u64, show: Option<usize>) -> Result<TicketDetail, AppError> {
     agent().await?;
-    let show = super::conversation_length(show);
+    let show = super::conversation_length(show.unwrap_or(0));
     call(move |e| e.ticket_detail_latest(number, show)).await
 }
 

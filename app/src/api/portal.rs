@@ -36,9 +36,9 @@ pub async fn create_ticket(
 pub async fn load_portal_ticket(
     number: u64,
     key: String,
-    show: usize,
+    show: Option<usize>,
 ) -> Result<CustomerTicket, AppError> {
-    let show = super::conversation_length(show);
+    let show = super::conversation_length(show.unwrap_or(0));
     call(move |e| e.customer_ticket_latest(number, &key, show)).await
 }
 

@@ -37,7 +37,7 @@ fn TicketPane() -> impl IntoView {
         },
         |(n, show, _, _, _)| async move {
             match n {
-                Some(n) => ticket(n, show).await,
+                Some(n) => ticket(n, Some(show)).await,
                 None => Err(AppError::NotFound),
             }
         },

@@ -26,7 +26,7 @@ pub fn PortalTicket() -> impl IntoView {
         move || (number(), key(), show(), reply.version().get()),
         |(number, key, show, _)| async move {
             match number {
-                Some(n) => load_portal_ticket(n, key, show).await,
+                Some(n) => load_portal_ticket(n, key, Some(show)).await,
                 None => Err(AppError::NotFound),
             }
         },
