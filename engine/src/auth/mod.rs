@@ -186,14 +186,7 @@ impl Engine {
         let locale = locale.map(str::to_string);
         let now = self.now();
         self.write(|txn| {
-            let mut agents = txn.open_table(tables::AGENTS)?;
-            let mut record: AgentRecord = match agents.get(id)? {
-                Some(raw) => codec::decode(raw.value())?,
-                None => return Err(Error::not_found("Agent")),
-            };
-            record.locale = locale.clone();
-            agents.insert(id, codec::encode(&record)?.as_slice())?;
-            drop(agents);
+            let record = update_agent(txn, id, |a| a.locale = locale.clone())?;
             let change = Change::LanguageChanged { agent: id, locale };
             audit(txn, None, Actor::Agent(id), change, now)?;
             Ok((info(&record), vec![]))
@@ -212,14 +205,7 @@ impl Engine {
         }
         let now = self.now();
         self.write(|txn| {
-            let mut agents = txn.open_table(tables::AGENTS)?;
-            let mut record: AgentRecord = match agents.get(id)? {
-                Some(raw) => codec::decode(raw.value())?,
-                None => return Err(Error::not_found("Agent")),
-            };
-            record.active = active;
-            agents.insert(id, codec::encode(&record)?.as_slice())?;
-            drop(agents);
+            let record = update_agent(txn, id, |a| a.active = active)?;
             if !active {
                 end_sessions(txn, id, None)?;
             }
@@ -260,14 +246,7 @@ impl Engine {
         let now = self.now();
         let keep = token::hash_token(keep);
         self.write(|txn| {
-            let mut agents = txn.open_table(tables::AGENTS)?;
-            let mut record: AgentRecord = match agents.get(id)? {
-                Some(raw) => codec::decode(raw.value())?,
-                None => return Err(Error::not_found("Agent")),
-            };
-            record.password_hash = hash.clone();
-            agents.insert(id, codec::encode(&record)?.as_slice())?;
-            drop(agents);
+            update_agent(txn, id, |a| a.password_hash = hash.clone())?;
             end_sessions(txn, id, Some(keep))?;
             audit(
                 txn,
@@ -426,6 +405,22 @@ fn setup_gone() -> Error {
         ErrorKind::NotFound,
         "This setup link is no longer valid. Run `tessera admin create` or restart the desk for a new one.",
     )
+}
+
+/// Changes agent `id` with `change`, in the caller's transaction; the stored result.
+fn update_agent(
+    txn: &WriteTransaction,
+    id: u64,
+    change: impl FnOnce(&mut AgentRecord),
+) -> Result<AgentRecord> {
+    let mut agents = txn.open_table(tables::AGENTS)?;
+    let mut record: AgentRecord = match agents.get(id)? {
+        Some(raw) => codec::decode(raw.value())?,
+        None => return Err(Error::not_found("Agent")),
+    };
+    change(&mut record);
+    agents.insert(id, codec::encode(&record)?.as_slice())?;
+    Ok(record)
 }
 
 /// Ends every session of `agent` but the one whose token hashes to `keep`.

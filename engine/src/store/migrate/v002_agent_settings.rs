@@ -12,6 +12,7 @@ use crate::Result;
 
 /// An agent as version 1 stored it.
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 struct AgentV1 {
     id: u64,
     name: String,
@@ -48,21 +49,10 @@ pub fn run(txn: &WriteTransaction) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use redb::{Database, ReadableDatabase};
-    use serde::Serialize;
 
     use super::*;
     use crate::store::migrate;
     use crate::store::tables::META;
-
-    #[derive(Serialize)]
-    struct WrittenByV1 {
-        id: u64,
-        name: String,
-        email: String,
-        role: Role,
-        password_hash: String,
-        created_at: DateTime<Utc>,
-    }
 
     #[test]
     fn agents_of_version_1_follow_the_browser_after_the_upgrade() {
@@ -72,7 +62,7 @@ mod tests {
         let txn = db.begin_write().expect("txn");
         super::super::v001_initial::run(&txn).expect("v1 tables");
         {
-            let old = WrittenByV1 {
+            let old = AgentV1 {
                 id: 1,
                 name: "Ana".into(),
                 email: "ana@example.com".into(),
