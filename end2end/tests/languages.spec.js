@@ -135,7 +135,11 @@ async function chooseWorkspaceLanguage(page, code) {
   await page.goto(desk.base + '/agent/settings');
   await hydrated(page);
   await page.locator('#settings-language').selectOption(code);
+  // Saving reloads the page in the new language: wait for that reload to finish.
+  const reloaded = page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame());
   await page.locator('form.language-form button[type=submit]').click();
+  await reloaded;
+  await page.waitForLoadState('load');
   if (code) await expect(page.locator('html')).toHaveAttribute('lang', code);
   await hydrated(page);
 }

@@ -256,3 +256,21 @@ test('pages carry a strict content security policy; other sites cannot post', as
   });
   expect(forged.status()).toBe(403);
 });
+
+test('an admin deactivates an agent, who can no longer sign in', async ({ page }) => {
+  await signIn(page, desk.base, 'mara@desk.example', 'a long password 123');
+  await page.goto(desk.base + '/agent/admin/agents');
+  await hydrated(page);
+  const mine = page.getByRole('row').filter({ hasText: 'mara@desk.example' });
+  await expect(mine.getByRole('button')).toHaveCount(0);
+  const ivan = page.getByRole('row').filter({ hasText: 'ivan@desk.example' });
+  await ivan.getByRole('button', { name: 'Deactivate: Ivan Horvat' }).click();
+  await expect(ivan).toContainText('Deactivated');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/agent\/login$/);
+  await hydrated(page);
+  await page.getByLabel('Email').fill('ivan@desk.example');
+  await page.getByLabel('Password').fill('ivan password 1');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText('That email and password do not match.')).toBeVisible();
+});

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use model::Role;
 
-use crate::api::auth::{list_agents, AddAgent, SetAgentActive};
+use crate::api::auth::{list_agents, me, AddAgent, SetAgentActive};
 use crate::api::field_error;
 use crate::components::{AgentFrame, Field};
 use crate::i18n::t;
@@ -22,6 +22,7 @@ fn AgentsPane() -> impl IntoView {
         move || (add.version().get(), activate.version().get()),
         |_| list_agents(),
     );
+    let signed_in = Resource::new(|| (), |_| me());
     let result = add.value();
     let err = move |name: &'static str| field_error(result, name);
     let form = NodeRef::<leptos::html::Form>::new();
@@ -37,6 +38,7 @@ fn AgentsPane() -> impl IntoView {
         <div class="list-head"><h1>{t("admin.agents")}</h1></div>
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
+                let my_id = signed_in.await.ok().flatten().map(|a| a.id);
                 match agents.await {
                     Ok(list) => view! {
                         <table class="tickets agents">
@@ -54,6 +56,8 @@ fn AgentsPane() -> impl IntoView {
                                         <td>{if a.role == Role::Admin { t("admin.role_admin") } else { t("admin.role_agent") }}</td>
                                         <td class="agent-status">
                                             {if a.active { t("admin.active") } else { t("admin.inactive") }} " "
+                                            // No one deactivates themselves.
+                                            {(Some(a.id) != my_id).then(|| view! {
                                             <button
                                                 type="button"
                                                 class="link"
@@ -64,6 +68,7 @@ fn AgentsPane() -> impl IntoView {
                                             >
                                                 {if a.active { t("admin.deactivate") } else { t("admin.reactivate") }}
                                             </button>
+                                            })}
                                         </td>
                                     </tr>
                                 }).collect_view()}
