@@ -7,6 +7,7 @@ const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { postForm } = require('./desk');
 
 const ROUNDS = Number(process.env.TESSERA_CRASH_ROUNDS || 200);
 const ADMIN = { email: 'crash@desk.example', password: 'a long password 123' };
@@ -40,10 +41,8 @@ function killed(proc) {
   });
 }
 
-async function post(base, p, form, cookie) {
-  const headers = { 'content-type': 'application/x-www-form-urlencoded', origin: base };
-  if (cookie) headers.cookie = cookie;
-  return fetch(base + p, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
+function post(base, p, form, cookie) {
+  return postForm(base, p, form, cookie ? { cookie } : {});
 }
 
 test('acknowledged tickets and replies survive SIGKILL, once each', async () => {

@@ -2,7 +2,7 @@
 // without a session, guessing passwords, flooding the portal, keeping a live stream
 // after signing out; and what must never be cached.
 const { test, expect } = require('@playwright/test');
-const { startDesk, hydrated } = require('./desk');
+const { startDesk, hydrated, postForm } = require('./desk');
 
 test.describe.configure({ mode: 'serial' });
 
@@ -10,13 +10,8 @@ let desk;
 const ADMIN = { name: 'Mara Admin', email: 'mara@desk.example', password: 'a long password 123' };
 
 /** Posts a form to a server function as a browser on the desk would. */
-async function post(path, form, headers = {}) {
-  return fetch(desk.base + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: desk.base, ...headers },
-    body: new URLSearchParams(form).toString(),
-    redirect: 'manual',
-  });
+function post(path, form, headers = {}) {
+  return postForm(desk.base, path, form, headers);
 }
 
 /** Announces a large form body and sends only its start: the desk must answer from the

@@ -4,24 +4,16 @@ const { test, expect } = require('@playwright/test');
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const { startDesk } = require('./desk');
+const { startDesk, postForm } = require('./desk');
 
 async function create(base, subject) {
-  const resp = await fetch(base + '/api/portal/create', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
-    body: new URLSearchParams({ name: 'Ana', email: 'ana@example.com', subject, body: `About ${subject}` }).toString(),
-  });
+  const resp = await postForm(base, '/api/portal/create', { name: 'Ana', email: 'ana@example.com', subject, body: `About ${subject}` });
   expect(resp.status).toBe(200);
   return resp.json();
 }
 
 async function ticketSubject(base, t) {
-  const resp = await fetch(base + '/api/portal/ticket', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
-    body: new URLSearchParams({ number: String(t.number), key: t.link.split('/').pop() }).toString(),
-  });
+  const resp = await postForm(base, '/api/portal/ticket', { number: String(t.number), key: t.link.split('/').pop() });
   return resp.status === 200 ? (await resp.json()).subject : null;
 }
 
@@ -30,11 +22,7 @@ test('online backup, then a restore drill', async () => {
   let desk = await startDesk();
   const data = path.join(desk.dir, 'data');
   const copy = path.join(desk.dir, 'tessera');
-  const form = (base, p, fields, cookie) => fetch(base + p, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, ...(cookie ? { cookie } : {}) },
-    body: new URLSearchParams(fields).toString(),
-  });
+  const form = (base, p, fields, cookie) => postForm(base, p, fields, cookie ? { cookie } : {});
   const admin = { name: 'Ops', email: 'ops@desk.example', password: 'a long password 123' };
   const token = new URL(desk.setup).searchParams.get('token');
   expect((await form(desk.base, '/api/auth/setup', { token, ...admin })).status).toBe(200);

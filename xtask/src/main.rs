@@ -243,7 +243,17 @@ fn build() -> Result {
         brotli / 1024
     );
     step("building the release binary");
-    sh(cargo().args(["build", "--release", "-p", "server", "--bin", "tessera"]))
+    build_server("tessera", None)
+}
+
+/// Builds one of the server crate's binaries in release mode, for `target` or the host.
+fn build_server(bin: &str, target: Option<&str>) -> Result {
+    let mut cmd = cargo();
+    cmd.args(["build", "--release", "-p", "server", "--bin", bin]);
+    if let Some(target) = target {
+        cmd.args(["--target", target]);
+    }
+    sh(&mut cmd)
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
@@ -290,16 +300,7 @@ fn dist() -> Result {
         apt_install(&["musl-tools"])?;
     }
     step("building the static binary");
-    sh(cargo().args([
-        "build",
-        "--release",
-        "-p",
-        "server",
-        "--bin",
-        "tessera",
-        "--target",
-        MUSL_TARGET,
-    ]))?;
+    build_server("tessera", Some(MUSL_TARGET))?;
     let out = root.join("target/dist");
     std::fs::create_dir_all(out.join("data")).map_err(|e| e.to_string())?;
     let bin = out.join("tessera");
@@ -553,14 +554,7 @@ fn run_tests(tally: &mut Tally) -> Result {
 
 fn bench(args: &[String]) -> Result {
     step("building the benchmark");
-    sh(cargo().args([
-        "build",
-        "--release",
-        "-p",
-        "server",
-        "--bin",
-        "tessera-bench",
-    ]))?;
+    build_server("tessera-bench", None)?;
     step("benchmarking");
     sh(Command::new(root().join("target/release/tessera-bench"))
         .args(args)
