@@ -5,25 +5,33 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-async function startDesk(extraArgs = []) {
+/** Starts the desk with `extraArgs`; its data goes in a temp folder, or in `dataDir`.
+ * What it logs is kept in `log()`. */
+async function startDesk(extraArgs = [], { dataDir } = {}) {
   const bin = process.env.TESSERA_BIN || path.join(__dirname, '../../target/release/tessera');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-'));
   // Run a copy from an empty folder: the binary must carry all of its assets.
   const copy = path.join(dir, 'tessera');
   fs.copyFileSync(bin, copy);
   fs.chmodSync(copy, 0o755);
-  const proc = spawn(copy, ['--listen', '127.0.0.1:0', '--data-dir', path.join(dir, 'data'), '--log', 'warn', ...extraArgs], { cwd: dir });
+  const proc = spawn(copy, ['--listen', '127.0.0.1:0', '--data-dir', dataDir || path.join(dir, 'data'), '--log', 'warn', ...extraArgs], { cwd: dir });
   let out = '';
-  proc.stderr.on('data', (d) => process.stderr.write(d));
+  let log = '';
+  proc.stderr.on('data', (d) => {
+    log += d.toString();
+    process.stderr.write(d);
+  });
   const ready = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('tessera did not start: ' + out)), 30_000);
     proc.stdout.on('data', (d) => {
       out += d.toString();
+      // The address and the setup link (when there is no administrator yet) come in
+      // one write.
       const base = out.match(/serving at (http:\/\/[^/\s]+)\//);
       const setup = out.match(/(http:\/\/\S+\/setup\?token=\S+)/);
-      if (base && setup) {
+      if (base && (setup || !out.includes('No administrator'))) {
         clearTimeout(timer);
-        resolve({ base: base[1], setup: setup[1] });
+        resolve({ base: base[1], setup: setup && setup[1] });
       }
     });
     proc.on('exit', (code) => reject(new Error(`tessera exited with ${code}: ${out}`)));
@@ -35,6 +43,7 @@ async function startDesk(extraArgs = []) {
     base,
     setup,
     dir,
+    log: () => log,
     /** Stops the desk with SIGTERM and returns its exit code (0 when it shut down
      * cleanly); its folder is removed unless `keep`. */
     async stop({ keep = false } = {}) {

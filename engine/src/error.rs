@@ -14,6 +14,9 @@ pub enum ErrorKind {
     TooManyRequests,
     /// The desk is at capacity for this kind of work right now; try again shortly.
     Busy,
+    /// The data folder cannot be written (disk full, read-only, failing): nothing was
+    /// saved, and the desk recovers by itself once it can write again.
+    Storage,
     Internal,
 }
 
@@ -25,6 +28,10 @@ pub struct Error {
     fields: Vec<model::FieldError>,
     retry_after: Option<u64>,
 }
+
+/// What users are told when the data folder cannot be written.
+pub(crate) const STORAGE_MESSAGE: &str =
+    "The desk cannot save right now: its storage is full or read-only";
 
 /// Engine results.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -84,6 +91,17 @@ impl Error {
         Self::new(ErrorKind::Internal, "Something went wrong on our side")
     }
 
+    /// The data folder could not be written: logged for the operator with the cause and
+    /// what to do; the user is told nothing was saved.
+    pub fn storage(cause: impl fmt::Display) -> Self {
+        tracing::error!(
+            %cause,
+            "the data folder cannot be written (is its disk full or read-only?); nothing was \
+             saved, and Tessera reopens its database once writing works again"
+        );
+        Self::new(ErrorKind::Storage, STORAGE_MESSAGE)
+    }
+
     pub fn kind(&self) -> ErrorKind {
         self.kind
     }
@@ -108,6 +126,7 @@ impl Error {
             ErrorKind::Unauthorized => 401,
             ErrorKind::TooManyRequests => 429,
             ErrorKind::Busy => 503,
+            ErrorKind::Storage => 507,
             ErrorKind::Internal => 500,
         }
     }
@@ -121,6 +140,96 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// Whether an I/O failure means the storage refuses writes (as opposed to a fault in
+/// Tessera): a full disk, a quota, a read-only file system, a failing device.
+fn refuses_writes(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind as K;
+    matches!(
+        e.kind(),
+        K::StorageFull | K::QuotaExceeded | K::ReadOnlyFilesystem | K::FileTooLarge
+    ) || e.raw_os_error() == Some(EIO)
+}
+
+/// The device failed the write (Linux's EIO).
+const EIO: i32 = 5;
+
+/// Whether tantivy failed because its storage refuses writes.
+fn tantivy_storage(e: &tantivy::TantivyError) -> bool {
+    use tantivy::directory::error::{OpenDirectoryError, OpenWriteError};
+    use tantivy::TantivyError as T;
+    match e {
+        T::IoError(io) => refuses_writes(io),
+        T::OpenWriteError(OpenWriteError::IoError { io_error, .. })
+        | T::OpenDirectoryError(OpenDirectoryError::IoError { io_error, .. }) => {
+            refuses_writes(io_error)
+        }
+        _ => false,
+    }
+}
+
+/// Whether redb failed because of its storage: an I/O error now, or one earlier that made
+/// it refuse all work until the database is reopened.
+fn redb_storage(e: &redb::StorageError) -> bool {
+    matches!(
+        e,
+        redb::StorageError::Io(_) | redb::StorageError::PreviousIo
+    )
+}
+
+impl From<redb::StorageError> for Error {
+    fn from(e: redb::StorageError) -> Self {
+        if redb_storage(&e) {
+            Error::storage(e)
+        } else {
+            Error::internal(e)
+        }
+    }
+}
+
+macro_rules! redb_from {
+    ($($t:ident),* $(,)?) => {$(
+        impl From<redb::$t> for Error {
+            fn from(e: redb::$t) -> Self {
+                match e {
+                    redb::$t::Storage(s) => s.into(),
+                    e => Error::internal(e),
+                }
+            }
+        }
+    )*};
+}
+
+redb_from!(DatabaseError, TransactionError, TableError, CommitError);
+
+impl From<redb::Error> for Error {
+    fn from(e: redb::Error) -> Self {
+        match e {
+            redb::Error::Io(_) | redb::Error::PreviousIo => Error::storage(e),
+            e => Error::internal(e),
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        if refuses_writes(&e) {
+            Error::storage(e)
+        } else {
+            Error::internal(e)
+        }
+    }
+}
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(e: tantivy::TantivyError) -> Self {
+        if tantivy_storage(&e) {
+            Error::storage(e)
+        } else {
+            Error::internal(e)
+        }
+    }
+}
+
 macro_rules! internal_from {
     ($($t:ty),* $(,)?) => {$(
         impl From<$t> for Error {
@@ -131,14 +240,4 @@ macro_rules! internal_from {
     )*};
 }
 
-internal_from!(
-    redb::Error,
-    redb::DatabaseError,
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError,
-    tantivy::TantivyError,
-    std::io::Error,
-    postcard::Error,
-);
+internal_from!(postcard::Error);

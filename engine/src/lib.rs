@@ -79,7 +79,7 @@ impl Default for Options {
 
 /// An open data folder.
 pub struct Engine {
-    db: Arc<Database>,
+    db: Arc<store::Db>,
     search: Arc<SearchIndex>,
     clock: Arc<dyn Clock>,
     events: tokio::sync::broadcast::Sender<Event>,
@@ -126,11 +126,15 @@ impl Engine {
             // The operator needs the reason (read-only folder, disk full, damaged file).
             e => Error::new(
                 ErrorKind::Internal,
-                format!("cannot open the database {}: {e}", file.display()),
+                format!(
+                    "cannot open the database {}: {e}{}",
+                    file.display(),
+                    hint(&e)
+                ),
             ),
         })?;
         store::migrate::run(&db, &file)?;
-        let db = Arc::new(db);
+        let db = Arc::new(store::Db::new(&file, db));
         let search = Arc::new(SearchIndex::open(&search::index_dir(data_dir))?);
         let (events, _) = tokio::sync::broadcast::channel(256);
         let engine = Engine {
@@ -159,7 +163,7 @@ impl Engine {
             .name("indexer".into())
             .spawn(move || {
                 if index.needs_rebuild() {
-                    if let Err(e) = indexer::rebuild(&db, &index) {
+                    if let Err(e) = db.with(|db| indexer::rebuild(db, &index)) {
                         tracing::error!(%e, "rebuilding the search index failed");
                     }
                 }
@@ -208,7 +212,7 @@ impl Engine {
     /// Figures for monitoring: tickets by status, the outbox's backlog and how far the
     /// search index lags behind it, sessions, and what the throttle remembers.
     pub fn stats(&self) -> Result<Stats> {
-        let txn = self.db.begin_read()?;
+        let txn = self.read()?;
         let counters = txn.open_table(tables::COUNTERS)?;
         let mut tickets_by_status = Vec::new();
         for status in model::TicketStatus::ALL {
@@ -234,14 +238,19 @@ impl Engine {
     }
 
     fn last_outbox_seq(&self) -> Result<u64> {
-        let txn = self.db.begin_read()?;
+        let txn = self.read()?;
         let counters = txn.open_table(tables::COUNTERS)?;
         store::counter(&counters, "outbox")
     }
 
     /// Empties the search index and refills it from redb, now, on this thread.
     pub fn reindex(&self) -> Result<()> {
-        indexer::rebuild(&self.db, &self.search)
+        self.db.with(|db| indexer::rebuild(db, &self.search))
+    }
+
+    /// A read transaction on the database.
+    fn read(&self) -> Result<redb::ReadTransaction> {
+        self.db.with(|db| Ok(db.begin_read()?))
     }
 
     fn now(&self) -> DateTime<Utc> {
@@ -251,9 +260,12 @@ impl Engine {
     /// Runs `f` in one write transaction, commits, then wakes the workers and publishes
     /// `events`.
     fn write<T>(&self, f: impl FnOnce(&WriteTransaction) -> Result<(T, Vec<Event>)>) -> Result<T> {
-        let txn = self.db.begin_write()?;
-        let (value, events) = f(&txn)?;
-        txn.commit()?;
+        let (value, events) = self.db.with(|db| {
+            let txn = db.begin_write()?;
+            let done = f(&txn)?;
+            txn.commit()?;
+            Ok(done)
+        })?;
         if let Some((tx, _)) = &*self.indexer.lock().unwrap_or_else(|p| p.into_inner()) {
             let _ = tx.send(Signal::Wake);
         }
@@ -278,7 +290,8 @@ impl Engine {
         }
         // Holding the write lock keeps the file unchanged while it is copied. The copy
         // is a new file, never something already there (such as a planted link).
-        let txn = self.db.begin_write()?;
+        let db = self.db.get()?;
+        let txn = db.begin_write()?;
         let mut from = std::fs::File::open(db_file(&self.data_dir))?;
         let mut to = std::fs::OpenOptions::new()
             .write(true)
@@ -288,6 +301,22 @@ impl Engine {
         to.sync_all()?;
         txn.abort()?;
         Ok(())
+    }
+}
+
+/// What an operator can do about a database that does not open for want of storage.
+fn hint(e: &redb::DatabaseError) -> &'static str {
+    let redb::DatabaseError::Storage(redb::StorageError::Io(io)) = e else {
+        return "";
+    };
+    match io.kind() {
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
+            " (the data folder is read-only: make it writable for tessera, or choose another with --data-dir)"
+        }
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+            " (the disk holding the data folder is full: free some space and start tessera again)"
+        }
+        _ => "",
     }
 }
 

@@ -176,14 +176,19 @@ fn serve(options: Options) -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {}", options.listen))?;
         let addr = listener.local_addr()?;
         tracing::info!(%addr, data_dir = %options.data_dir.display(), "Tessera is serving");
-        // Nothing here may fail the desk: its output can be a closed pipe.
-        say(&format!("Tessera is serving at http://{addr}/ (data in {})", options.data_dir.display()));
+        // Nothing here may fail the desk: its output can be a closed pipe. One write, so
+        // whoever reads it sees the address and the setup link together.
+        let mut greeting = format!(
+            "Tessera is serving at http://{addr}/ (data in {})\n",
+            options.data_dir.display()
+        );
         if !engine.has_admin().map_err(anyhow_engine)? {
             let token = engine.new_setup_token().map_err(anyhow_engine)?;
-            say(&format!(
-                "No administrator yet. Open this link within 30 minutes to create one:\n\n    http://{addr}/setup?token={token}\n"
+            greeting.push_str(&format!(
+                "No administrator yet. Open this link within 30 minutes to create one:\n\n    http://{addr}/setup?token={token}\n\n"
             ));
         }
+        say(greeting.trim_end());
         let (stop, stopping) = tokio::sync::watch::channel(false);
         tokio::spawn(prune_sessions(engine.clone(), stopping.clone()));
         control::listen(&options.data_dir, engine.clone(), stopping.clone())?;
@@ -232,7 +237,9 @@ async fn prune_sessions(engine: Arc<Engine>, mut stopping: tokio::sync::watch::R
 /// Writes a line to standard output, if there is anywhere to write it.
 fn say(line: &str) {
     use std::io::Write;
-    let _ = writeln!(std::io::stdout(), "{line}");
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(format!("{line}\n").as_bytes());
+    let _ = out.flush();
 }
 
 async fn shutdown_signal() {

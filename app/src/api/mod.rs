@@ -21,6 +21,8 @@ pub enum AppError {
     TooMany(u64),
     /// The desk is at capacity for this work right now.
     Busy,
+    /// The desk's storage refuses writes (full or read-only): nothing was saved.
+    Storage,
     Forbidden,
     Closed,
     Invalid(Vec<FieldError>),
@@ -36,6 +38,7 @@ impl AppError {
             AppError::BadCredentials => "error.bad_credentials",
             AppError::TooMany(_) => "error.too_many",
             AppError::Busy => "error.busy",
+            AppError::Storage => "error.storage",
             AppError::Forbidden => "error.forbidden",
             AppError::Closed => "error.closed",
             AppError::Invalid(_) => "error.generic",
@@ -58,6 +61,7 @@ impl AppError {
             AppError::NotSignedIn | AppError::BadCredentials => 401,
             AppError::TooMany(_) => 429,
             AppError::Busy => 503,
+            AppError::Storage => 507,
             AppError::Forbidden => 403,
             AppError::Closed => 409,
             AppError::Invalid(_) => 422,
@@ -160,6 +164,7 @@ pub mod ssr {
                 ErrorKind::Unauthorized => AppError::NotSignedIn,
                 ErrorKind::TooManyRequests => AppError::TooMany(e.retry_after().unwrap_or(60)),
                 ErrorKind::Busy => AppError::Busy,
+                ErrorKind::Storage => AppError::Storage,
                 ErrorKind::Forbidden => AppError::Forbidden,
                 ErrorKind::Conflict => AppError::Closed,
                 ErrorKind::Invalid => AppError::Invalid(e.fields().to_vec()),

@@ -5,9 +5,7 @@ pub mod password;
 
 use chrono::{DateTime, Duration};
 use model::{AgentInfo, NewAgent, Role};
-use redb::{
-    ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction,
-};
+use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 use crate::store::records::{Actor, AgentRecord, Change, SessionRecord};
 use crate::store::{self, codec, tables};
@@ -39,7 +37,7 @@ fn info(a: &AgentRecord) -> AgentInfo {
 impl Engine {
     /// Whether any admin exists (if not, the desk needs its setup link).
     pub fn has_admin(&self) -> Result<bool> {
-        let txn = self.db.begin_read()?;
+        let txn = self.read()?;
         let agents = txn.open_table(tables::AGENTS)?;
         for e in agents.iter()? {
             let a: AgentRecord = codec::decode(e?.1.value())?;
@@ -66,7 +64,7 @@ impl Engine {
 
     /// Whether `secret` is the current, unexpired setup token.
     pub fn setup_token_valid(&self, secret: &str) -> Result<bool> {
-        let txn = self.db.begin_read()?;
+        let txn = self.read()?;
         let meta = txn.open_table(tables::META)?;
         let Some(raw) = meta.get("setup_token")? else {
             return Ok(false);
@@ -170,7 +168,7 @@ impl Engine {
 
     /// One agent.
     pub fn agent(&self, id: u64) -> Result<AgentInfo> {
-        let txn = self.db.begin_read()?;
+        let txn = self.read()?;
         let agent = read_agent(&txn, id)?.ok_or_else(|| Error::not_found("Agent"))?;
         Ok(info(&agent))
     }
@@ -228,7 +226,7 @@ impl Engine {
             return Err(Error::invalid(vec![error]));
         }
         let stored = {
-            let txn = self.db.begin_read()?;
+            let txn = self.read()?;
             read_agent(&txn, id)?.ok_or_else(|| Error::not_found("Agent"))?
         };
         let hash = {
@@ -261,7 +259,7 @@ impl Engine {
 
     /// Every agent, in the order they were added.
     pub fn agents(&self) -> Result<Vec<AgentInfo>> {
-        let txn = self.db.begin_read()?;
+        let txn = self.read()?;
         let agents = txn.open_table(tables::AGENTS)?;
         let mut out = Vec::with_capacity(agents.len()? as usize);
         for e in agents.iter()? {
@@ -287,7 +285,7 @@ impl Engine {
         let slot = self.password_slots.take()?;
         let attempt = self.throttle.sign_in(&email, client)?;
         let record = {
-            let txn = self.db.begin_read()?;
+            let txn = self.read()?;
             let by_email = txn.open_table(tables::AGENT_BY_EMAIL)?;
             let agents = txn.open_table(tables::AGENTS)?;
             let id = by_email.get(email.as_str())?.map(|v| v.value());
@@ -356,7 +354,7 @@ impl Engine {
 
     /// The agent a session token belongs to, if the session is live.
     pub fn session_agent(&self, secret: &str) -> Result<AgentInfo> {
-        let txn = self.db.begin_read()?;
+        let txn = self.read()?;
         let sessions = txn.open_table(tables::SESSIONS)?;
         let raw = sessions
             .get(token::hash_token(secret).as_slice())?
@@ -375,7 +373,7 @@ impl Engine {
 
     /// How many sessions are stored (live or not yet pruned).
     pub fn session_count(&self) -> Result<u64> {
-        let txn = self.db.begin_read()?;
+        let txn = self.read()?;
         Ok(txn.open_table(tables::SESSIONS)?.len()?)
     }
 

@@ -10,7 +10,7 @@ use redb::{Database, ReadTransaction, ReadableDatabase, ReadableTable};
 
 use super::{SearchIndex, TicketDoc};
 use crate::store::records::{ContactRecord, Job, MessageRecord, TicketRecord};
-use crate::store::{codec, tables};
+use crate::store::{codec, tables, Db};
 use crate::Result;
 
 /// Messages to the indexer thread.
@@ -24,7 +24,7 @@ const BATCH: usize = 2_000;
 
 /// The indexer thread's loop: wakes on a signal (or every few seconds) and applies
 /// whatever is pending.
-pub fn run(db: Arc<Database>, index: Arc<SearchIndex>, signals: Receiver<Signal>) {
+pub fn run(db: Arc<Db>, index: Arc<SearchIndex>, signals: Receiver<Signal>) {
     loop {
         if let Err(e) = apply_pending(&db, &index) {
             tracing::error!(%e, "search indexing failed; will retry");
@@ -44,10 +44,10 @@ pub fn run(db: Arc<Database>, index: Arc<SearchIndex>, signals: Receiver<Signal>
 }
 
 /// Applies every pending index job, in batches, then prunes the applied ones.
-pub fn apply_pending(db: &Database, index: &SearchIndex) -> Result<()> {
+pub fn apply_pending(db: &Db, index: &SearchIndex) -> Result<()> {
     loop {
         let from = index.applied_seq();
-        let txn = db.begin_read()?;
+        let txn = db.with(|db| Ok(db.begin_read()?))?;
         let outbox = txn.open_table(tables::OUTBOX)?;
         let mut numbers = Vec::new();
         let mut last = from;
@@ -70,7 +70,7 @@ pub fn apply_pending(db: &Database, index: &SearchIndex) -> Result<()> {
         drop(outbox);
         drop(txn);
         index.apply(&docs, last)?;
-        prune(db, last)?;
+        db.with(|db| prune(db, last))?;
     }
 }
 

@@ -200,13 +200,24 @@ impl SearchIndex {
     /// `seq` as applied. Applying the same jobs twice gives the same index.
     pub fn apply(&self, docs: &[(u64, Option<TicketDoc>)], seq: u64) -> Result<()> {
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        for (number, doc) in docs {
-            writer.delete_term(Term::from_field_u64(self.fields.ticket, *number));
-            if let Some(doc) = doc {
-                self.add(&writer, doc)?;
+        let mut fill = || {
+            for (number, doc) in docs {
+                writer.delete_term(Term::from_field_u64(self.fields.ticket, *number));
+                if let Some(doc) = doc {
+                    self.add(&writer, doc)?;
+                }
+            }
+            self.commit(&mut writer, seq)
+        };
+        let result = fill();
+        if result.is_err() {
+            // A failed write (a full disk) leaves the writer unusable: start it again
+            // from the last commit; the jobs are still pending and are applied again.
+            if let Err(e) = writer.rollback() {
+                tracing::error!(%e, "could not roll the search index back");
             }
         }
-        self.commit(&mut writer, seq)
+        result
     }
 
     /// Empties the index and fills it from `docs`, recording `seq` as applied.

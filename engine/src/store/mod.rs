@@ -2,10 +2,12 @@
 //! redb is the source of truth; everything else (the search index) is derived from it.
 
 pub mod codec;
+mod handle;
 pub mod migrate;
 pub mod records;
 pub mod tables;
 
+pub use handle::Db;
 use redb::{ReadableTable, Table};
 
 use crate::Result;

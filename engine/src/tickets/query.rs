@@ -5,7 +5,7 @@ use model::{
     CustomerTicket, InboxPage, MessageKind, MessageView, SearchHit, Sort, TicketDetail,
     TicketStatus, TicketSummary,
 };
-use redb::{ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata};
 
 use crate::auth::read_agent;
 use crate::store::records::{Actor, AuditRecord, ContactRecord, MessageRecord, TicketRecord};
@@ -25,7 +25,7 @@ impl Engine {
         limit: usize,
     ) -> Result<InboxPage> {
         let limit = limit.min(MAX_PAGE);
-        let txn = self.db.begin_read()?;
+        let txn = self.read()?;
         let counters = txn.open_table(tables::COUNTERS)?;
         let counts = TicketStatus::ALL
             .into_iter()
@@ -63,7 +63,7 @@ impl Engine {
 
     /// A ticket with its newest `count` messages (a long conversation comes in pages).
     pub fn ticket_detail_latest(&self, number: u64, count: usize) -> Result<TicketDetail> {
-        let txn = self.db.begin_read()?;
+        let txn = self.read()?;
         let ticket = read_ticket(&txn, number)?;
         let (messages, earlier) = messages(&txn, number, true, count)?;
         Ok(TicketDetail {
@@ -87,7 +87,7 @@ impl Engine {
         count: usize,
     ) -> Result<CustomerTicket> {
         let ticket = self.ticket_for_customer(number, secret)?;
-        let txn = self.db.begin_read()?;
+        let txn = self.read()?;
         let (messages, earlier) = messages(&txn, number, false, count)?;
         Ok(CustomerTicket {
             number,
@@ -100,7 +100,7 @@ impl Engine {
     }
 
     pub(crate) fn ticket_for_customer(&self, number: u64, secret: &str) -> Result<TicketRecord> {
-        let txn = self.db.begin_read()?;
+        let txn = self.read()?;
         let ticket = read_ticket(&txn, number)?;
         if token::token_matches(secret, &ticket.access_hash) {
             Ok(ticket)
@@ -112,7 +112,7 @@ impl Engine {
     /// Tickets matching `query`, best first, with highlighted snippets.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
         let found = self.search.search(query, limit.min(MAX_PAGE))?;
-        let txn = self.db.begin_read()?;
+        let txn = self.read()?;
         let mut hits = Vec::with_capacity(found.len());
         for (number, score) in found {
             // The index may briefly hold a ticket redb no longer has.
@@ -139,7 +139,7 @@ impl Engine {
 
     /// The audit history of a ticket, oldest first.
     pub fn ticket_history(&self, number: u64) -> Result<Vec<AuditRecord>> {
-        let txn = self.db.begin_read()?;
+        let txn = self.read()?;
         let by_ticket = txn.open_table(tables::AUDIT_BY_TICKET)?;
         let audit = txn.open_table(tables::AUDIT)?;
         let mut out = Vec::new();
