@@ -52,23 +52,9 @@ impl Locale {
 /// The best locale for an `Accept-Language` header, by its `q` weights; `None` when
 /// the browser asks for nothing the desk speaks.
 pub fn negotiate(accept_language: &str) -> Option<Locale> {
-    let mut wanted: Vec<(f32, usize, Locale)> = Vec::new();
-    for (order, item) in accept_language.split(',').enumerate() {
-        let mut parts = item.split(';');
-        let tag = parts.next().unwrap_or("").trim();
-        let q = parts
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .find_map(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
-        if q <= 0.0 || !q.is_finite() {
-            continue;
-        }
-        if let Some(locale) = Locale::from_code(tag) {
-            wanted.push((q, order, locale));
-        }
-    }
-    wanted.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    wanted.first().map(|w| w.2)
+    model::headers::accepted_languages(accept_language)
+        .into_iter()
+        .find_map(Locale::from_code)
 }
 
 /// The locale of a page: the agent's own setting wins, then the visitor's choice (the

@@ -1,6 +1,7 @@
 //! Domain types shared by the browser and the server: what a ticket, a message or a search
 //! hit looks like on the wire. Only serde and chrono, so it compiles to wasm.
 
+pub mod headers;
 pub mod validate;
 
 use chrono::{DateTime, Utc};

@@ -21,9 +21,11 @@ fn main() -> ExitCode {
         "bench" => setup(false).and_then(|_| build()).and_then(|_| bench(rest)),
         "icu-data" => icu_data(),
         "dist" => setup(false).and_then(|_| build()).and_then(|_| dist()),
+        "fuzz" => setup_fuzz().and_then(|_| fuzz(rest, &mut Tally::default())),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\n  run [ARGS]   build and start the desk (ARGS go to `tessera`)\n  build        build target/release/tessera with the site embedded\n  test         every test: unit, integration, wasm check, Playwright\n  bench        seed tickets and print speed and size figures (--tickets N, --corpus FILE --queries FILE)\n  dist         build a static (musl) tessera into target/dist, check it, with the Dockerfile\n  icu-data     bake ICU4X's data for the desk's languages into app/icu-data (after an ICU4X upgrade)"
+                "usage: cargo xtask <task>\n\n  run [ARGS]   build and start the desk (ARGS go to `tessera`)\n  build        build target/release/tessera with the site embedded\n  test         every test: unit, integration, wasm check, Playwright\n  bench        seed tickets and print speed and size figures (--tickets N, --corpus FILE --queries FILE)\n  fuzz         run each fuzz target (or those named) for --seconds N (default 60)
+  dist         build a static (musl) tessera into target/dist, check it, with the Dockerfile\n  icu-data     bake ICU4X's data for the desk's languages into app/icu-data (after an ICU4X upgrade)"
             );
             return if task == "help" {
                 ExitCode::SUCCESS
@@ -549,7 +551,68 @@ fn run_tests(tally: &mut Tally) -> Result {
             .env("TESSERA_BIN", binary())
             .env("CHROMIUM_PATH", chromium()),
         tally,
-    )
+    )?;
+    step("fuzzing each parser briefly");
+    setup_fuzz()?;
+    fuzz(&["--seconds".into(), "10".into()], tally)
+}
+
+/// The fuzz targets, in fuzz/fuzz_targets.
+const FUZZ_TARGETS: [&str; 3] = ["headers", "search_query", "portal_form"];
+
+/// Installs cargo-fuzz if it is missing.
+fn setup_fuzz() -> Result {
+    if !cargo_bin("cargo-fuzz").exists() {
+        step("installing cargo-fuzz (a minute, once)");
+        sh(cargo().args(["install", "cargo-fuzz", "--locked", "--version", "0.13.2"]))?;
+    }
+    Ok(())
+}
+
+/// Runs the fuzz targets named in `args` (all by default), each for `--seconds N`. On
+/// the stable toolchain: libFuzzer's coverage needs no sanitizer (`-s none`), and
+/// RUSTC_BOOTSTRAP lets cargo-fuzz pass its flags. Findings land in fuzz/artifacts.
+fn fuzz(args: &[String], tally: &mut Tally) -> Result {
+    let mut seconds = "60".to_string();
+    let mut targets = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--seconds" => seconds = args.next().ok_or("--seconds needs a number")?.clone(),
+            t if FUZZ_TARGETS.contains(&t) => targets.push(t),
+            other => {
+                return Err(format!(
+                    "no fuzz target {other}; there are {FUZZ_TARGETS:?}"
+                ))
+            }
+        }
+    }
+    if targets.is_empty() {
+        targets = FUZZ_TARGETS.to_vec();
+    }
+    let dir = root().join("fuzz");
+    for target in targets {
+        step(&format!("fuzzing {target} for {seconds} s"));
+        let corpus = dir.join("corpus").join(target);
+        std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
+        let run = sh(cargo()
+            .args(["fuzz", "run", "-s", "none", "--fuzz-dir"])
+            .arg(&dir)
+            .arg(target)
+            .arg(&corpus)
+            .arg(dir.join("seeds").join(target))
+            .arg("--")
+            .arg(format!("-max_total_time={seconds}"))
+            .current_dir(root())
+            .env("RUSTC_BOOTSTRAP", "1"));
+        // Each target counts as one test.
+        match run {
+            Ok(()) => tally.passed += 1,
+            Err(_) => tally.failed += 1,
+        }
+        run?;
+    }
+    Ok(())
 }
 
 fn bench(args: &[String]) -> Result {

@@ -242,31 +242,13 @@ pub mod ssr {
         let Some(peer) = peer else {
             return "unknown".into();
         };
-        if !trusted.contains(&peer) {
-            return client_key(peer);
-        }
-        let entries: Vec<&str> = parts
+        let forwarded: Vec<&str> = parts
             .headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
             .collect();
-        // From the right: the proxies appended what they saw; the first address that is
-        // not a trusted proxy is the client. Anything unreadable ends the trusted chain.
-        let mut client = peer;
-        for entry in entries.iter().rev() {
-            match entry.trim().parse::<std::net::IpAddr>() {
-                Ok(ip) => {
-                    client = ip.to_canonical();
-                    if !trusted.contains(&client) {
-                        break;
-                    }
-                }
-                Err(_) => break,
-            }
-        }
-        client_key(client)
+        client_key(model::headers::forwarded_client(peer, &forwarded, trusted))
     }
 
     /// The key limits count a client by: its IPv4 address, or its IPv6 /64 (one

@@ -374,4 +374,73 @@ mod tests {
         );
         assert_eq!(parse_payload("garbage"), None);
     }
+
+    mod properties {
+        use std::sync::OnceLock;
+
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        /// One index for every case: ticket 1 holds a sentence in each of the desk's
+        /// scripts, ticket 2 unrelated words.
+        fn index() -> &'static SearchIndex {
+            static INDEX: OnceLock<(tempfile::TempDir, SearchIndex)> = OnceLock::new();
+            &INDEX
+                .get_or_init(|| {
+                    let dir = tempfile::tempdir().expect("temp dir");
+                    let index = SearchIndex::open(&dir.path().join("index")).expect("index");
+                    (dir, index)
+                })
+                .1
+        }
+
+        fn doc(number: u64, subject: &str) -> (u64, Option<TicketDoc>) {
+            let doc = TicketDoc {
+                number,
+                subject: subject.to_string(),
+                body: String::new(),
+                requester: String::new(),
+            };
+            (number, Some(doc))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            /// Any text at all is a query: it parses, runs and answers, never panics.
+            #[test]
+            fn any_query_runs(query in any::<String>()) {
+                prop_assert!(index().search(&query, 10).is_ok());
+            }
+
+            /// A ticket is found by each word of its subject, as typed, in capitals, or
+            /// folded (without accents), and by its first letters as the last word.
+            #[test]
+            fn each_word_of_a_subject_finds_its_ticket(
+                words in prop::collection::vec("[a-zčćžšđάέήίόύώαβγδεζηθικλμνξοπρστυφχψωабвгдежзийклмнопрстуфхцчшщъьюя]{3,10}", 1..5),
+                pick in any::<prop::sample::Index>(),
+                form in 0u8..4,
+            ) {
+                let index = index();
+                let subject = words.join(" ");
+                index
+                    .apply(&[doc(1, &subject), doc(2, "unrelated filler text")], 1)
+                    .expect("apply");
+                let word = pick.get(&words);
+                let query = match form {
+                    0 => word.clone(),
+                    1 => word.to_uppercase(),
+                    2 => {
+                        let mut folded = String::new();
+                        analyzer::fold(word, &mut folded);
+                        folded
+                    }
+                    _ => word.chars().take(2).collect(),
+                };
+                let found: Vec<u64> = index.search(&query, 10).expect("search").into_iter().map(|h| h.0).collect();
+                prop_assert!(found.contains(&1), "{query:?} did not find {subject:?}: {found:?}");
+            }
+        }
+    }
 }
