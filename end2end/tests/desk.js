@@ -27,8 +27,8 @@ async function startDesk(extraArgs = [], { dataDir } = {}) {
       out += d.toString();
       // The address and the setup link (when there is no administrator yet) come in
       // one write.
-      const base = out.match(/serving at (http:\/\/[^/\s]+)\//);
-      const setup = out.match(/(http:\/\/\S+\/setup\?token=\S+)/);
+      const base = out.match(/serving at (https?:\/\/[^/\s]+)\//);
+      const setup = out.match(/(https?:\/\/\S+\/setup\?token=\S+)/);
       if (base && (setup || !out.includes('No administrator'))) {
         clearTimeout(timer);
         resolve({ base: base[1], setup: setup && setup[1] });
@@ -37,8 +37,10 @@ async function startDesk(extraArgs = [], { dataDir } = {}) {
     proc.on('exit', (code) => reject(new Error(`tessera exited with ${code}: ${out}`)));
   });
   const { base, setup } = await ready;
-  const health = await fetch(base + '/healthz');
-  if (!health.ok) throw new Error('healthz failed');
+  if (base.startsWith('http:')) {
+    const health = await fetch(base + '/healthz');
+    if (!health.ok) throw new Error('healthz failed');
+  }
   return {
     base,
     setup,

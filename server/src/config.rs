@@ -64,6 +64,37 @@ pub struct CliOptions {
     /// The most messages one ticket takes [default: 1000]
     #[arg(long, env = "TESSERA_MAX_MESSAGES_PER_TICKET", global = true)]
     pub max_messages_per_ticket: Option<usize>,
+    /// Serve HTTPS with this certificate chain (PEM), with --tls-key
+    #[arg(long, env = "TESSERA_TLS_CERT", global = true, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert
+    #[arg(long, env = "TESSERA_TLS_KEY", global = true, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Serve HTTPS with certificates for these domains, obtained and renewed
+    /// automatically over ACME (TLS-ALPN-01 on the --listen port, which must be the
+    /// domains' port 443) and kept in the data folder
+    #[arg(
+        long,
+        env = "TESSERA_ACME_DOMAINS",
+        value_delimiter = ',',
+        global = true,
+        conflicts_with = "tls_cert"
+    )]
+    pub acme_domain: Option<Vec<String>>,
+    /// Contact email for the ACME account (expiry notices)
+    #[arg(long, env = "TESSERA_ACME_EMAIL", global = true)]
+    pub acme_email: Option<String>,
+    /// ACME directory [default: Let's Encrypt,
+    /// https://acme-v02.api.letsencrypt.org/directory]
+    #[arg(long, env = "TESSERA_ACME_DIRECTORY", global = true)]
+    pub acme_directory: Option<String>,
+    /// A PEM file of CA certificates to trust for the ACME directory (a private CA)
+    #[arg(long, env = "TESSERA_ACME_CA", global = true)]
+    pub acme_ca: Option<PathBuf>,
+    /// With HTTPS: also listen on this address for plain HTTP, and send every request
+    /// there to HTTPS (such as 0.0.0.0:80)
+    #[arg(long, env = "TESSERA_REDIRECT_HTTP", global = true)]
+    pub redirect_http: Option<SocketAddr>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -128,7 +159,33 @@ struct FileOptions {
     portal_tickets_per_hour: Option<u32>,
     portal_replies_per_hour: Option<u32>,
     max_messages_per_ticket: Option<usize>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+    acme_domain: Option<Vec<String>>,
+    acme_email: Option<String>,
+    acme_directory: Option<String>,
+    acme_ca: Option<PathBuf>,
+    redirect_http: Option<SocketAddr>,
 }
+
+/// How the desk serves HTTPS, if it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tls {
+    /// Plain HTTP (behind a proxy that terminates TLS, or on a private network).
+    Off,
+    /// The operator's certificate chain and key, PEM files.
+    Files { cert: PathBuf, key: PathBuf },
+    /// Certificates from an ACME CA, renewed automatically.
+    Acme {
+        domains: Vec<String>,
+        email: Option<String>,
+        directory: String,
+        ca: Option<PathBuf>,
+    },
+}
+
+/// Let's Encrypt's production directory.
+pub const LETS_ENCRYPT: &str = "https://acme-v02.api.letsencrypt.org/directory";
 
 /// The options in force.
 #[derive(Debug, Clone)]
@@ -141,6 +198,8 @@ pub struct Options {
     pub trusted_proxies: Vec<IpAddr>,
     pub portal: engine::throttle::PortalLimits,
     pub max_messages_per_ticket: usize,
+    pub tls: Tls,
+    pub redirect_http: Option<SocketAddr>,
 }
 
 impl CliOptions {
@@ -150,7 +209,44 @@ impl CliOptions {
             Some(path) => read_file(path)?,
             None => FileOptions::default(),
         };
+        let cert = self.tls_cert.or(file.tls_cert);
+        let key = self.tls_key.or(file.tls_key);
+        let domains = self
+            .acme_domain
+            .or(file.acme_domain)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| d.trim().to_ascii_lowercase())
+            .filter(|d| !d.is_empty())
+            .collect::<Vec<_>>();
+        let tls = match (cert, key, domains.is_empty()) {
+            (None, None, true) => Tls::Off,
+            (Some(cert), Some(key), true) => Tls::Files { cert, key },
+            (None, None, false) => Tls::Acme {
+                domains,
+                email: self.acme_email.or(file.acme_email),
+                directory: self
+                    .acme_directory
+                    .or(file.acme_directory)
+                    .unwrap_or_else(|| LETS_ENCRYPT.into()),
+                ca: self.acme_ca.or(file.acme_ca),
+            },
+            (Some(_), Some(_), false) => {
+                anyhow::bail!(
+                    "choose either a certificate (tls_cert, tls_key) or ACME domains, not both"
+                )
+            }
+            _ => anyhow::bail!("tls_cert and tls_key go together: give both, or neither"),
+        };
+        let redirect_http = self.redirect_http.or(file.redirect_http);
+        if redirect_http.is_some() && tls == Tls::Off {
+            anyhow::bail!(
+                "redirect_http sends visitors to HTTPS, which needs tls_cert or acme_domain"
+            );
+        }
         Ok(Options {
+            tls,
+            redirect_http,
             listen: self
                 .listen
                 .or(file.listen)

@@ -155,10 +155,12 @@ async fn same_origin(req: Request<Body>, next: Next) -> Response {
     {
         return (StatusCode::LENGTH_REQUIRED, "length required").into_response();
     }
+    // HTTP/2 names the host in the request's authority rather than a Host header.
     let host = req
         .headers()
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()))
         .unwrap_or("");
     let source = req
         .headers()

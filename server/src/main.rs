@@ -7,6 +7,7 @@ mod http;
 mod language;
 mod live;
 mod metrics;
+mod tls;
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -178,18 +179,27 @@ fn serve(options: Options) -> anyhow::Result<()> {
         tracing::info!(%addr, data_dir = %options.data_dir.display(), "Tessera is serving");
         // Nothing here may fail the desk: its output can be a closed pipe. One write, so
         // whoever reads it sees the address and the setup link together.
+        let base = match &options.tls {
+            config::Tls::Off => format!("http://{addr}"),
+            config::Tls::Files { .. } => format!("https://{addr}"),
+            config::Tls::Acme { domains, .. } => match addr.port() {
+                443 => format!("https://{}", domains[0]),
+                port => format!("https://{}:{port}", domains[0]),
+            },
+        };
         let mut greeting = format!(
-            "Tessera is serving at http://{addr}/ (data in {})\n",
+            "Tessera is serving at {base}/ (data in {})\n",
             options.data_dir.display()
         );
         if !engine.has_admin().map_err(anyhow_engine)? {
             let token = engine.new_setup_token().map_err(anyhow_engine)?;
             greeting.push_str(&format!(
-                "No administrator yet. Open this link within 30 minutes to create one:\n\n    http://{addr}/setup?token={token}\n\n"
+                "No administrator yet. Open this link within 30 minutes to create one:\n\n    {base}/setup?token={token}\n\n"
             ));
         }
         say(greeting.trim_end());
         let (stop, stopping) = tokio::sync::watch::channel(false);
+        let redirect_stopping = stopping.clone();
         tokio::spawn(prune_sessions(engine.clone(), stopping.clone()));
         control::listen(&options.data_dir, engine.clone(), stopping.clone())?;
         let trusted = app::api::ssr::TrustedProxies(options.trusted_proxies.clone());
@@ -200,16 +210,31 @@ fn serve(options: Options) -> anyhow::Result<()> {
             trusted,
             options.metrics_token.clone(),
         );
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-            .with_graceful_shutdown(async move {
-                shutdown_signal().await;
-                // Ends the live streams, which would otherwise hold the shutdown open.
-                let _ = stop.send(true);
-            })
+        let stopped = async move {
+            shutdown_signal().await;
+            // Ends the live streams, which would otherwise hold the shutdown open.
+            let _ = stop.send(true);
+        };
+        if options.tls == config::Tls::Off {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(stopped)
             .await?;
+        } else {
+            if let Some(plain) = options.redirect_http {
+                let plain = tokio::net::TcpListener::bind(plain)
+                    .await
+                    .with_context(|| format!("cannot listen on {plain}"))?;
+                let domains = match &options.tls {
+                    config::Tls::Acme { domains, .. } => domains.clone(),
+                    _ => Vec::new(),
+                };
+                tokio::spawn(tls::redirect(plain, addr.port(), domains, redirect_stopping));
+            }
+            tls::serve(listener.into_std()?, app, &options.tls, &options.data_dir, stopped).await?;
+        }
         tracing::info!("shutting down: finishing the search index");
         tokio::task::spawn_blocking(move || engine.shutdown()).await?;
         Ok(())

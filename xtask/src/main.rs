@@ -144,8 +144,21 @@ fn setup(for_tests: bool) -> Result {
             .current_dir(&e2e)
             .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))?;
     }
-    if for_tests && !Path::new(&chromium()).exists() {
-        apt_install(&["chromium"])?;
+    if for_tests {
+        // Chromium for the browser tests; pebble (an ACME server) and openssl for the
+        // HTTPS tests.
+        let missing: Vec<&str> = [
+            ("chromium", Path::new(&chromium()).exists()),
+            ("pebble", have("pebble")),
+            ("openssl", have("openssl")),
+        ]
+        .into_iter()
+        .filter(|(_, present)| !present)
+        .map(|(package, _)| package)
+        .collect();
+        if !missing.is_empty() {
+            apt_install(&missing)?;
+        }
     }
     Ok(())
 }
