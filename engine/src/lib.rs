@@ -115,7 +115,7 @@ impl Engine {
             private_folder(data_dir)?;
         }
         let file = db_file(data_dir);
-        let db = Database::create(&file).map_err(|e| match e {
+        let db = store::open(&file).map_err(|e| match e {
             redb::DatabaseError::DatabaseAlreadyOpen => Error::new(
                 ErrorKind::Conflict,
                 format!(

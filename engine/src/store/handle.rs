@@ -20,6 +20,16 @@ const CLOSE_WAIT: Duration = Duration::from_secs(5);
 /// How often the storage is tried again while it fails.
 const TRY_EVERY: Duration = Duration::from_secs(1);
 
+/// How much of the database redb keeps in memory. Its default (1 GiB) would let a
+/// large desk's memory grow with its data; pages beyond this come from the OS's file
+/// cache, which the kernel can take back.
+pub const CACHE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Opens (or creates) the database file with a bounded cache.
+pub fn open(file: &Path) -> Result<Database, redb::DatabaseError> {
+    redb::Builder::new().set_cache_size(CACHE_BYTES).create(file)
+}
+
 /// How much the storage must take to count as working again: room for a commit.
 const PROBE_SIZE: usize = 256 * 1024;
 
@@ -136,7 +146,7 @@ impl Db {
         if !self.time_to_try() {
             return Err(Error::new(ErrorKind::Storage, STORAGE_MESSAGE));
         }
-        let db = match Database::create(&self.file) {
+        let db = match open(&self.file) {
             Ok(db) => Arc::new(db),
             // Reads begun before the close still hold the file; they end soon.
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => {

@@ -7,7 +7,7 @@ pub mod migrate;
 pub mod records;
 pub mod tables;
 
-pub use handle::Db;
+pub use handle::{open, Db};
 use redb::{ReadableTable, Table};
 
 use crate::Result;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 
 /// Starts the release binary on `data` and waits for `/healthz`.
-pub fn start(data: &Path) -> anyhow::Result<(Child, String)> {
+pub fn start(data: &Path, extra: &[&str]) -> anyhow::Result<(Child, String)> {
     let bin = std::env::var("TESSERA_BIN").context("TESSERA_BIN not set")?;
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
@@ -27,6 +27,7 @@ pub fn start(data: &Path) -> anyhow::Result<(Child, String)> {
             "--data-dir",
         ])
         .arg(data)
+        .args(extra)
         .stdout(Stdio::null())
         .spawn()?;
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -89,6 +90,28 @@ pub fn sign_in(base: &str, email: &str, password: &str) -> anyhow::Result<String
         Some(c) if status < 400 => Ok(c),
         _ => bail!("sign-in failed with {status}"),
     }
+}
+
+/// Submits a new ticket through the portal's server function; its status.
+pub fn create_ticket(
+    base: &str,
+    name: &str,
+    email: &str,
+    subject: &str,
+    message: &str,
+) -> anyhow::Result<u16> {
+    let body = format!(
+        "name={}&email={}&subject={}&body={}",
+        encode(name),
+        encode(email),
+        encode(subject),
+        encode(message)
+    );
+    let raw = format!(
+        "POST /api/portal/create HTTP/1.1\r\nHost: {base}\r\nOrigin: http://{base}\r\nContent-Type: application/x-www-form-urlencoded\r\nAccept: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    Ok(request(base, &raw)?.0)
 }
 
 /// One sign-in attempt as if from `client` (through the trusted proxy); its status.

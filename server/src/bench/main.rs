@@ -5,6 +5,7 @@
 
 mod corpus;
 mod http;
+mod load;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -17,6 +18,8 @@ struct Args {
     tickets: usize,
     corpus: Option<PathBuf>,
     queries: Option<PathBuf>,
+    /// Instead of the single-client figures: many agents and customers at once.
+    load: Option<load::Load>,
 }
 
 fn parse_args() -> anyhow::Result<Args> {
@@ -24,23 +27,38 @@ fn parse_args() -> anyhow::Result<Args> {
         tickets: 100_000,
         corpus: None,
         queries: None,
+        load: None,
+    };
+    let mut load = load::Load {
+        agents: 50,
+        customers: 20,
+        seconds: 30,
     };
     let mut it = std::env::args().skip(1);
+    let mut under_load = false;
     while let Some(a) = it.next() {
         match a.as_str() {
             "--tickets" => args.tickets = it.next().context("--tickets N")?.parse()?,
             "--corpus" => args.corpus = Some(it.next().context("--corpus FILE")?.into()),
             "--queries" => args.queries = Some(it.next().context("--queries FILE")?.into()),
+            "--load" => under_load = true,
+            "--agents" => load.agents = it.next().context("--agents N")?.parse()?,
+            "--customers" => load.customers = it.next().context("--customers N")?.parse()?,
+            "--seconds" => load.seconds = it.next().context("--seconds N")?.parse()?,
             other => {
-                bail!("unknown argument {other}; use --tickets N, --corpus FILE, --queries FILE")
+                bail!("unknown argument {other}; use --tickets N, --corpus FILE, --queries FILE, --load [--agents N --customers N --seconds N]")
             }
         }
+    }
+    if under_load {
+        anyhow::ensure!(load.agents > 0, "--agents must be at least 1");
+        args.load = Some(load);
     }
     Ok(args)
 }
 
 /// p50 and p99 of the durations, in milliseconds.
-fn percentiles(mut d: Vec<Duration>) -> (f64, f64) {
+pub(crate) fn percentiles(mut d: Vec<Duration>) -> (f64, f64) {
     if d.is_empty() {
         return (0.0, 0.0);
     }
@@ -49,7 +67,7 @@ fn percentiles(mut d: Vec<Duration>) -> (f64, f64) {
     (at(0.50), at(0.99))
 }
 
-fn rss_kib(pid: u32) -> u64 {
+pub(crate) fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
@@ -127,9 +145,44 @@ fn main() -> anyhow::Result<()> {
             engine_times.push(t.elapsed());
         }
     }
+    if let Some(load) = &args.load {
+        // Agents of their own, each signed in once, as a team would be.
+        for i in 1..load.agents.min(50) {
+            engine
+                .create_agent(
+                    None,
+                    &NewAgent {
+                        name: format!("Agent {i}"),
+                        email: format!("agent{i}@desk.example"),
+                        password: password.into(),
+                        admin: false,
+                    },
+                )
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+    }
     drop(engine);
 
-    let (server, base) = http::start(&data)?;
+    if let Some(load) = &args.load {
+        println!("  durable ticket creations   {rate:>10.0} /s   ({seconds:.1} s, one fsynced transaction each)");
+        println!("  index caught up after      {index_lag:>10.1} s   after the last creation");
+        let (server, base) = http::start(&data, &["--portal-tickets-per-hour", "100000000"])?;
+        let mut cookies = vec![http::sign_in(&base, "bench@desk.example", password)?];
+        for i in 1..load.agents.min(50) {
+            cookies.push(http::sign_in(&base, &format!("agent{i}@desk.example"), password)?);
+        }
+        let idle = rss_kib(server.id());
+        let failed = load::run(&base, server.id(), &cookies, tickets.len() as u64, &queries, load);
+        println!("  desk RSS, idle before      {:>9.1} MiB", idle as f64 / 1024.0);
+        println!("  desk RSS, after the load   {:>9.1} MiB", rss_kib(server.id()) as f64 / 1024.0);
+        http::stop(server);
+        if failed > 0 {
+            bail!("{failed} requests failed under load");
+        }
+        return Ok(());
+    }
+
+    let (server, base) = http::start(&data, &[])?;
     let cookie = http::sign_in(&base, "bench@desk.example", password)?;
     let mut inbox_times = Vec::new();
     for i in 0..200 {
