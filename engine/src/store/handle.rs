@@ -27,7 +27,9 @@ pub const CACHE_BYTES: usize = 32 * 1024 * 1024;
 
 /// Opens (or creates) the database file with a bounded cache.
 pub fn open(file: &Path) -> Result<Database, redb::DatabaseError> {
-    redb::Builder::new().set_cache_size(CACHE_BYTES).create(file)
+    redb::Builder::new()
+        .set_cache_size(CACHE_BYTES)
+        .create(file)
 }
 
 /// How much the storage must take to count as working again: room for a commit.

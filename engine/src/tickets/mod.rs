@@ -38,6 +38,58 @@ impl Engine {
         })
     }
 
+    /// Opens many tickets in one transaction (an import, or seeding a benchmark), each
+    /// exactly as [`Engine::create_ticket`] would: the same records, audit events and
+    /// index jobs, with one commit for the batch. Every ticket is checked first; one
+    /// invalid ticket refuses the whole batch, its field errors named by position
+    /// (`tickets[3].email`).
+    pub fn import_tickets(
+        &self,
+        batch: &[NewTicket],
+        channel: Channel,
+    ) -> Result<Vec<TicketCreated>> {
+        let errors: Vec<model::FieldError> = batch
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| {
+                model::validate_new_ticket(t)
+                    .into_iter()
+                    .map(move |e| model::FieldError {
+                        field: format!("tickets[{i}].{}", e.field),
+                        key: e.key,
+                    })
+            })
+            .collect();
+        if !errors.is_empty() {
+            return Err(Error::invalid(errors));
+        }
+        let now = self.now();
+        let secrets: Vec<String> = batch.iter().map(|_| token::new_token()).collect();
+        self.write(|txn| {
+            let mut created = Vec::with_capacity(batch.len());
+            for (input, secret) in batch.iter().zip(&secrets) {
+                let contact = contacts::find_or_create(txn, &input.name, &input.email, now)?;
+                let opening = Opening {
+                    subject: input.subject.trim(),
+                    channel,
+                    requester: contact,
+                    body: &input.body,
+                    follow_up_of: None,
+                };
+                let number = open_ticket(txn, &opening, secret, now)?;
+                created.push(TicketCreated {
+                    number,
+                    link: format!("/t/{number}/{secret}"),
+                });
+            }
+            let events = created
+                .iter()
+                .map(|c| Event::TicketChanged(c.number))
+                .collect();
+            Ok((created, events))
+        })
+    }
+
     /// An agent's public reply; the ticket becomes Answered.
     pub fn reply(&self, agent: u64, number: u64, body: &str) -> Result<()> {
         self.add_to_ticket(

@@ -61,7 +61,9 @@ pub fn run(
         threads.push(std::thread::spawn(move || {
             let mut n = i as u64;
             while running.load(Ordering::Relaxed) {
-                n = n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                n = n
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 let (route, path): (&'static str, String) = match n >> 61 {
                     0..=2 => ("inbox", "/agent".into()),
                     3 => ("inbox, filtered", "/agent?status=new&sort=oldest".into()),
@@ -117,7 +119,10 @@ pub fn run(
         "\nLoad — {} agents and {} customers for {:.0} s against {} tickets",
         load.agents, load.customers, elapsed, tickets
     );
-    println!("  {:<20} {:>9} {:>10} {:>10} {:>10}  failures", "route", "requests", "req/s", "p50 ms", "p99 ms");
+    println!(
+        "  {:<20} {:>9} {:>10} {:>10} {:>10}  failures",
+        "route", "requests", "req/s", "p50 ms", "p99 ms"
+    );
     let mut failed = 0;
     let mut total = 0;
     for (route, r) in tally {
@@ -131,7 +136,11 @@ pub fn run(
             r.failures
         );
     }
-    println!("  {:<20} {total:>9} {:>10.0}", "all", total as f64 / elapsed);
+    println!(
+        "  {:<20} {total:>9} {:>10.0}",
+        "all",
+        total as f64 / elapsed
+    );
     println!(
         "  desk RSS, peak under load {:>9.1} MiB",
         peak_rss.load(Ordering::Relaxed) as f64 / 1024.0
