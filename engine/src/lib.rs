@@ -2,9 +2,11 @@
 //! redb and tantivy in one data folder. Every way in (portal, email, UI, API) calls one
 //! `Engine` method, which does its work in one redb write transaction.
 
+mod access;
 pub mod auth;
 pub mod clock;
 mod contacts;
+pub mod desk;
 pub mod error;
 pub mod search;
 pub mod store;

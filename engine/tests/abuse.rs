@@ -365,7 +365,10 @@ fn a_long_conversation_comes_in_pages_of_the_newest_messages() {
                 .expect("reply");
         }
     }
-    let page = d.engine.ticket_detail(t.number).expect("detail");
+    let page = d
+        .engine
+        .ticket_detail(d.viewer(), t.number)
+        .expect("detail");
     assert_eq!(page.messages.len(), model::limits::CONVERSATION_PAGE);
     assert!(page.earlier);
     assert_eq!(
@@ -376,7 +379,10 @@ fn a_long_conversation_comes_in_pages_of_the_newest_messages() {
         page.messages[0].body, "message 11",
         "oldest first within the page"
     );
-    let all = d.engine.ticket_detail_latest(t.number, 1000).expect("all");
+    let all = d
+        .engine
+        .ticket_detail_latest(d.viewer(), t.number, 1000)
+        .expect("all");
     assert_eq!(all.messages.len(), 61);
     assert!(!all.earlier);
     let customer = d

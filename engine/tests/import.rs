@@ -44,17 +44,26 @@ fn a_batch_becomes_tickets_like_one_by_one_creation() {
     // Counted, listed, audited and searchable like any other ticket.
     let page = d
         .engine
-        .inbox(Some(TicketStatus::New), Sort::Newest, 0, 10)
+        .inbox(d.viewer(), Some(TicketStatus::New), Sort::Newest, 0, 10)
         .expect("inbox");
     assert_eq!(page.total, 501);
     assert_eq!(page.tickets[0].number, one.number + 500);
     assert_eq!(page.tickets[0].channel, Channel::Email);
-    let history = d.engine.ticket_history(one.number + 7).expect("history");
+    let history = d
+        .engine
+        .ticket_history(d.viewer(), one.number + 7)
+        .expect("history");
     assert!(!history.is_empty());
     assert_eq!(d.found("imp123x"), [one.number + 124]);
     // Customers writing twice are one contact.
-    let a = d.engine.ticket_detail(one.number + 1).expect("detail");
-    let b = d.engine.ticket_detail(one.number + 41).expect("detail");
+    let a = d
+        .engine
+        .ticket_detail(d.viewer(), one.number + 1)
+        .expect("detail");
+    let b = d
+        .engine
+        .ticket_detail(d.viewer(), one.number + 41)
+        .expect("detail");
     assert_eq!(a.summary.requester_email, "customer0@example.com");
     assert_eq!(b.summary.requester_email, a.summary.requester_email);
     assert_eq!(b.summary.requester_name, "Customer 0");
@@ -77,6 +86,9 @@ fn one_invalid_ticket_refuses_the_whole_batch() {
         "{:?}",
         e.fields()
     );
-    let page = d.engine.inbox(None, Sort::Newest, 0, 10).expect("inbox");
+    let page = d
+        .engine
+        .inbox(d.viewer(), None, Sort::Newest, 0, 10)
+        .expect("inbox");
     assert_eq!(page.total, 0, "nothing of the batch was written");
 }

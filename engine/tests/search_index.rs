@@ -20,7 +20,7 @@ fn accentless_queries_find_greek_and_croatian_text() {
     assert_eq!(d.found("invoice"), [3]);
     assert_eq!(d.found("invo"), [3], "the last word matches as a prefix");
     assert!(d.found("nothingmatches").is_empty());
-    let hits = d.engine.search("durdevac", 5).expect("search");
+    let hits = d.engine.search(d.viewer(), "durdevac", 5).expect("search");
     let marked: Vec<_> = hits[0].body.pieces().into_iter().filter(|p| p.1).collect();
     assert_eq!(marked, [("Đurđevac".to_string(), true)]);
 }
@@ -58,7 +58,7 @@ fn index_is_rebuilt_from_redb_when_its_folder_is_deleted() {
         .wait_for_index(std::time::Duration::from_secs(30))
         .expect("wait"));
     let found: Vec<u64> = engine
-        .search("password", 5)
+        .search(common::admin_of(&engine), "password", 5)
         .expect("search")
         .iter()
         .map(|h| h.number)
@@ -89,7 +89,9 @@ fn outbox_is_replayed_after_a_crash_between_commit_and_indexing() {
         )
         .expect("create");
         assert!(
-            e.search("bravo", 5).expect("search").is_empty(),
+            e.search(common::admin_of(&e), "bravo", 5)
+                .expect("search")
+                .is_empty(),
             "not indexed yet"
         );
     }
@@ -98,14 +100,14 @@ fn outbox_is_replayed_after_a_crash_between_commit_and_indexing() {
         .wait_for_index(std::time::Duration::from_secs(30))
         .expect("wait"));
     let found: Vec<u64> = e
-        .search("bravo", 5)
+        .search(common::admin_of(&e), "bravo", 5)
         .expect("search")
         .iter()
         .map(|h| h.number)
         .collect();
     assert_eq!(found, [2]);
     let found: Vec<u64> = e
-        .search("alpha", 5)
+        .search(common::admin_of(&e), "alpha", 5)
         .expect("search")
         .iter()
         .map(|h| h.number)
@@ -147,7 +149,7 @@ fn index_of_another_schema_version_is_rebuilt() {
         .wait_for_index(std::time::Duration::from_secs(30))
         .expect("wait"));
     let found: Vec<u64> = engine
-        .search("broken", 5)
+        .search(common::admin_of(&engine), "broken", 5)
         .expect("search")
         .iter()
         .map(|h| h.number)

@@ -26,7 +26,7 @@ fn customer_writes_agent_replies_customer_answers() {
     d.engine
         .add_note(agent, 1, "Courier lost it; claim 77.")
         .expect("note");
-    let detail = d.engine.ticket_detail(1).expect("detail");
+    let detail = d.engine.ticket_detail(d.viewer(), 1).expect("detail");
     assert_eq!(detail.summary.status, TicketStatus::Answered);
     assert_eq!(detail.messages.len(), 3);
     assert_eq!(detail.messages[2].kind, MessageKind::Note);
@@ -78,7 +78,7 @@ fn every_change_writes_an_audit_event() {
         .expect("status");
     let changes: Vec<Change> = d
         .engine
-        .ticket_history(1)
+        .ticket_history(d.viewer(), 1)
         .expect("history")
         .into_iter()
         .map(|e| e.change)
@@ -125,7 +125,14 @@ fn a_wrong_token_or_number_is_not_found_and_reveals_nothing() {
         .customer_reply(2, &secret(&first), "sneaky")
         .expect_err("forged reply");
     assert_eq!(e.kind(), ErrorKind::NotFound);
-    assert_eq!(d.engine.ticket_detail(2).expect("detail").messages.len(), 1);
+    assert_eq!(
+        d.engine
+            .ticket_detail(d.viewer(), 2)
+            .expect("detail")
+            .messages
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -146,9 +153,19 @@ fn oversized_or_empty_input_is_refused_and_nothing_is_written() {
         .customer_reply(1, &secret(&created), &"x".repeat(64 * 1024 + 1))
         .expect_err("long message");
     assert_eq!(e.fields()[0].key, "error.message_too_long");
-    let page = d.engine.inbox(None, Sort::Newest, 0, 50).expect("inbox");
+    let page = d
+        .engine
+        .inbox(d.viewer(), None, Sort::Newest, 0, 50)
+        .expect("inbox");
     assert_eq!(page.total, 1);
-    assert_eq!(d.engine.ticket_detail(1).expect("detail").messages.len(), 1);
+    assert_eq!(
+        d.engine
+            .ticket_detail(d.viewer(), 1)
+            .expect("detail")
+            .messages
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -162,7 +179,13 @@ fn inbox_filters_by_status_and_sorts_both_ways() {
     d.engine.reply(agent, 4, "answer").expect("reply");
     let answered = d
         .engine
-        .inbox(Some(TicketStatus::Answered), Sort::Newest, 0, 50)
+        .inbox(
+            d.viewer(),
+            Some(TicketStatus::Answered),
+            Sort::Newest,
+            0,
+            50,
+        )
         .expect("inbox");
     assert_eq!(
         answered
@@ -175,7 +198,7 @@ fn inbox_filters_by_status_and_sorts_both_ways() {
     assert_eq!(answered.total, 2);
     let new = d
         .engine
-        .inbox(Some(TicketStatus::New), Sort::Oldest, 0, 50)
+        .inbox(d.viewer(), Some(TicketStatus::New), Sort::Oldest, 0, 50)
         .expect("inbox");
     assert_eq!(
         new.tickets.iter().map(|t| t.number).collect::<Vec<_>>(),
@@ -186,7 +209,10 @@ fn inbox_filters_by_status_and_sorts_both_ways() {
         counts,
         [(TicketStatus::New, 3), (TicketStatus::Answered, 2)]
     );
-    let all = d.engine.inbox(None, Sort::Newest, 1, 2).expect("inbox");
+    let all = d
+        .engine
+        .inbox(d.viewer(), None, Sort::Newest, 1, 2)
+        .expect("inbox");
     assert_eq!(
         all.tickets.iter().map(|t| t.number).collect::<Vec<_>>(),
         [4, 3]
@@ -270,7 +296,7 @@ fn reply_to_closed_ticket_opens_follow_up() {
         panic!("expected a follow-up, got {outcome:?}");
     };
     assert_eq!(follow_up.number, 2);
-    let old = d.engine.ticket_detail(1).expect("old");
+    let old = d.engine.ticket_detail(d.viewer(), 1).expect("old");
     assert_eq!(old.summary.status, TicketStatus::Closed);
     assert_eq!(old.messages.len(), 1, "the closed ticket is left as it was");
     let new = d
@@ -281,12 +307,16 @@ fn reply_to_closed_ticket_opens_follow_up() {
     assert_eq!(new.subject, "Broken screen");
     assert_eq!(new.messages[0].body, "It flickers again.");
     assert_eq!(
-        d.engine.ticket_detail(2).expect("new").summary.follow_up_of,
+        d.engine
+            .ticket_detail(d.viewer(), 2)
+            .expect("new")
+            .summary
+            .follow_up_of,
         Some(1)
     );
     assert!(d
         .engine
-        .ticket_history(1)
+        .ticket_history(d.viewer(), 1)
         .expect("history")
         .iter()
         .any(|e| e.change == Change::FollowUpOpened { ticket: 2 }));

@@ -81,6 +81,84 @@ impl TicketStatus {
     }
 }
 
+/// How urgent a ticket is. Codes are stored on disk: never renumber them.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub enum Priority {
+    Low,
+    #[default]
+    Normal,
+    High,
+    Urgent,
+}
+
+impl Priority {
+    /// Every priority, least urgent first.
+    pub const ALL: [Priority; 4] = [
+        Priority::Low,
+        Priority::Normal,
+        Priority::High,
+        Priority::Urgent,
+    ];
+
+    /// The stable on-disk code of this priority.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The priority's name in URLs and form values.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+
+    /// The priority named by a slug.
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.slug() == slug)
+    }
+
+    /// The translation key of the priority's label.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Priority::Low => "priority.low",
+            Priority::Normal => "priority.normal",
+            Priority::High => "priority.high",
+            Priority::Urgent => "priority.urgent",
+        }
+    }
+}
+
+/// A team within the desk: its tickets are worked by its members.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Department {
+    pub id: u64,
+    pub name: String,
+    /// The agent who may reassign within the department and takes escalations.
+    pub leader: Option<u64>,
+    pub members: Vec<u64>,
+}
+
+/// A named thing a ticket can carry: a ticket type or a tag.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Label {
+    pub id: u64,
+    pub name: String,
+}
+
+/// Where an agent sends a ticket they cannot solve.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Escalation {
+    /// To the leader of the ticket's department, who becomes its assignee.
+    ToLeader,
+    /// To another department, unassigned there.
+    ToDepartment(u64),
+}
+
 /// The way a ticket reached the desk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Channel {

@@ -201,6 +201,7 @@ fn serve(options: Options) -> anyhow::Result<()> {
         let (stop, stopping) = tokio::sync::watch::channel(false);
         let redirect_stopping = stopping.clone();
         tokio::spawn(prune_sessions(engine.clone(), stopping.clone()));
+        tokio::spawn(run_timers(engine.clone(), stopping.clone()));
         control::listen(&options.data_dir, engine.clone(), stopping.clone())?;
         let trusted = app::api::ssr::TrustedProxies(options.trusted_proxies.clone());
         let app = http::router(
@@ -255,6 +256,25 @@ async fn prune_sessions(engine: Arc<Engine>, mut stopping: tokio::sync::watch::R
             Ok(Err(e)) => tracing::warn!(error = %e.message(), "pruning sessions failed"),
             Err(e) => tracing::warn!(%e, "pruning sessions failed"),
             Ok(Ok(())) => {}
+        }
+    }
+}
+
+/// Moves tickets on by time every half minute: postponed tickets reopen, resolved ones
+/// close after the desk's auto-close days.
+async fn run_timers(engine: Arc<Engine>, mut stopping: tokio::sync::watch::Receiver<bool>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+    loop {
+        tokio::select! {
+            _ = every.tick() => {}
+            _ = stopping.changed() => return,
+        }
+        let engine = engine.clone();
+        match tokio::task::spawn_blocking(move || engine.run_timers()).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(tickets = n, "timers moved tickets on"),
+            Ok(Err(e)) => tracing::warn!(error = %e.message(), "running the ticket timers failed"),
+            Err(e) => tracing::warn!(%e, "running the ticket timers failed"),
         }
     }
 }

@@ -13,18 +13,27 @@ pub const PAGE_SIZE: usize = 50;
 /// A page of the inbox. `status` is a status slug or empty for all; `sort` a sort slug.
 #[server(endpoint = "agent/inbox")]
 pub async fn inbox(status: String, sort: String, page: usize) -> Result<InboxPage, AppError> {
-    agent().await?;
+    let me = agent().await?;
     let status = model::TicketStatus::from_slug(&status);
     let sort = model::Sort::from_slug(&sort);
-    call(move |e| e.inbox(status, sort, page.saturating_mul(PAGE_SIZE), PAGE_SIZE)).await
+    call(move |e| {
+        e.inbox(
+            me.id,
+            status,
+            sort,
+            page.saturating_mul(PAGE_SIZE),
+            PAGE_SIZE,
+        )
+    })
+    .await
 }
 
 /// A ticket with its whole conversation.
 #[server(endpoint = "agent/ticket")]
 pub async fn ticket(number: u64, show: Option<usize>) -> Result<TicketDetail, AppError> {
-    agent().await?;
+    let me = agent().await?;
     let show = super::conversation_length(show.unwrap_or(0));
-    call(move |e| e.ticket_detail_latest(number, show)).await
+    call(move |e| e.ticket_detail_latest(me.id, number, show)).await
 }
 
 /// A public reply (`kind` = "reply") or an internal note (`kind` = "note").
@@ -51,9 +60,9 @@ pub async fn set_status(number: u64, status: String) -> Result<(), AppError> {
 /// Full-text search over tickets.
 #[server(endpoint = "agent/search")]
 pub async fn search(query: String) -> Result<Vec<SearchHit>, AppError> {
-    agent().await?;
+    let me = agent().await?;
     if query.trim().chars().count() < 2 {
         return Ok(Vec::new());
     }
-    call(move |e| e.search(&query, 30)).await
+    call(move |e| e.search(me.id, &query, 30)).await
 }

@@ -154,6 +154,8 @@ impl Engine {
                 created_at: now,
                 locale: None,
                 active: true,
+                time_zone: None,
+                signature: String::new(),
             };
             txn.open_table(tables::AGENTS)?
                 .insert(id, codec::encode(&record)?.as_slice())?;

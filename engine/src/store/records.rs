@@ -2,7 +2,7 @@
 //! audit events and outbox jobs.
 
 use chrono::{DateTime, Utc};
-use model::{Channel, MessageKind, Role, TicketStatus};
+use model::{Channel, MessageKind, Priority, Role, TicketStatus};
 use serde::{Deserialize, Serialize};
 
 /// A ticket.
@@ -20,6 +20,22 @@ pub struct TicketRecord {
     pub first_response_at: Option<DateTime<Utc>>,
     /// The closed ticket this one follows up, if any.
     pub follow_up_of: Option<u64>,
+    pub priority: Priority,
+    /// A ticket type's id.
+    pub ticket_type: Option<u64>,
+    /// Tag ids, in the order they were added.
+    pub tags: Vec<u64>,
+    pub department: Option<u64>,
+    pub assignee: Option<u64>,
+    /// Other addresses copied on replies.
+    pub ccs: Vec<String>,
+    /// For a Postponed ticket: when it reopens by itself.
+    pub postponed_until: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The ticket this one was merged into.
+    pub merged_into: Option<u64>,
+    pub spam: bool,
 }
 
 /// Who wrote a message or caused an event.
@@ -63,6 +79,26 @@ pub struct AgentRecord {
     pub locale: Option<String>,
     /// A deactivated agent cannot sign in; their tickets and history stay.
     pub active: bool,
+    /// An IANA time zone name (`Europe/Ljubljana`); `None` follows the desk's.
+    pub time_zone: Option<String>,
+    /// Added under the agent's replies.
+    pub signature: String,
+}
+
+/// A department: its members work its tickets; its leader reassigns within it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DepartmentRecord {
+    pub id: u64,
+    pub name: String,
+    pub leader: Option<u64>,
+    pub members: Vec<u64>,
+}
+
+/// A tag or a ticket type.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LabelRecord {
+    pub id: u64,
+    pub name: String,
 }
 
 /// A signed-in browser.
@@ -108,6 +144,39 @@ pub enum Change {
     /// An agent changed their password.
     PasswordChanged {
         agent: u64,
+    },
+    PriorityChanged {
+        from: Priority,
+        to: Priority,
+    },
+    TypeChanged {
+        from: Option<u64>,
+        to: Option<u64>,
+    },
+    /// Tag ids added to and removed from the ticket.
+    TagsChanged {
+        added: Vec<u64>,
+        removed: Vec<u64>,
+    },
+    AssigneeChanged {
+        from: Option<u64>,
+        to: Option<u64>,
+    },
+    DepartmentChanged {
+        from: Option<u64>,
+        to: Option<u64>,
+    },
+    /// An agent handed the ticket on (the assignee or department change follows).
+    Escalated {
+        to: model::Escalation,
+    },
+    /// Snoozed until then.
+    Postponed {
+        until: DateTime<Utc>,
+    },
+    /// An admin created or changed a department.
+    DepartmentSaved {
+        department: u64,
     },
 }
 

@@ -33,3 +33,29 @@ pub const AUDIT_BY_TICKET: TableDefinition<(u64, u64), ()> =
     TableDefinition::new("audit_by_ticket");
 /// Outbox sequence → job, for the workers.
 pub const OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox");
+/// Department id → department record.
+pub const DEPARTMENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("departments");
+/// Tag id → tag record.
+pub const TAGS: TableDefinition<u64, &[u8]> = TableDefinition::new("tags");
+/// Lower-cased tag name → tag id.
+pub const TAG_BY_NAME: TableDefinition<&str, u64> = TableDefinition::new("tag_by_name");
+/// Ticket type id → type record.
+pub const TICKET_TYPES: TableDefinition<u64, &[u8]> = TableDefinition::new("ticket_types");
+/// Desk settings by name (auto-close days, ...).
+pub const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("settings");
+/// (agent id, ticket number) → (); an agent's assigned tickets.
+pub const TICKETS_BY_ASSIGNEE: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("tickets_by_assignee");
+/// (department id, ticket number) → (); a department's tickets.
+pub const TICKETS_BY_DEPARTMENT: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("tickets_by_department");
+/// (tag id, ticket number) → (); the tickets carrying a tag.
+pub const TICKETS_BY_TAG: TableDefinition<(u64, u64), ()> = TableDefinition::new("tickets_by_tag");
+/// (wake-up time in Unix seconds, ticket number) → (); postponed tickets by when they
+/// reopen.
+pub const TICKETS_POSTPONED: TableDefinition<(i64, u64), ()> =
+    TableDefinition::new("tickets_postponed");
+/// (resolution time in Unix seconds, ticket number) → (); resolved tickets by age, for
+/// closing them after the configured days.
+pub const TICKETS_RESOLVED: TableDefinition<(i64, u64), ()> =
+    TableDefinition::new("tickets_resolved");

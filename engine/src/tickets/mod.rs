@@ -2,11 +2,17 @@
 //! one write transaction holding the change, its audit events and its outbox jobs.
 
 mod query;
+mod work;
+
+pub use work::{MAX_TAGS, MAX_TAG_CHARS};
 
 use chrono::{DateTime, Utc};
-use model::{Channel, CustomerReplied, MessageKind, NewTicket, TicketCreated, TicketStatus};
+use model::{
+    Channel, CustomerReplied, MessageKind, NewTicket, Priority, TicketCreated, TicketStatus,
+};
 use redb::{ReadableTable, WriteTransaction};
 
+use crate::access::caller_in;
 use crate::store::records::{Actor, Change, Job, MessageRecord, TicketRecord};
 use crate::store::{self, codec, tables};
 use crate::{audit, contacts, enqueue, token, Engine, Error, Event, Result};
@@ -131,7 +137,9 @@ impl Engine {
             if ticket.status != TicketStatus::Closed {
                 ensure_room(txn, number, max)?;
                 add_message(txn, number, actor, MessageKind::Reply, body, now)?;
-                change_status(txn, &mut ticket, TicketStatus::Open, actor, now)?;
+                if reopens_on_customer_reply(ticket.status) {
+                    change_status(txn, &mut ticket, TicketStatus::Open, actor, now)?;
+                }
                 ticket.updated_at = now;
                 put_ticket(txn, &ticket)?;
                 enqueue(txn, &Job::IndexTicket(number))?;
@@ -166,16 +174,18 @@ impl Engine {
         })
     }
 
-    /// An agent sets the ticket's status.
+    /// An agent sets the ticket's status. Postponing needs a time: see
+    /// [`Engine::postpone`].
     pub fn set_status(&self, agent: u64, number: u64, status: TicketStatus) -> Result<()> {
-        let now = self.now();
-        self.write(|txn| {
-            let mut ticket = get_ticket(txn, number)?;
-            change_status(txn, &mut ticket, status, Actor::Agent(agent), now)?;
-            ticket.updated_at = now;
-            put_ticket(txn, &ticket)?;
-            enqueue(txn, &Job::IndexTicket(number))?;
-            Ok(((), vec![Event::TicketChanged(number)]))
+        if status == TicketStatus::Postponed {
+            return Err(Error::invalid(vec![model::FieldError::new(
+                "status",
+                "error.postpone_needs_time",
+            )]));
+        }
+        self.work_on(agent, number, |txn, _, ticket, now| {
+            change_status(txn, ticket, status, Actor::Agent(agent), now)?;
+            Ok(Vec::new())
         })
     }
 
@@ -195,6 +205,9 @@ impl Engine {
         let max = self.max_messages_per_ticket;
         self.write(|txn| {
             let mut ticket = get_ticket(txn, number)?;
+            if let Actor::Agent(agent) = actor {
+                caller_in(txn, agent)?.check(&ticket)?;
+            }
             ensure_room(txn, number, max)?;
             add_message(txn, number, actor, kind, body, now)?;
             if let Some(status) = status {
@@ -239,6 +252,17 @@ fn open_ticket(
         updated_at: now,
         first_response_at: None,
         follow_up_of: o.follow_up_of,
+        priority: Priority::Normal,
+        ticket_type: None,
+        tags: Vec::new(),
+        department: None,
+        assignee: None,
+        ccs: Vec::new(),
+        postponed_until: None,
+        resolved_at: None,
+        closed_at: None,
+        merged_into: None,
+        spam: false,
     };
     put_ticket(txn, &ticket)?;
     txn.open_table(tables::TICKETS_BY_STATUS)?
@@ -255,7 +279,7 @@ fn open_ticket(
     Ok(number)
 }
 
-fn get_ticket(txn: &WriteTransaction, number: u64) -> Result<TicketRecord> {
+pub(crate) fn get_ticket(txn: &WriteTransaction, number: u64) -> Result<TicketRecord> {
     let tickets = txn.open_table(tables::TICKETS)?;
     let raw = tickets
         .get(number)?
@@ -263,7 +287,7 @@ fn get_ticket(txn: &WriteTransaction, number: u64) -> Result<TicketRecord> {
     codec::decode(raw.value())
 }
 
-fn put_ticket(txn: &WriteTransaction, ticket: &TicketRecord) -> Result<()> {
+pub(crate) fn put_ticket(txn: &WriteTransaction, ticket: &TicketRecord) -> Result<()> {
     txn.open_table(tables::TICKETS)?
         .insert(ticket.number, codec::encode(ticket)?.as_slice())?;
     Ok(())
@@ -316,8 +340,22 @@ fn add_message(
     Ok(id)
 }
 
-/// Moves the ticket to `to`, keeping the status index, the counts and the audit in step.
-fn change_status(
+/// Whether a customer's reply brings a ticket in this status back to Open: one that
+/// waited on them, or that was answered, solved or snoozed. New and Open tickets are
+/// already waiting for an agent; On hold waits on a third party.
+fn reopens_on_customer_reply(status: TicketStatus) -> bool {
+    matches!(
+        status,
+        TicketStatus::Answered
+            | TicketStatus::Pending
+            | TicketStatus::Resolved
+            | TicketStatus::Postponed
+    )
+}
+
+/// Moves the ticket to `to`, keeping the status index, the counts, the timers
+/// (postponement, auto-close) and the audit in step.
+pub(crate) fn change_status(
     txn: &WriteTransaction,
     ticket: &mut TicketRecord,
     to: TicketStatus,
@@ -335,6 +373,30 @@ fn change_status(
     store::bump(&mut counters, &store::status_counter(from), -1)?;
     store::bump(&mut counters, &store::status_counter(to), 1)?;
     drop(counters);
+    if from == TicketStatus::Postponed {
+        if let Some(until) = ticket.postponed_until.take() {
+            txn.open_table(tables::TICKETS_POSTPONED)?
+                .remove((until.timestamp(), ticket.number))?;
+        }
+    }
+    if from == TicketStatus::Resolved {
+        if let Some(at) = ticket.resolved_at {
+            txn.open_table(tables::TICKETS_RESOLVED)?
+                .remove((at.timestamp(), ticket.number))?;
+        }
+    }
+    match to {
+        TicketStatus::Resolved => {
+            ticket.resolved_at = Some(now);
+            txn.open_table(tables::TICKETS_RESOLVED)?
+                .insert((now.timestamp(), ticket.number), ())?;
+        }
+        TicketStatus::Closed => {
+            ticket.resolved_at.get_or_insert(now);
+            ticket.closed_at = Some(now);
+        }
+        _ => {}
+    }
     ticket.status = to;
     audit(
         txn,

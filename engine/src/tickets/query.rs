@@ -7,6 +7,7 @@ use model::{
 };
 use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata};
 
+use crate::access::caller_read;
 use crate::auth::read_agent;
 use crate::store::records::{Actor, AuditRecord, ContactRecord, MessageRecord, TicketRecord};
 use crate::store::{self, codec, tables};
@@ -16,9 +17,11 @@ use crate::{contacts, search, token, Engine, Error, Result};
 pub const MAX_PAGE: usize = 200;
 
 impl Engine {
-    /// A page of tickets, optionally of one status, newest or oldest first.
+    /// A page of the tickets `viewer` may work, optionally of one status, newest or
+    /// oldest first.
     pub fn inbox(
         &self,
+        viewer: u64,
         status: Option<TicketStatus>,
         sort: Sort,
         offset: usize,
@@ -26,6 +29,11 @@ impl Engine {
     ) -> Result<InboxPage> {
         let limit = limit.min(MAX_PAGE);
         let txn = self.read()?;
+        let caller = caller_read(&txn, viewer)?;
+        let check = |t: &TicketRecord| caller.may_work(t);
+        // Admins see everything: no ticket needs reading to page.
+        let visible: Option<&dyn Fn(&TicketRecord) -> bool> =
+            if caller.admin { None } else { Some(&check) };
         let counters = txn.open_table(tables::COUNTERS)?;
         let counts = TicketStatus::ALL
             .into_iter()
@@ -36,12 +44,12 @@ impl Engine {
             Some(s) => {
                 let by_status = txn.open_table(tables::TICKETS_BY_STATUS)?;
                 let range = by_status.range((s.code(), 0)..=(s.code(), u64::MAX))?;
-                let numbers = page_of(range, sort, offset, limit, |k| k.1)?;
+                let numbers = page_of(&txn, range, sort, offset, limit, |k| k.1, visible)?;
                 let total = counts.iter().find(|c| c.0 == s).map(|c| c.1).unwrap_or(0);
                 (numbers, total)
             }
             None => {
-                let numbers = page_of(tickets.iter()?, sort, offset, limit, |k| k)?;
+                let numbers = page_of(&txn, tickets.iter()?, sort, offset, limit, |k| k, visible)?;
                 (numbers, tickets.len()?)
             }
         };
@@ -56,15 +64,21 @@ impl Engine {
         })
     }
 
-    /// A ticket with its whole conversation, notes included: for agents.
-    pub fn ticket_detail(&self, number: u64) -> Result<TicketDetail> {
-        self.ticket_detail_latest(number, model::limits::CONVERSATION_PAGE)
+    /// A ticket with its conversation, notes included, for an agent who may work it.
+    pub fn ticket_detail(&self, agent: u64, number: u64) -> Result<TicketDetail> {
+        self.ticket_detail_latest(agent, number, model::limits::CONVERSATION_PAGE)
     }
 
     /// A ticket with its newest `count` messages (a long conversation comes in pages).
-    pub fn ticket_detail_latest(&self, number: u64, count: usize) -> Result<TicketDetail> {
+    pub fn ticket_detail_latest(
+        &self,
+        agent: u64,
+        number: u64,
+        count: usize,
+    ) -> Result<TicketDetail> {
         let txn = self.read()?;
         let ticket = read_ticket(&txn, number)?;
+        caller_read(&txn, agent)?.check(&ticket)?;
         let (messages, earlier) = messages(&txn, number, true, count)?;
         Ok(TicketDetail {
             summary: summary(&txn, &ticket)?,
@@ -109,10 +123,12 @@ impl Engine {
         }
     }
 
-    /// Tickets matching `query`, best first, with highlighted snippets.
-    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+    /// Tickets matching `query` that `agent` may work, best first, with highlighted
+    /// snippets.
+    pub fn search(&self, agent: u64, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
         let found = self.search.search(query, limit.min(MAX_PAGE))?;
         let txn = self.read()?;
+        let caller = caller_read(&txn, agent)?;
         let mut hits = Vec::with_capacity(found.len());
         for (number, score) in found {
             // The index may briefly hold a ticket redb no longer has.
@@ -120,6 +136,9 @@ impl Engine {
                 Err(e) if e.kind() == crate::ErrorKind::NotFound => continue,
                 other => other?,
             };
+            if !caller.may_work(&ticket) {
+                continue;
+            }
             let requester = read_contact(&txn, ticket.requester)?;
             let body = search::indexer::conversation_text(&txn, number)?;
             hits.push(SearchHit {
@@ -138,8 +157,9 @@ impl Engine {
     }
 
     /// The audit history of a ticket, oldest first.
-    pub fn ticket_history(&self, number: u64) -> Result<Vec<AuditRecord>> {
+    pub fn ticket_history(&self, agent: u64, number: u64) -> Result<Vec<AuditRecord>> {
         let txn = self.read()?;
+        caller_read(&txn, agent)?.check(&read_ticket(&txn, number)?)?;
         let by_ticket = txn.open_table(tables::AUDIT_BY_TICKET)?;
         let audit = txn.open_table(tables::AUDIT)?;
         let mut out = Vec::new();
@@ -153,22 +173,44 @@ impl Engine {
     }
 }
 
-/// One page of ticket numbers from a key range, in the asked order.
+/// One page of the numbers of visible tickets from a key range, in the asked order.
 fn page_of<'a, K: redb::Key + 'static, V: redb::Value + 'static>(
+    txn: &ReadTransaction,
     range: redb::Range<'a, K, V>,
     sort: Sort,
     offset: usize,
     limit: usize,
     number: impl Fn(K::SelfType<'_>) -> u64,
+    visible: Option<&dyn Fn(&TicketRecord) -> bool>,
 ) -> Result<Vec<u64>> {
     let keys: Box<dyn Iterator<Item = _>> = match sort {
         Sort::Newest => Box::new(range.rev()),
         Sort::Oldest => Box::new(range),
     };
-    keys.skip(offset)
-        .take(limit)
-        .map(|e| Ok(number(e?.0.value())))
-        .collect()
+    let Some(visible) = visible else {
+        return keys
+            .skip(offset)
+            .take(limit)
+            .map(|e| Ok(number(e?.0.value())))
+            .collect();
+    };
+    let mut out = Vec::new();
+    let mut skipped = 0;
+    for key in keys {
+        let n = number(key?.0.value());
+        if !visible(&read_ticket(txn, n)?) {
+            continue;
+        }
+        if skipped < offset {
+            skipped += 1;
+            continue;
+        }
+        out.push(n);
+        if out.len() >= limit {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 fn read_ticket(txn: &ReadTransaction, number: u64) -> Result<TicketRecord> {

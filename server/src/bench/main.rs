@@ -102,7 +102,7 @@ fn main() -> anyhow::Result<()> {
 
     let engine = Engine::open(&data).map_err(|e| anyhow::anyhow!("{e}"))?;
     let password = "bench password 123";
-    engine
+    let admin = engine
         .create_agent(
             None,
             &NewAgent {
@@ -112,7 +112,8 @@ fn main() -> anyhow::Result<()> {
                 admin: true,
             },
         )
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .id;
     // Most tickets arrive through the batched import; a sample is then created one
     // durable transaction at a time, as customers create them.
     let sample = tickets.len().min(2_000);
@@ -156,7 +157,7 @@ fn main() -> anyhow::Result<()> {
         for q in &queries {
             let t = Instant::now();
             hits += engine
-                .search(q, 20)
+                .search(admin, q, 20)
                 .map_err(|e| anyhow::anyhow!("{e}"))?
                 .len();
             engine_times.push(t.elapsed());

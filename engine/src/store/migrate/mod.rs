@@ -3,6 +3,7 @@
 
 mod v001_initial;
 mod v002_agent_settings;
+mod v003_ticket_model;
 
 use std::path::Path;
 
@@ -12,12 +13,16 @@ use super::tables::META;
 use crate::Result;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 type Step = fn(&WriteTransaction) -> Result<()>;
 
 /// Every step; step `i` upgrades version `i` to `i + 1`.
-const STEPS: [Step; SCHEMA_VERSION as usize] = [v001_initial::run, v002_agent_settings::run];
+const STEPS: [Step; SCHEMA_VERSION as usize] = [
+    v001_initial::run,
+    v002_agent_settings::run,
+    v003_ticket_model::run,
+];
 
 /// The schema version stored in `db` (0 for a new database).
 pub fn stored_version(db: &Database) -> Result<u32> {

@@ -6,7 +6,7 @@ use model::Role;
 use redb::{ReadableTable, WriteTransaction};
 use serde::Deserialize;
 
-use crate::store::records::AgentRecord;
+use super::v003_ticket_model::AgentV2;
 use crate::store::{codec, tables::AGENTS};
 use crate::Result;
 
@@ -28,7 +28,7 @@ pub fn run(txn: &WriteTransaction) -> Result<()> {
     for entry in agents.iter()? {
         let (id, raw) = entry?;
         let old: AgentV1 = codec::decode(raw.value())?;
-        let record = AgentRecord {
+        let record = AgentV2 {
             id: old.id,
             name: old.name,
             email: old.email,
@@ -82,16 +82,21 @@ mod tests {
 
         migrate::run(&db, &file).expect("upgrade");
 
-        assert_eq!(migrate::stored_version(&db).expect("version"), 2);
+        assert_eq!(
+            migrate::stored_version(&db).expect("version"),
+            migrate::SCHEMA_VERSION
+        );
         let read = db.begin_read().expect("read");
         let agents = read.open_table(AGENTS).expect("agents");
         let raw = agents.get(1).expect("get").expect("agent kept");
-        let agent: AgentRecord = codec::decode(raw.value()).expect("new shape");
+        let agent: crate::store::records::AgentRecord =
+            codec::decode(raw.value()).expect("new shape");
         assert_eq!(agent.name, "Ana");
         assert_eq!(agent.locale, None);
         assert!(agent.active);
         assert!(
-            file.with_extension("redb.before-v2").exists(),
+            file.with_extension(format!("redb.before-v{}", migrate::SCHEMA_VERSION))
+                .exists(),
             "backed up first"
         );
     }

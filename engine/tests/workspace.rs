@@ -1,0 +1,396 @@
+//! The agent workspace's ticket model: fields, departments and roles, escalation,
+//! postponement and the timers, each change checked in the engine and kept in the
+//! ticket's history.
+
+mod common;
+
+use chrono::Duration;
+use common::{desk, new_ticket, secret, Desk};
+use engine::store::records::Change;
+use engine::{Clock, ErrorKind};
+use model::{Channel, Department, Escalation, Label, NewAgent, Priority, Sort, TicketStatus};
+
+fn agent(d: &Desk, name: &str, admin: bool) -> u64 {
+    d.engine
+        .create_agent(
+            None,
+            &NewAgent {
+                name: name.into(),
+                email: format!("{}@desk.example", name.to_lowercase()),
+                password: "correct horse battery".into(),
+                admin,
+            },
+        )
+        .expect("agent")
+        .id
+}
+
+/// A team: an admin, Billing (leader Lea, member Bo) and Tech (member Tim).
+struct Team {
+    admin: u64,
+    lea: u64,
+    bo: u64,
+    tim: u64,
+    billing: u64,
+    tech: u64,
+}
+
+fn team(d: &Desk) -> Team {
+    let admin = agent(d, "Admin", true);
+    let (lea, bo, tim) = (
+        agent(d, "Lea", false),
+        agent(d, "Bo", false),
+        agent(d, "Tim", false),
+    );
+    let save = |name: &str, leader, members: Vec<u64>| {
+        d.engine
+            .save_department(
+                admin,
+                &Department {
+                    id: 0,
+                    name: name.into(),
+                    leader,
+                    members,
+                },
+            )
+            .expect("department")
+            .id
+    };
+    let billing = save("Billing", Some(lea), vec![bo]);
+    let tech = save("Tech", None, vec![tim]);
+    Team {
+        admin,
+        lea,
+        bo,
+        tim,
+        billing,
+        tech,
+    }
+}
+
+fn ticket_in(d: &Desk, t: &Team, department: u64) -> u64 {
+    let n = d
+        .customer_writes("Invoice wrong", "Please fix the invoice.")
+        .number;
+    d.engine
+        .set_department(t.admin, n, Some(department))
+        .expect("route");
+    n
+}
+
+fn forbidden<T: std::fmt::Debug>(r: engine::Result<T>) {
+    let e = r.expect_err("must be refused");
+    assert_eq!(e.kind(), ErrorKind::Forbidden, "{e}");
+}
+
+#[test]
+fn an_agent_outside_a_department_can_do_nothing_to_its_tickets() {
+    let d = desk();
+    let t = team(&d);
+    let n = ticket_in(&d, &t, t.billing);
+    let e = &d.engine;
+    let until = d.clock.now() + Duration::hours(2);
+    forbidden(e.ticket_detail(t.tim, n));
+    forbidden(e.ticket_history(t.tim, n));
+    forbidden(e.reply(t.tim, n, "Hello"));
+    forbidden(e.add_note(t.tim, n, "Note"));
+    forbidden(e.set_status(t.tim, n, TicketStatus::Pending));
+    forbidden(e.set_priority(t.tim, n, Priority::Urgent));
+    forbidden(e.set_ticket_type(t.tim, n, None));
+    forbidden(e.set_tags(t.tim, n, &["vip".into()]));
+    forbidden(e.assign(t.tim, n, Some(t.tim)));
+    forbidden(e.set_department(t.tim, n, Some(t.tech)));
+    forbidden(e.escalate(t.tim, n, Escalation::ToDepartment(t.tech)));
+    forbidden(e.postpone(t.tim, n, until));
+    // Nor does it show up in their inbox or searches.
+    let inbox = e.inbox(t.tim, None, Sort::Newest, 0, 50).expect("inbox");
+    assert!(inbox.tickets.iter().all(|s| s.number != n));
+    d.indexed();
+    assert!(e.search(t.tim, "invoice", 10).expect("search").is_empty());
+    assert_eq!(e.search(t.bo, "invoice", 10).expect("search").len(), 1);
+    // Members work it; the history shows only what they did.
+    e.reply(t.bo, n, "On it").expect("member replies");
+    e.set_priority(t.bo, n, Priority::High)
+        .expect("member sets priority");
+    let history = e.ticket_history(t.bo, n).expect("history");
+    assert!(history.iter().all(|h| !matches!(
+        h.change,
+        Change::PriorityChanged {
+            to: Priority::Urgent,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn assignment_follows_roles() {
+    let d = desk();
+    let t = team(&d);
+    let n = ticket_in(&d, &t, t.billing);
+    let e = &d.engine;
+    forbidden(e.assign(t.bo, n, Some(t.lea)));
+    e.assign(t.bo, n, Some(t.bo)).expect("take it");
+    e.assign(t.lea, n, Some(t.lea))
+        .expect("the leader reassigns within the department");
+    forbidden(e.assign(t.lea, n, Some(t.tim)));
+    e.assign(t.admin, n, Some(t.tim))
+        .expect("admins assign anyone");
+    // Assigned, Tim works it though he is not in Billing.
+    e.add_note(t.tim, n, "Looking").expect("assignee works it");
+    let history = e.ticket_history(t.admin, n).expect("history");
+    let assignees: Vec<_> = history
+        .iter()
+        .filter_map(|h| match h.change {
+            Change::AssigneeChanged { to, .. } => Some(to),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(assignees, [Some(t.bo), Some(t.lea), Some(t.tim)]);
+    assert_eq!(
+        e.assign(t.admin, n, Some(999)).expect_err("unknown").kind(),
+        ErrorKind::NotFound
+    );
+}
+
+#[test]
+fn escalation_goes_to_the_leader_or_another_department() {
+    let d = desk();
+    let t = team(&d);
+    let e = &d.engine;
+    let n = ticket_in(&d, &t, t.billing);
+    e.escalate(t.bo, n, Escalation::ToLeader)
+        .expect("to the leader");
+    let m = ticket_in(&d, &t, t.billing);
+    e.assign(t.bo, m, Some(t.bo)).expect("take");
+    e.escalate(t.bo, m, Escalation::ToDepartment(t.tech))
+        .expect("to Tech");
+    forbidden(e.ticket_detail(t.bo, m));
+    e.reply(t.tim, m, "Tech here").expect("Tech works it now");
+    let h = e.ticket_history(t.admin, m).expect("history");
+    assert!(h.iter().any(|x| x.change
+        == Change::Escalated {
+            to: Escalation::ToDepartment(t.tech)
+        }));
+    assert!(h.iter().any(|x| x.change
+        == Change::DepartmentChanged {
+            from: Some(t.billing),
+            to: Some(t.tech)
+        }));
+    assert!(h.iter().any(|x| x.change
+        == Change::AssigneeChanged {
+            from: Some(t.bo),
+            to: None
+        }));
+    let h = e.ticket_history(t.admin, n).expect("history");
+    assert!(h.iter().any(|x| x.change
+        == Change::AssigneeChanged {
+            from: None,
+            to: Some(t.lea)
+        }));
+    // Tech has no leader to escalate to.
+    let err = e
+        .escalate(t.tim, m, Escalation::ToLeader)
+        .expect_err("no leader");
+    assert_eq!(err.kind(), ErrorKind::Invalid);
+}
+
+#[test]
+fn fields_change_and_tags_are_made_renamed_and_merged() {
+    let d = desk();
+    let t = team(&d);
+    let e = &d.engine;
+    let n = d
+        .customer_writes("Card declined", "My card was declined.")
+        .number;
+    let types = e.ticket_types().expect("types");
+    let names: Vec<_> = types.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["Question", "Technical", "Billing", "Sales"]);
+    e.set_ticket_type(t.bo, n, Some(types[2].id)).expect("type");
+    assert_eq!(
+        e.set_ticket_type(t.bo, n, Some(999))
+            .expect_err("unknown type")
+            .kind(),
+        ErrorKind::Invalid
+    );
+    e.set_priority(t.bo, n, Priority::Urgent).expect("priority");
+    e.set_tags(
+        t.bo,
+        n,
+        &["VIP".into(), " card  issue ".into(), "vip".into()],
+    )
+    .expect("tags");
+    let tags = e.tags().expect("tags");
+    assert_eq!(
+        tags.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(),
+        ["VIP", "card issue"]
+    );
+    let m = d.customer_writes("Card again", "Declined again.").number;
+    e.set_tags(t.bo, m, &["vip".into(), "refund".into()])
+        .expect("tags on another");
+    forbidden(e.rename_tag(t.bo, tags[0].id, "Important"));
+    e.rename_tag(t.admin, tags[0].id, "Important")
+        .expect("rename");
+    let refund = e
+        .tags()
+        .expect("tags")
+        .into_iter()
+        .find(|l| l.name == "refund")
+        .expect("refund");
+    e.merge_tags(t.admin, refund.id, tags[1].id).expect("merge");
+    let after: Vec<Label> = e.tags().expect("tags");
+    assert_eq!(
+        after.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(),
+        ["Important", "card issue"]
+    );
+    let h = e.ticket_history(t.admin, m).expect("history");
+    assert!(h.iter().any(|x| x.change
+        == Change::TagsChanged {
+            added: vec![tags[1].id],
+            removed: vec![refund.id]
+        }));
+    // Setting the same value again records nothing.
+    let before = e.ticket_history(t.admin, n).expect("history").len();
+    e.set_priority(t.bo, n, Priority::Urgent).expect("same");
+    assert_eq!(e.ticket_history(t.admin, n).expect("history").len(), before);
+    forbidden(e.save_ticket_type(
+        t.bo,
+        &Label {
+            id: 0,
+            name: "Returns".into(),
+        },
+    ));
+    e.save_ticket_type(
+        t.admin,
+        &Label {
+            id: 0,
+            name: "Returns".into(),
+        },
+    )
+    .expect("new type");
+    assert_eq!(e.ticket_types().expect("types").len(), 5);
+}
+
+#[test]
+fn postponed_tickets_reopen_and_resolved_ones_close_by_themselves() {
+    let d = desk();
+    let t = team(&d);
+    let e = &d.engine;
+    let p = d.customer_writes("Call me next week", "Busy now.").number;
+    let r = d.customer_writes("Thanks", "Solved, thanks.").number;
+    let invalid = e
+        .postpone(t.bo, p, d.clock.now() - Duration::minutes(1))
+        .expect_err("past");
+    assert_eq!(invalid.kind(), ErrorKind::Invalid);
+    assert_eq!(
+        e.set_status(t.bo, p, TicketStatus::Postponed)
+            .expect_err("needs a time")
+            .kind(),
+        ErrorKind::Invalid
+    );
+    e.postpone(t.bo, p, d.clock.now() + Duration::hours(3))
+        .expect("postpone");
+    e.set_status(t.bo, r, TicketStatus::Resolved)
+        .expect("resolve");
+    e.set_auto_close_days(t.admin, 2).expect("days");
+    forbidden(e.set_auto_close_days(t.bo, 3));
+    assert_eq!(e.run_timers().expect("timers"), 0);
+    d.clock.advance(Duration::hours(4));
+    assert_eq!(e.run_timers().expect("timers"), 1);
+    assert_eq!(
+        e.ticket_detail(t.bo, p).expect("p").summary.status,
+        TicketStatus::Open
+    );
+    d.clock.advance(Duration::days(2));
+    assert_eq!(e.run_timers().expect("timers"), 1);
+    assert_eq!(
+        e.ticket_detail(t.bo, r).expect("r").summary.status,
+        TicketStatus::Closed
+    );
+    assert_eq!(e.run_timers().expect("timers"), 0, "each moves once");
+    let h = e.ticket_history(t.admin, p).expect("history");
+    assert!(h.iter().any(|x| x.change
+        == Change::StatusChanged {
+            from: TicketStatus::Postponed,
+            to: TicketStatus::Open
+        }
+        && x.actor == engine::store::records::Actor::System));
+}
+
+#[test]
+fn customer_replies_reopen_what_waited_on_them() {
+    let d = desk();
+    let t = team(&d);
+    let e = &d.engine;
+    for (status, after) in [
+        (TicketStatus::Answered, TicketStatus::Open),
+        (TicketStatus::Pending, TicketStatus::Open),
+        (TicketStatus::Resolved, TicketStatus::Open),
+        (TicketStatus::OnHold, TicketStatus::OnHold),
+        (TicketStatus::New, TicketStatus::New),
+    ] {
+        let c = e
+            .create_ticket(
+                &new_ticket("Ana", "ana@example.com", "Help", "Text"),
+                Channel::Portal,
+            )
+            .expect("ticket");
+        if status != TicketStatus::New {
+            e.set_status(t.bo, c.number, status).expect("status");
+        }
+        e.customer_reply(c.number, &secret(&c), "More details")
+            .expect("reply");
+        assert_eq!(
+            e.ticket_detail(t.bo, c.number).expect("d").summary.status,
+            after,
+            "from {status:?}"
+        );
+    }
+    let c = e
+        .create_ticket(
+            &new_ticket("Ana", "ana@example.com", "Later", "Text"),
+            Channel::Portal,
+        )
+        .expect("ticket");
+    e.postpone(t.bo, c.number, d.clock.now() + Duration::days(1))
+        .expect("postpone");
+    e.customer_reply(c.number, &secret(&c), "Still there?")
+        .expect("reply");
+    assert_eq!(
+        e.ticket_detail(t.bo, c.number).expect("d").summary.status,
+        TicketStatus::Open
+    );
+    // It does not wake again later.
+    d.clock.advance(Duration::days(2));
+    assert_eq!(e.run_timers().expect("timers"), 0);
+}
+
+#[test]
+fn history_only_grows_and_nothing_rewrites_it() {
+    let d = desk();
+    let t = team(&d);
+    let e = &d.engine;
+    let n = ticket_in(&d, &t, t.billing);
+    let mut seen = e.ticket_history(t.admin, n).expect("history");
+    let steps: Vec<Box<dyn Fn() -> engine::Result<()>>> = vec![
+        Box::new(|| e.reply(t.bo, n, "Hi")),
+        Box::new(|| e.add_note(t.lea, n, "Note")),
+        Box::new(|| e.set_priority(t.bo, n, Priority::Low)),
+        Box::new(|| e.set_tags(t.bo, n, &["a".into()])),
+        Box::new(|| e.assign(t.lea, n, Some(t.bo))),
+        Box::new(|| e.set_status(t.bo, n, TicketStatus::Resolved)),
+        Box::new(|| e.escalate(t.bo, n, Escalation::ToDepartment(t.tech))),
+        Box::new(|| e.set_department(t.admin, n, Some(t.billing))),
+    ];
+    for step in steps {
+        step().expect("step");
+        let now = e.ticket_history(t.admin, n).expect("history");
+        assert!(now.len() > seen.len());
+        for (old, new) in seen.iter().zip(&now) {
+            assert_eq!(
+                (old.id, &old.change, old.at, old.actor),
+                (new.id, &new.change, new.at, new.actor)
+            );
+        }
+        seen = now;
+    }
+}
