@@ -190,6 +190,7 @@ pub fn AgentFrame(children: ChildrenFn) -> impl IntoView {
                 Suspend::new(async move {
                     match me.await {
                         Ok(Some(agent)) => {
+                            provide_context(crate::pages::ticket_side::MyId(agent.id));
                             view! {
                                 <div class="workspace">
                                     <crate::keys::KeyboardShortcuts/>
@@ -286,7 +287,10 @@ fn Sidebar(agent: AgentInfo) -> impl IntoView {
                     .into_iter()
                     .map(|s| view! { <li><a href=format!("/agent?status={}", s.slug())>{t(s.label_key())}</a></li> })
                     .collect_view()}
-                {admin.then(|| view! { <li><a href="/agent/admin/agents">{t("nav.agents")}</a></li> })}
+                {admin.then(|| view! {
+                    <li><a href="/agent/admin/agents">{t("nav.agents")}</a></li>
+                    <li><a href="/agent/admin/departments">{t("nav.departments")}</a></li>
+                })}
                 <li><a href="/agent/settings">{t("nav.settings")}</a></li>
             </ul>
             <div class="who">

@@ -147,6 +147,11 @@ pub fn App() -> impl IntoView {
                     view=pages::agent_admin::AgentsAdmin
                     ssr=SsrMode::Async
                 />
+                <Route
+                    path=path!("/agent/admin/departments")
+                    view=pages::agent_departments::DepartmentsAdmin
+                    ssr=SsrMode::Async
+                />
             </Routes>
         </Router>
     }

@@ -3,7 +3,7 @@
 //! resolved tickets close after the configured days).
 
 use chrono::Duration;
-use model::{Department, Label, TicketStatus};
+use model::{Department, DeskLists, Label, TicketStatus};
 use redb::ReadableTable;
 
 use crate::access::caller_in;
@@ -90,6 +90,32 @@ impl Engine {
                 },
                 Vec::new(),
             ))
+        })
+    }
+
+    /// What the workspace offers to choose from: active agents, departments, types.
+    pub fn desk_lists(&self) -> Result<DeskLists> {
+        let agents = self
+            .agents()?
+            .into_iter()
+            .filter(|a| a.active)
+            .map(|a| Label {
+                id: a.id,
+                name: a.name,
+            })
+            .collect();
+        let departments = self
+            .departments()?
+            .into_iter()
+            .map(|d| Label {
+                id: d.id,
+                name: d.name,
+            })
+            .collect();
+        Ok(DeskLists {
+            agents,
+            departments,
+            ticket_types: self.ticket_types()?,
         })
     }
 

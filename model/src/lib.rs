@@ -269,6 +269,11 @@ pub struct TicketSummary {
     pub updated_at: DateTime<Utc>,
     /// The closed ticket this one follows up, if any.
     pub follow_up_of: Option<u64>,
+    pub priority: Priority,
+    pub assignee: Option<u64>,
+    pub assignee_name: Option<String>,
+    pub department: Option<u64>,
+    pub department_name: Option<String>,
 }
 
 /// A page of the inbox with the number of tickets in each status.
@@ -299,6 +304,50 @@ pub struct TicketDetail {
     pub messages: Vec<MessageView>,
     /// Whether earlier messages exist that are not in `messages`.
     pub earlier: bool,
+    pub ticket_type: Option<u64>,
+    pub tags: Vec<String>,
+    /// For a Postponed ticket: when it reopens.
+    pub postponed_until: Option<DateTime<Utc>>,
+    /// Who changed what, newest first (the latest [`limits::HISTORY_PAGE`] events).
+    pub history: Vec<HistoryEntry>,
+}
+
+/// One event of a ticket's history, with names resolved for showing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: DateTime<Utc>,
+    /// The agent's or customer's name; empty for the desk itself.
+    pub actor: String,
+    pub change: HistoryChange,
+}
+
+/// What changed, as the history shows it. Names are as they were when shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HistoryChange {
+    Created,
+    Message(MessageKind),
+    FollowUpOpened(u64),
+    Status(TicketStatus, TicketStatus),
+    Priority(Priority, Priority),
+    Type(Option<String>, Option<String>),
+    Tags {
+        added: Vec<String>,
+        removed: Vec<String>,
+    },
+    Assignee(Option<String>, Option<String>),
+    Department(Option<String>, Option<String>),
+    /// Escalated to the department's leader (None) or to the named department.
+    Escalated(Option<String>),
+    Postponed(DateTime<Utc>),
+}
+
+/// What the workspace offers to choose from when changing a ticket.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskLists {
+    /// Active agents: id and name.
+    pub agents: Vec<Label>,
+    pub departments: Vec<Label>,
+    pub ticket_types: Vec<Label>,
 }
 
 /// A ticket as its customer sees it through the private link: public replies only.

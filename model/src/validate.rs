@@ -15,6 +15,8 @@ pub mod limits {
     pub const NAME_MAX_CHARS: usize = 200;
     /// Longest email address, in bytes (RFC 5321).
     pub const EMAIL_MAX_BYTES: usize = 254;
+    /// History events shown on a ticket page, newest first.
+    pub const HISTORY_PAGE: usize = 100;
     /// Shortest password, in characters.
     pub const PASSWORD_MIN_CHARS: usize = 10;
     /// The longest password accepted, in bytes (argon2 reads all of it).

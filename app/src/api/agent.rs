@@ -66,3 +66,114 @@ pub async fn search(query: String) -> Result<Vec<SearchHit>, AppError> {
     }
     call(move |e| e.search(me.id, &query, 30)).await
 }
+
+/// What the ticket page offers to choose from: agents, departments, ticket types.
+#[server(endpoint = "agent/lists")]
+pub async fn desk_lists() -> Result<model::DeskLists, AppError> {
+    agent().await?;
+    call(move |e| e.desk_lists()).await
+}
+
+/// One change to a ticket's fields, from the ticket page. `field` says which; `value`
+/// is the new value as the form sends it (a slug, an id, empty for none, tags separated
+/// by commas, a time for postponing).
+#[server(endpoint = "agent/change")]
+pub async fn change_ticket(number: u64, field: String, value: String) -> Result<(), AppError> {
+    let me = agent().await?;
+    let bad = |name: &str| AppError::Invalid(vec![model::FieldError::new(name, "error.generic")]);
+    let id = |v: &str| -> Result<Option<u64>, AppError> {
+        if v.is_empty() {
+            Ok(None)
+        } else {
+            v.parse().map(Some).map_err(|_| bad("value"))
+        }
+    };
+    match field.as_str() {
+        "priority" => {
+            let p = model::Priority::from_slug(&value).ok_or_else(|| bad("priority"))?;
+            call(move |e| e.set_priority(me.id, number, p)).await
+        }
+        "type" => {
+            let v = id(&value)?;
+            call(move |e| e.set_ticket_type(me.id, number, v)).await
+        }
+        "assignee" => {
+            let v = id(&value)?;
+            call(move |e| e.assign(me.id, number, v)).await
+        }
+        "department" => {
+            let v = id(&value)?;
+            call(move |e| e.set_department(me.id, number, v)).await
+        }
+        "tags" => {
+            let tags: Vec<String> = value.split(',').map(str::to_string).collect();
+            call(move |e| e.set_tags(me.id, number, &tags)).await
+        }
+        "escalate" => {
+            let to = match value.as_str() {
+                "leader" => model::Escalation::ToLeader,
+                d => model::Escalation::ToDepartment(id(d)?.ok_or_else(|| bad("value"))?),
+            };
+            call(move |e| e.escalate(me.id, number, to)).await
+        }
+        "postpone" => {
+            // A `datetime-local` value, in the agent's own time (its offset in minutes
+            // east of UTC comes after a space, as the page sends it).
+            let until = parse_local_time(&value).ok_or_else(|| bad("until"))?;
+            call(move |e| e.postpone(me.id, number, until)).await
+        }
+        _ => Err(bad("field")),
+    }
+}
+
+/// A `datetime-local` value followed by the browser's offset from UTC in minutes
+/// (`2026-11-27T09:30 60`), as a UTC time.
+pub fn parse_local_time(value: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let (local, offset) = value.trim().split_once(' ').unwrap_or((value.trim(), "0"));
+    let naive = chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M").ok()?;
+    let minutes: i32 = offset.trim().parse().ok()?;
+    let offset = chrono::FixedOffset::east_opt(minutes.checked_mul(60)?)?;
+    Some(
+        naive
+            .and_local_timezone(offset)
+            .single()?
+            .with_timezone(&chrono::Utc),
+    )
+}
+
+/// Every department (for the admin page).
+#[server(endpoint = "admin/departments")]
+pub async fn list_departments() -> Result<Vec<model::Department>, AppError> {
+    agent().await?;
+    call(move |e| e.departments()).await
+}
+
+/// An admin creates (`id` 0) or changes a department. `leader` is an agent id or empty;
+/// `members` agent ids separated by commas.
+#[server(endpoint = "admin/department")]
+pub async fn save_department(
+    id: u64,
+    name: String,
+    leader: String,
+    members: String,
+) -> Result<model::Department, AppError> {
+    let me = agent().await?;
+    let bad = || AppError::Invalid(vec![model::FieldError::new("members", "error.generic")]);
+    let leader = match leader.trim() {
+        "" => None,
+        l => Some(l.parse().map_err(|_| bad())?),
+    };
+    let members = members
+        .split(',')
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(|m| m.parse::<u64>().map_err(|_| bad()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let department = model::Department {
+        id,
+        name,
+        leader,
+        members,
+    };
+    call(move |e| e.save_department(me.id, &department)).await
+}

@@ -2,9 +2,8 @@
 //! status.
 
 use leptos::prelude::*;
-use model::TicketStatus;
 
-use crate::api::agent::{ticket, PostMessage, SetStatus};
+use crate::api::agent::{desk_lists, ticket, ChangeTicket, PostMessage, SetStatus};
 use crate::api::{field_error, AppError};
 use leptos_meta::Title;
 
@@ -13,6 +12,7 @@ use crate::components::{
 };
 use crate::i18n::t;
 use crate::pages::not_found::NotFound;
+use crate::pages::ticket_side::TicketSide;
 
 #[component]
 pub fn AgentTicket() -> impl IntoView {
@@ -25,6 +25,7 @@ fn TicketPane() -> impl IntoView {
     let show = show_param();
     let post = ServerAction::<PostMessage>::new();
     let set_status = ServerAction::<SetStatus>::new();
+    let change = ServerAction::<ChangeTicket>::new();
     let data = Resource::new(
         move || {
             (
@@ -32,16 +33,18 @@ fn TicketPane() -> impl IntoView {
                 show(),
                 post.version().get(),
                 set_status.version().get(),
+                change.version().get(),
                 Live::tick(),
             )
         },
-        |(n, show, _, _, _)| async move {
+        |(n, show, _, _, _, _)| async move {
             match n {
                 Some(n) => ticket(n, Some(show)).await,
                 None => Err(AppError::NotFound),
             }
         },
     );
+    let lists = Resource::new(|| (), |_| desk_lists());
     let form = NodeRef::<leptos::html::Form>::new();
     let kind = RwSignal::new("reply".to_string());
     // What the agent is typing outlives the ticket being redrawn (a status change).
@@ -70,6 +73,7 @@ fn TicketPane() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(tk) => {
+                        let lists = lists.await.unwrap_or_default();
                         let s = tk.summary.clone();
                         let n = s.number;
                         view! {
@@ -93,29 +97,15 @@ fn TicketPane() -> impl IntoView {
                                             {t("ticket.created")} " "
                                             <time datetime=s.created_at.to_rfc3339() title=when(s.created_at)>{long_date(s.created_at)}</time>
                                         </span>
-                                        <label for="ticket-status">{t("ticket.status")}</label>
-                                        <select
-                                            id="ticket-status"
-                                            on:change=move |ev| {
-                                                set_status.dispatch(SetStatus { number: n, status: event_target_value(&ev) });
-                                            }
-                                        >
-                                            {TicketStatus::ALL
-                                                .into_iter()
-                                                .map(|st| view! {
-                                                    <option value=st.slug() selected=st == s.status>{t(st.label_key())}</option>
-                                                })
-                                                .collect_view()}
-                                        </select>
-                                        <span class="saved" role="status">
-                                            {move || matches!(set_status.value().get(), Some(Ok(()))).then(|| t("ticket.saved"))}
-                                        </span>
                                     </div>
                                 </header>
-                                <Conversation
-                                    messages=tk.messages.clone()
-                                    earlier=tk.earlier.then(|| earlier_href(&format!("/agent/tickets/{n}"), tk.messages.len()))
-                                />
+                                <div class="ticket-body">
+                                    <Conversation
+                                        messages=tk.messages.clone()
+                                        earlier=tk.earlier.then(|| earlier_href(&format!("/agent/tickets/{n}"), tk.messages.len()))
+                                    />
+                                    <TicketSide detail=tk.clone() lists=lists change=change set_status=set_status/>
+                                </div>
                             </article>
                         }
                         .into_any()

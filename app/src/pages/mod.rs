@@ -1,6 +1,7 @@
 //! One page per file.
 
 pub mod agent_admin;
+pub mod agent_departments;
 pub mod agent_inbox;
 pub mod agent_login;
 pub mod agent_search;
@@ -10,3 +11,4 @@ pub mod not_found;
 pub mod portal_home;
 pub mod portal_ticket;
 pub mod setup;
+pub mod ticket_side;

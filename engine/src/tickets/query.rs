@@ -2,14 +2,16 @@
 //! full-text search and a ticket's audit history.
 
 use model::{
-    CustomerTicket, InboxPage, MessageKind, MessageView, SearchHit, Sort, TicketDetail,
-    TicketStatus, TicketSummary,
+    CustomerTicket, Escalation, HistoryChange, HistoryEntry, InboxPage, MessageKind, MessageView,
+    SearchHit, Sort, TicketDetail, TicketStatus, TicketSummary,
 };
 use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata};
 
 use crate::access::caller_read;
 use crate::auth::read_agent;
-use crate::store::records::{Actor, AuditRecord, ContactRecord, MessageRecord, TicketRecord};
+use crate::store::records::{
+    Actor, AuditRecord, Change, ContactRecord, MessageRecord, TicketRecord,
+};
 use crate::store::{self, codec, tables};
 use crate::{contacts, search, token, Engine, Error, Result};
 
@@ -84,6 +86,14 @@ impl Engine {
             summary: summary(&txn, &ticket)?,
             messages,
             earlier,
+            ticket_type: ticket.ticket_type,
+            tags: ticket
+                .tags
+                .iter()
+                .map(|&t| label(&txn, tables::TAGS, t))
+                .collect::<Result<_>>()?,
+            postponed_until: ticket.postponed_until,
+            history: history(&txn, number, model::limits::HISTORY_PAGE)?,
         })
     }
 
@@ -244,7 +254,105 @@ fn summary(txn: &ReadTransaction, t: &TicketRecord) -> Result<TicketSummary> {
         created_at: t.created_at,
         updated_at: t.updated_at,
         follow_up_of: t.follow_up_of,
+        priority: t.priority,
+        assignee: t.assignee,
+        assignee_name: t.assignee.map(|a| agent_name(txn, a)).transpose()?,
+        department: t.department,
+        department_name: t
+            .department
+            .map(|d| label(txn, tables::DEPARTMENTS, d))
+            .transpose()?,
     })
+}
+
+fn agent_name(txn: &ReadTransaction, id: u64) -> Result<String> {
+    Ok(read_agent(txn, id)?.map(|a| a.name).unwrap_or_default())
+}
+
+/// The name of record `id` in a table of departments, tags or ticket types (empty if it
+/// is gone).
+fn label(
+    txn: &ReadTransaction,
+    table: redb::TableDefinition<u64, &[u8]>,
+    id: u64,
+) -> Result<String> {
+    let table = txn.open_table(table)?;
+    let Some(raw) = table.get(id)? else {
+        return Ok(String::new());
+    };
+    // Departments start with the same (id, name) as labels.
+    let named: Named = codec::decode(raw.value())?;
+    Ok(named.name)
+}
+
+/// The leading fields every department, tag and ticket type record shares.
+#[derive(serde::Deserialize)]
+struct Named {
+    #[allow(dead_code)]
+    id: u64,
+    name: String,
+}
+
+/// A ticket's history, newest first, with names resolved.
+fn history(txn: &ReadTransaction, number: u64, limit: usize) -> Result<Vec<HistoryEntry>> {
+    let by_ticket = txn.open_table(tables::AUDIT_BY_TICKET)?;
+    let audit = txn.open_table(tables::AUDIT)?;
+    let agent = |a: Option<u64>| a.map(|a| agent_name(txn, a)).transpose();
+    let dept = |d: Option<u64>| d.map(|d| label(txn, tables::DEPARTMENTS, d)).transpose();
+    let kind = |k: Option<u64>| k.map(|k| label(txn, tables::TICKET_TYPES, k)).transpose();
+    let tags = |ids: &[u64]| {
+        ids.iter()
+            .map(|&i| label(txn, tables::TAGS, i))
+            .collect::<Result<Vec<_>>>()
+    };
+    let mut out = Vec::new();
+    for e in by_ticket.range((number, 0)..=(number, u64::MAX))?.rev() {
+        if out.len() >= limit {
+            break;
+        }
+        let id = e?.0.value().1;
+        let Some(raw) = audit.get(id)? else { continue };
+        let record: AuditRecord = codec::decode(raw.value())?;
+        let change = match record.change {
+            Change::TicketCreated => HistoryChange::Created,
+            Change::MessageAdded { kind, .. } => HistoryChange::Message(kind),
+            Change::FollowUpOpened { ticket } => HistoryChange::FollowUpOpened(ticket),
+            Change::StatusChanged { from, to } => HistoryChange::Status(from, to),
+            Change::PriorityChanged { from, to } => HistoryChange::Priority(from, to),
+            Change::TypeChanged { from, to } => HistoryChange::Type(kind(from)?, kind(to)?),
+            Change::TagsChanged { added, removed } => HistoryChange::Tags {
+                added: tags(&added)?,
+                removed: tags(&removed)?,
+            },
+            Change::AssigneeChanged { from, to } => {
+                HistoryChange::Assignee(agent(from)?, agent(to)?)
+            }
+            Change::DepartmentChanged { from, to } => {
+                HistoryChange::Department(dept(from)?, dept(to)?)
+            }
+            Change::Escalated { to } => HistoryChange::Escalated(match to {
+                Escalation::ToLeader => None,
+                Escalation::ToDepartment(d) => dept(Some(d))?,
+            }),
+            Change::Postponed { until } => HistoryChange::Postponed(until),
+            // Events about agents and the desk are not a ticket's.
+            _ => continue,
+        };
+        let actor = match record.actor {
+            Actor::Agent(a) => agent_name(txn, a)?,
+            Actor::Contact(c) => read_contact(txn, c)?
+                .as_ref()
+                .map(contacts::display_name)
+                .unwrap_or_default(),
+            Actor::System => String::new(),
+        };
+        out.push(HistoryEntry {
+            at: record.at,
+            actor,
+            change,
+        });
+    }
+    Ok(out)
 }
 
 /// The newest `count` messages of a ticket (oldest first), and whether earlier ones

@@ -1,0 +1,236 @@
+//! The ticket page's side panel: the ticket's fields (status, priority, type, tags,
+//! department, assignee), escalation and postponement, and its history. Each change is
+//! one call; the engine decides whether the agent may make it, and the panel says so
+//! when not.
+
+use leptos::prelude::*;
+use model::{DeskLists, HistoryChange, HistoryEntry, Priority, TicketDetail, TicketStatus};
+
+use crate::api::agent::{ChangeTicket, SetStatus};
+use crate::api::AppError;
+use crate::components::{when, Ago};
+use crate::i18n::t;
+
+/// The signed-in agent, for "assign to me".
+#[derive(Clone, Copy)]
+pub struct MyId(pub u64);
+
+#[component]
+pub fn TicketSide(
+    detail: TicketDetail,
+    lists: DeskLists,
+    change: ServerAction<ChangeTicket>,
+    set_status: ServerAction<SetStatus>,
+) -> impl IntoView {
+    let s = detail.summary.clone();
+    let n = s.number;
+    let me = use_context::<MyId>().map(|m| m.0);
+    let send = move |field: &str, value: String| {
+        change.dispatch(ChangeTicket {
+            number: n,
+            field: field.to_string(),
+            value,
+        });
+    };
+    let error = move || match change
+        .value()
+        .get()
+        .or(set_status.value().get().map(|r| r.map(|_| ())))
+    {
+        Some(Err(e)) => Some(match e {
+            AppError::Invalid(fields) if !fields.is_empty() => {
+                crate::i18n::t_dyn(&fields[0].key).to_string()
+            }
+            e => e.message(),
+        }),
+        _ => None,
+    };
+    let option = |id: u64, name: String, current: Option<u64>| {
+        view! { <option value=id.to_string() selected=current == Some(id)>{name}</option> }
+    };
+    let (assignee, department, kind) = (s.assignee, s.department, detail.ticket_type);
+    let tags = detail.tags.join(", ");
+    let postponed = detail.postponed_until;
+    let escalate_to = NodeRef::<leptos::html::Select>::new();
+    let reopen_at = NodeRef::<leptos::html::Input>::new();
+    view! {
+        <aside class="ticket-side" aria-label=t("ticket.details")>
+            <div class="fields">
+                <label for="ticket-status">{t("ticket.status")}</label>
+                <select
+                    id="ticket-status"
+                    on:change=move |ev| {
+                        set_status.dispatch(SetStatus { number: n, status: event_target_value(&ev) });
+                    }
+                >
+                    {TicketStatus::ALL
+                        .into_iter()
+                        .map(|st| view! {
+                            // Postponing needs a time: it has its own control below.
+                            <option value=st.slug() selected=st == s.status
+                                disabled=st == TicketStatus::Postponed>{t(st.label_key())}</option>
+                        })
+                        .collect_view()}
+                </select>
+
+                <label for="ticket-priority">{t("ticket.priority")}</label>
+                <select id="ticket-priority" on:change=move |ev| send("priority", event_target_value(&ev))>
+                    {Priority::ALL
+                        .into_iter()
+                        .map(|p| view! {
+                            <option value=p.slug() selected=p == s.priority>{t(p.label_key())}</option>
+                        })
+                        .collect_view()}
+                </select>
+
+                <label for="ticket-type">{t("ticket.type")}</label>
+                <select id="ticket-type" on:change=move |ev| send("type", event_target_value(&ev))>
+                    <option value="" selected=kind.is_none()>{t("ticket.none")}</option>
+                    {lists.ticket_types.iter().map(|l| option(l.id, l.name.clone(), kind)).collect_view()}
+                </select>
+
+                <label for="ticket-tags">{t("ticket.tags")}</label>
+                <input id="ticket-tags" type="text" value=tags aria-describedby="ticket-tags-hint"
+                    on:change=move |ev| send("tags", event_target_value(&ev))/>
+                <small id="ticket-tags-hint" class="hint">{t("ticket.tags_hint")}</small>
+
+                <label for="ticket-department">{t("ticket.department")}</label>
+                <select id="ticket-department" on:change=move |ev| send("department", event_target_value(&ev))>
+                    <option value="" selected=department.is_none()>{t("ticket.shared_queue")}</option>
+                    {lists.departments.iter().map(|l| option(l.id, l.name.clone(), department)).collect_view()}
+                </select>
+
+                <label for="ticket-assignee">{t("ticket.assignee")}</label>
+                <div class="with-button">
+                    <select id="ticket-assignee" on:change=move |ev| send("assignee", event_target_value(&ev))>
+                        <option value="" selected=assignee.is_none()>{t("ticket.unassigned")}</option>
+                        {lists.agents.iter().map(|l| option(l.id, l.name.clone(), assignee)).collect_view()}
+                    </select>
+                    {me.filter(|m| assignee != Some(*m)).map(|m| view! {
+                        <button type="button" class="quiet" on:click=move |_| send("assignee", m.to_string())>
+                            {t("ticket.assign_to_me")}
+                        </button>
+                    })}
+                </div>
+            </div>
+
+            <details class="more-actions">
+                <summary>{t("ticket.escalate")}</summary>
+                <div class="fields">
+                    <label for="ticket-escalate">{t("ticket.escalate_to")}</label>
+                    <select id="ticket-escalate" node_ref=escalate_to>
+                        <option value="leader">{t("ticket.department_leader")}</option>
+                        {lists.departments.iter()
+                            .filter(|l| Some(l.id) != department)
+                            .map(|l| view! { <option value=l.id.to_string()>{l.name.clone()}</option> })
+                            .collect_view()}
+                    </select>
+                    <button type="button" on:click=move |_| {
+                        if let Some(select) = escalate_to.get() {
+                            send("escalate", select.value());
+                        }
+                    }>{t("ticket.escalate")}</button>
+                </div>
+            </details>
+
+            <details class="more-actions" open=postponed.is_some()>
+                <summary>{t("ticket.postpone")}</summary>
+                <div class="fields">
+                    {postponed.map(|until| view! {
+                        <p class="hint">{t("ticket.postponed_until")} " " {when(until)}</p>
+                    })}
+                    <label for="ticket-postpone">{t("ticket.reopens_at")}</label>
+                    <input id="ticket-postpone" type="datetime-local" node_ref=reopen_at/>
+                    <button type="button" on:click=move |_| {
+                        if let Some(input) = reopen_at.get() {
+                            // With the browser's offset from UTC, so the time means what
+                            // the agent meant.
+                            let offset = -(js_sys::Date::new_0().get_timezone_offset() as i32);
+                            send("postpone", format!("{} {offset}", input.value()));
+                        }
+                    }>{t("ticket.postpone")}</button>
+                </div>
+            </details>
+
+            <p class="form-error" role="alert">{error}</p>
+            <span class="saved" role="status">
+                {move || matches!(change.value().get().or(set_status.value().get()), Some(Ok(()))).then(|| t("ticket.saved"))}
+            </span>
+
+            <History entries=detail.history.clone()/>
+        </aside>
+    }
+    // Erased, so the ticket page's view type stays within the compiler's depth limit.
+    .into_any()
+}
+
+/// The ticket's history, newest first.
+#[component]
+fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
+    view! {
+        <section class="history" aria-labelledby="history-title">
+            <h2 id="history-title">{t("ticket.history")}</h2>
+            <ol>
+                {entries
+                    .into_iter()
+                    .map(|e| {
+                        let who = if e.actor.is_empty() { t("history.desk").to_string() } else { e.actor.clone() };
+                        view! {
+                            <li>
+                                <span class="who">{who}</span> " "
+                                <span class="what">{describe(&e.change)}</span> " "
+                                <Ago at=e.at/>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </section>
+    }
+    .into_any()
+}
+
+/// One change in words: a label, then what it was and what it became.
+fn describe(change: &HistoryChange) -> String {
+    let none = || t("ticket.none").to_string();
+    let name = |n: &Option<String>| n.clone().filter(|n| !n.is_empty()).unwrap_or_else(none);
+    let arrow = |label: &str, from: String, to: String| format!("{label}: {from} → {to}");
+    match change {
+        HistoryChange::Created => t("history.created").to_string(),
+        HistoryChange::Message(model::MessageKind::Reply) => t("history.replied").to_string(),
+        HistoryChange::Message(model::MessageKind::Note) => t("history.noted").to_string(),
+        HistoryChange::FollowUpOpened(n) => format!("{} #{n}", t("history.follow_up")),
+        HistoryChange::Status(a, b) => arrow(
+            t("ticket.status"),
+            t(a.label_key()).into(),
+            t(b.label_key()).into(),
+        ),
+        HistoryChange::Priority(a, b) => arrow(
+            t("ticket.priority"),
+            t(a.label_key()).into(),
+            t(b.label_key()).into(),
+        ),
+        HistoryChange::Type(a, b) => arrow(t("ticket.type"), name(a), name(b)),
+        HistoryChange::Tags { added, removed } => {
+            let mut parts = Vec::new();
+            if !added.is_empty() {
+                parts.push(format!("+ {}", added.join(", ")));
+            }
+            if !removed.is_empty() {
+                parts.push(format!("− {}", removed.join(", ")));
+            }
+            format!("{}: {}", t("ticket.tags"), parts.join("; "))
+        }
+        HistoryChange::Assignee(a, b) => arrow(t("ticket.assignee"), name(a), name(b)),
+        HistoryChange::Department(a, b) => arrow(t("ticket.department"), name(a), name(b)),
+        HistoryChange::Escalated(to) => format!(
+            "{} → {}",
+            t("ticket.escalate"),
+            to.clone()
+                .unwrap_or_else(|| t("ticket.department_leader").to_string())
+        ),
+        HistoryChange::Postponed(until) => {
+            format!("{} {}", t("ticket.postponed_until"), when(*until))
+        }
+    }
+}
