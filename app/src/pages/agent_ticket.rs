@@ -100,10 +100,12 @@ fn TicketPane() -> impl IntoView {
                                     </div>
                                 </header>
                                 <div class="ticket-body">
-                                    <Conversation
-                                        messages=tk.messages.clone()
-                                        earlier=tk.earlier.then(|| earlier_href(&format!("/agent/tickets/{n}"), tk.messages.len()))
-                                    />
+                                    <div class="ticket-conversation">
+                                        <Conversation
+                                            messages=tk.messages.clone()
+                                            earlier=tk.earlier.then(|| earlier_href(&format!("/agent/tickets/{n}"), tk.messages.len()))
+                                        />
+                                    </div>
                                     <TicketSide detail=tk.clone() lists=lists change=change set_status=set_status/>
                                 </div>
                             </article>
