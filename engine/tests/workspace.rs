@@ -394,3 +394,47 @@ fn history_only_grows_and_nothing_rewrites_it() {
         seen = now;
     }
 }
+
+#[test]
+fn the_inbox_narrows_to_mine_and_to_unassigned_with_true_totals() {
+    let d = desk();
+    let t = team(&d);
+    let e = &d.engine;
+    let numbers: Vec<u64> = (0..6)
+        .map(|i| d.customer_writes(&format!("Question {i}"), "Text").number)
+        .collect();
+    e.assign(t.bo, numbers[1], Some(t.bo)).expect("take");
+    e.assign(t.bo, numbers[4], Some(t.bo)).expect("take");
+    e.set_status(t.bo, numbers[4], TicketStatus::Pending)
+        .expect("pending");
+    e.set_status(t.bo, numbers[5], TicketStatus::Pending)
+        .expect("pending");
+    let page = |who, status, assigned| {
+        let p = e
+            .inbox_of(who, status, assigned, Sort::Oldest, 0, 50)
+            .expect("inbox");
+        (
+            p.tickets.iter().map(|s| s.number).collect::<Vec<_>>(),
+            p.total,
+        )
+    };
+    use model::Assigned::{Me, Unassigned};
+    assert_eq!(page(t.bo, None, Me), (vec![numbers[1], numbers[4]], 2));
+    assert_eq!(
+        page(t.bo, Some(TicketStatus::Pending), Me),
+        (vec![numbers[4]], 1)
+    );
+    assert_eq!(page(t.tim, None, Me), (vec![], 0));
+    let unassigned = vec![numbers[0], numbers[2], numbers[3], numbers[5]];
+    assert_eq!(page(t.admin, None, Unassigned), (unassigned, 4));
+    assert_eq!(
+        page(t.admin, Some(TicketStatus::Pending), Unassigned),
+        (vec![numbers[5]], 1)
+    );
+    assert_eq!(page(t.admin, Some(TicketStatus::New), Unassigned).1, 3);
+    // Giving a ticket back puts it in the unassigned list and counts again.
+    e.assign(t.bo, numbers[4], None).expect("give back");
+    assert_eq!(page(t.admin, Some(TicketStatus::Pending), Unassigned).1, 2);
+    assert_eq!(page(t.admin, None, Unassigned).1, 5);
+    assert_eq!(page(t.bo, None, Me).1, 1);
+}

@@ -223,6 +223,36 @@ impl Sort {
     }
 }
 
+/// Whose tickets an inbox shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Assigned {
+    #[default]
+    Anyone,
+    /// Assigned to the agent looking.
+    Me,
+    Unassigned,
+}
+
+impl Assigned {
+    /// The filter's name in URLs.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Assigned::Anyone => "",
+            Assigned::Me => "mine",
+            Assigned::Unassigned => "unassigned",
+        }
+    }
+
+    /// The filter named by a slug; unknown names mean anyone's.
+    pub fn from_slug(slug: &str) -> Self {
+        match slug {
+            "mine" => Assigned::Me,
+            "unassigned" => Assigned::Unassigned,
+            _ => Assigned::Anyone,
+        }
+    }
+}
+
 /// What a customer types into the portal's contact form.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewTicket {

@@ -10,22 +10,21 @@ use super::AppError;
 /// Tickets on one inbox page.
 pub const PAGE_SIZE: usize = 50;
 
-/// A page of the inbox. `status` is a status slug or empty for all; `sort` a sort slug.
+/// A page of the inbox. `status` is a status slug or empty for all; `sort` a sort slug;
+/// `assigned` "mine", "unassigned" or empty for anyone's.
 #[server(endpoint = "agent/inbox")]
-pub async fn inbox(status: String, sort: String, page: usize) -> Result<InboxPage, AppError> {
+pub async fn inbox(
+    status: String,
+    sort: String,
+    page: usize,
+    assigned: Option<String>,
+) -> Result<InboxPage, AppError> {
     let me = agent().await?;
     let status = model::TicketStatus::from_slug(&status);
     let sort = model::Sort::from_slug(&sort);
-    call(move |e| {
-        e.inbox(
-            me.id,
-            status,
-            sort,
-            page.saturating_mul(PAGE_SIZE),
-            PAGE_SIZE,
-        )
-    })
-    .await
+    let assigned = model::Assigned::from_slug(assigned.as_deref().unwrap_or_default());
+    let offset = page.saturating_mul(PAGE_SIZE);
+    call(move |e| e.inbox_of(me.id, status, assigned, sort, offset, PAGE_SIZE)).await
 }
 
 /// A ticket with its whole conversation.

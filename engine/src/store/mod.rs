@@ -35,3 +35,8 @@ pub fn counter(counters: &impl ReadableTable<&'static str, u64>, name: &str) -> 
 pub fn status_counter(status: model::TicketStatus) -> String {
     format!("status:{}", status.slug())
 }
+
+/// The counter name holding the number of unassigned tickets in a status.
+pub fn unassigned_counter(status: model::TicketStatus) -> String {
+    format!("unassigned:{}", status.slug())
+}

@@ -59,3 +59,5 @@ pub const TICKETS_POSTPONED: TableDefinition<(i64, u64), ()> =
 /// closing them after the configured days.
 pub const TICKETS_RESOLVED: TableDefinition<(i64, u64), ()> =
     TableDefinition::new("tickets_resolved");
+/// Ticket number → (); the tickets no one is assigned to.
+pub const TICKETS_UNASSIGNED: TableDefinition<u64, ()> = TableDefinition::new("tickets_unassigned");

@@ -272,6 +272,13 @@ fn open_ticket(
         &store::status_counter(ticket.status),
         1,
     )?;
+    txn.open_table(tables::TICKETS_UNASSIGNED)?
+        .insert(number, ())?;
+    store::bump(
+        &mut txn.open_table(tables::COUNTERS)?,
+        &store::unassigned_counter(ticket.status),
+        1,
+    )?;
     let actor = Actor::Contact(o.requester);
     audit(txn, Some(number), actor, Change::TicketCreated, now)?;
     add_message(txn, number, actor, MessageKind::Reply, o.body, now)?;
@@ -372,6 +379,10 @@ pub(crate) fn change_status(
     let mut counters = txn.open_table(tables::COUNTERS)?;
     store::bump(&mut counters, &store::status_counter(from), -1)?;
     store::bump(&mut counters, &store::status_counter(to), 1)?;
+    if ticket.assignee.is_none() {
+        store::bump(&mut counters, &store::unassigned_counter(from), -1)?;
+        store::bump(&mut counters, &store::unassigned_counter(to), 1)?;
+    }
     drop(counters);
     if from == TicketStatus::Postponed {
         if let Some(until) = ticket.postponed_until.take() {

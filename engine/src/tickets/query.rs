@@ -2,8 +2,8 @@
 //! full-text search and a ticket's audit history.
 
 use model::{
-    CustomerTicket, Escalation, HistoryChange, HistoryEntry, InboxPage, MessageKind, MessageView,
-    SearchHit, Sort, TicketDetail, TicketStatus, TicketSummary,
+    Assigned, CustomerTicket, Escalation, HistoryChange, HistoryEntry, InboxPage, MessageKind,
+    MessageView, SearchHit, Sort, TicketDetail, TicketStatus, TicketSummary,
 };
 use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata};
 
@@ -29,28 +29,84 @@ impl Engine {
         offset: usize,
         limit: usize,
     ) -> Result<InboxPage> {
+        self.inbox_of(viewer, status, Assigned::Anyone, sort, offset, limit)
+    }
+
+    /// [`Engine::inbox`], also narrowed to the viewer's own or to unassigned tickets.
+    /// Each narrowing walks an index in ticket order and counts from a counter or the
+    /// index, so a page costs about its own length at any size.
+    pub fn inbox_of(
+        &self,
+        viewer: u64,
+        status: Option<TicketStatus>,
+        assigned: Assigned,
+        sort: Sort,
+        offset: usize,
+        limit: usize,
+    ) -> Result<InboxPage> {
         let limit = limit.min(MAX_PAGE);
         let txn = self.read()?;
         let caller = caller_read(&txn, viewer)?;
-        let check = |t: &TicketRecord| caller.may_work(t);
-        // Admins see everything: no ticket needs reading to page.
-        let visible: Option<&dyn Fn(&TicketRecord) -> bool> =
-            if caller.admin { None } else { Some(&check) };
         let counters = txn.open_table(tables::COUNTERS)?;
         let counts = TicketStatus::ALL
             .into_iter()
             .map(|s| Ok((s, store::counter(&counters, &store::status_counter(s))?)))
             .collect::<Result<Vec<_>>>()?;
         let tickets = txn.open_table(tables::TICKETS)?;
-        let (numbers, total) = match status {
-            Some(s) => {
+        let of_status = |t: &TicketRecord| status.is_none_or(|s| t.status == s);
+        let admin = caller.admin;
+        let may = |t: &TicketRecord| caller.may_work(t);
+        let (numbers, total) = match (assigned, status) {
+            (Assigned::Me, _) => {
+                // Their own tickets: always theirs to see.
+                let mine = txn.open_table(tables::TICKETS_BY_ASSIGNEE)?;
+                let wanted = |t: &TicketRecord| of_status(t);
+                let range = || mine.range((viewer, 0)..=(viewer, u64::MAX));
+                let numbers = page_of(&txn, range()?, sort, offset, limit, |k| k.1, Some(&wanted))?;
+                let total = match status {
+                    None => range()?.count() as u64,
+                    Some(_) => count_where(&txn, range()?, |k| k.1, &wanted)?,
+                };
+                (numbers, total)
+            }
+            (Assigned::Unassigned, Some(s)) => {
+                let by_status = txn.open_table(tables::TICKETS_BY_STATUS)?;
+                let range = by_status.range((s.code(), 0)..=(s.code(), u64::MAX))?;
+                let wanted = |t: &TicketRecord| t.assignee.is_none() && (admin || may(t));
+                let numbers = page_of(&txn, range, sort, offset, limit, |k| k.1, Some(&wanted))?;
+                (
+                    numbers,
+                    store::counter(&counters, &store::unassigned_counter(s))?,
+                )
+            }
+            (Assigned::Unassigned, None) => {
+                let unassigned = txn.open_table(tables::TICKETS_UNASSIGNED)?;
+                let visible: Option<&dyn Fn(&TicketRecord) -> bool> =
+                    if admin { None } else { Some(&may) };
+                let numbers = page_of(
+                    &txn,
+                    unassigned.iter()?,
+                    sort,
+                    offset,
+                    limit,
+                    |k| k,
+                    visible,
+                )?;
+                (numbers, unassigned.len()?)
+            }
+            (Assigned::Anyone, Some(s)) => {
+                // Admins see everything: no ticket needs reading to page.
+                let visible: Option<&dyn Fn(&TicketRecord) -> bool> =
+                    if admin { None } else { Some(&may) };
                 let by_status = txn.open_table(tables::TICKETS_BY_STATUS)?;
                 let range = by_status.range((s.code(), 0)..=(s.code(), u64::MAX))?;
                 let numbers = page_of(&txn, range, sort, offset, limit, |k| k.1, visible)?;
                 let total = counts.iter().find(|c| c.0 == s).map(|c| c.1).unwrap_or(0);
                 (numbers, total)
             }
-            None => {
+            (Assigned::Anyone, None) => {
+                let visible: Option<&dyn Fn(&TicketRecord) -> bool> =
+                    if admin { None } else { Some(&may) };
                 let numbers = page_of(&txn, tickets.iter()?, sort, offset, limit, |k| k, visible)?;
                 (numbers, tickets.len()?)
             }
@@ -181,6 +237,22 @@ impl Engine {
         }
         Ok(out)
     }
+}
+
+/// How many tickets of a key range `wanted` keeps.
+fn count_where<'a, K: redb::Key + 'static, V: redb::Value + 'static>(
+    txn: &ReadTransaction,
+    range: redb::Range<'a, K, V>,
+    number: impl Fn(K::SelfType<'_>) -> u64,
+    wanted: &dyn Fn(&TicketRecord) -> bool,
+) -> Result<u64> {
+    let mut n = 0;
+    for key in range {
+        if wanted(&read_ticket(txn, number(key?.0.value()))?) {
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// One page of the numbers of visible tickets from a key range, in the asked order.

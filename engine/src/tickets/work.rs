@@ -304,6 +304,22 @@ pub(crate) fn set_assignee(
         return Ok(None);
     }
     reindex(txn, tables::TICKETS_BY_ASSIGNEE, t.number, from, to)?;
+    // Into or out of the unassigned list, with its count.
+    if from.is_none() != to.is_none() {
+        let mut unassigned = txn.open_table(tables::TICKETS_UNASSIGNED)?;
+        let delta = if to.is_none() {
+            unassigned.insert(t.number, ())?;
+            1
+        } else {
+            unassigned.remove(t.number)?;
+            -1
+        };
+        store::bump(
+            &mut txn.open_table(tables::COUNTERS)?,
+            &store::unassigned_counter(t.status),
+            delta,
+        )?;
+    }
     t.assignee = to;
     Ok(Some(Change::AssigneeChanged { from, to }))
 }

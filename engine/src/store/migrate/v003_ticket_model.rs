@@ -80,8 +80,17 @@ pub fn run(txn: &WriteTransaction) -> Result<()> {
             upgraded.push((number.value(), codec::encode(&record)?, record));
         }
         let mut resolved = txn.open_table(tables::TICKETS_RESOLVED)?;
+        let mut unassigned = txn.open_table(tables::TICKETS_UNASSIGNED)?;
+        let mut counters = txn.open_table(tables::COUNTERS)?;
         for (number, bytes, record) in upgraded {
             tickets.insert(number, bytes.as_slice())?;
+            // Nobody was assigned anything before version 3.
+            unassigned.insert(number, ())?;
+            crate::store::bump(
+                &mut counters,
+                &crate::store::unassigned_counter(record.status),
+                1,
+            )?;
             if record.status == TicketStatus::Resolved {
                 if let Some(at) = record.resolved_at {
                     resolved.insert((at.timestamp(), number), ())?;
@@ -122,6 +131,7 @@ pub fn run(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(tables::TICKETS_BY_TAG)?;
     txn.open_table(tables::TICKETS_POSTPONED)?;
     txn.open_table(tables::SETTINGS)?;
+    txn.open_table(tables::TICKETS_UNASSIGNED)?;
     let mut types = txn.open_table(tables::TICKET_TYPES)?;
     if types.is_empty()? {
         let mut counters = txn.open_table(tables::COUNTERS)?;
