@@ -45,6 +45,21 @@ test('fields change from the side panel and the history shows each change', asyn
     await expect(history).toContainText('Assignee: None → Mara Admin');
     await expect(history.locator('li').last()).toContainText('opened the ticket');
 
+    // The inbox narrows to the agent's own tickets, and to nobody's.
+    await postForm(desk.base, '/api/portal/create', { name: 'Ivo', email: 'ivo@example.com', subject: 'Nobody has this yet', body: 'Hello.' });
+    await page.goto(desk.base + '/agent');
+    await hydrated(page);
+    await page.getByLabel('Assigned to').selectOption('mine');
+    await expect(page).toHaveURL(/assigned=mine/);
+    await expect(page.locator('table.tickets')).toContainText('Card declined');
+    await expect(page.locator('table.tickets')).not.toContainText('Nobody has this yet');
+    await expect(page.locator('table.tickets')).toContainText('High');
+    await page.getByLabel('Assigned to').selectOption('unassigned');
+    await expect(page.locator('table.tickets')).toContainText('Nobody has this yet');
+    await expect(page.locator('table.tickets')).not.toContainText('Card declined');
+    await page.goto(desk.base + '/agent/tickets/1');
+    await hydrated(page);
+
     // Snooze it until tomorrow: it is Postponed, and says until when.
     await side.locator('summary', { hasText: 'Postpone' }).click();
     const tomorrow = new Date(Date.now() + 24 * 3600 * 1000);
