@@ -272,7 +272,7 @@ test('no English is left on a Greek page', async ({ browser }) => {
   await context.close();
 
   const { context: agentContext, page: agent } = await agentPage(browser, 'el-GR');
-  for (const p of ['/agent', '/agent/tickets/2', '/agent/search?q=κλειδί', '/agent/settings', '/agent/admin/agents']) {
+  for (const p of ['/agent', '/agent/tickets/2', '/agent/search?q=κλειδί', '/agent/settings', '/agent/admin/agents', '/agent/admin/departments']) {
     await agent.goto(desk.base + p);
     await hydrated(agent);
     await expect(agent.locator('html')).toHaveAttribute('lang', 'el');
@@ -321,7 +321,7 @@ test('long translations fit at desktop and phone widths', async ({ browser }) =>
     await chooseWorkspaceLanguage(page, code);
     await context.addCookies([{ name: 'tessera_lang', value: code, url: desk.base }]);
     const pages = ['/', links[0], '/agent/login', '/no-such-page', '/agent', '/agent/tickets/1',
-      '/agent/search?q=κλειδί', '/agent/settings', '/agent/admin/agents'];
+      '/agent/search?q=κλειδί', '/agent/settings', '/agent/admin/agents', '/agent/admin/departments'];
     for (const size of sizes) {
       await page.setViewportSize(size);
       for (const p of pages) {

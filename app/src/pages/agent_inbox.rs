@@ -122,8 +122,8 @@ fn InboxList() -> impl IntoView {
                                                 <th scope="col">{t("inbox.col_subject")}</th>
                                                 <th scope="col">{t("inbox.col_requester")}</th>
                                                 <th scope="col">{t("inbox.col_status")}</th>
-                                                <th scope="col">{t("inbox.col_priority")}</th>
-                                                <th scope="col">{t("inbox.col_assignee")}</th>
+                                                <th scope="col" class="col-priority">{t("inbox.col_priority")}</th>
+                                                <th scope="col" class="col-assignee">{t("inbox.col_assignee")}</th>
                                                 <th scope="col">{t("inbox.col_age")}</th>
                                             </tr>
                                         </thead>
@@ -138,8 +138,8 @@ fn InboxList() -> impl IntoView {
                                                         </td>
                                                         <td>{tk.requester_name}</td>
                                                         <td><StatusBadge status=tk.status/></td>
-                                                        <td class=format!("priority priority-{}", tk.priority.slug())>{t(tk.priority.label_key())}</td>
-                                                        <td class="assignee">{tk.assignee_name.clone().unwrap_or_default()}</td>
+                                                        <td class=format!("col-priority priority-{}", tk.priority.slug())>{t(tk.priority.label_key())}</td>
+                                                        <td class="col-assignee">{tk.assignee_name.clone().unwrap_or_default()}</td>
                                                         <td class="age">
                                                             <Ago at=tk.created_at/>
                                                         </td>
