@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use model::{Assigned, TicketStatus};
+use model::TicketStatus;
 
 use crate::api::agent::{inbox, PAGE_SIZE};
 use leptos_meta::Title;
@@ -10,13 +10,10 @@ use leptos_meta::Title;
 use crate::components::{AgentFrame, Ago, Live, StatusBadge};
 use crate::i18n::{t, tn};
 
-fn inbox_href(status: &str, sort: &str, page: usize, assigned: &str) -> String {
+fn inbox_href(status: &str, sort: &str, page: usize) -> String {
     let mut q = Vec::new();
     if !status.is_empty() {
         q.push(format!("status={status}"));
-    }
-    if !assigned.is_empty() {
-        q.push(format!("assigned={assigned}"));
     }
     if sort == "oldest" {
         q.push("sort=oldest".into());
@@ -41,7 +38,6 @@ fn InboxList() -> impl IntoView {
     let query = use_query_map();
     let status = move || query.read().get("status").unwrap_or_default();
     let sort = move || query.read().get("sort").unwrap_or_default();
-    let assigned = move || query.read().get("assigned").unwrap_or_default();
     let page = move || {
         query
             .read()
@@ -50,13 +46,13 @@ fn InboxList() -> impl IntoView {
             .unwrap_or(0usize)
     };
     let data = Resource::new(
-        move || (status(), sort(), page(), assigned(), Live::tick()),
-        |(s, o, p, a, _)| inbox(s, o, p, Some(a)),
+        move || (status(), sort(), page(), Live::tick()),
+        |(s, o, p, _)| inbox(s, o, p, None),
     );
     let navigate = use_navigate();
     let nav = StoredValue::new(navigate);
-    let go = move |s: String, o: String, a: String| {
-        nav.with_value(|n| n(&inbox_href(&s, &o, 0, &a), Default::default()))
+    let go = move |s: String, o: String| {
+        nav.with_value(|n| n(&inbox_href(&s, &o, 0), Default::default()))
     };
     view! {
         <Title text=format!("{} · {}", t("inbox.title"), t("app.name"))/>
@@ -64,7 +60,7 @@ fn InboxList() -> impl IntoView {
             <h1>{t("inbox.title")}</h1>
             <div class="controls">
                 <label for="inbox-status">{t("inbox.filter")}</label>
-                <select id="inbox-status" on:change=move |ev| go(event_target_value(&ev), sort(), assigned())>
+                <select id="inbox-status" on:change=move |ev| go(event_target_value(&ev), sort())>
                     <option value="" selected=move || status().is_empty()>{t("nav.all")}</option>
                     {TicketStatus::ALL
                         .into_iter()
@@ -73,17 +69,8 @@ fn InboxList() -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
-                <label for="inbox-assigned">{t("inbox.assigned")}</label>
-                <select id="inbox-assigned" on:change=move |ev| go(status(), sort(), event_target_value(&ev))>
-                    {[Assigned::Anyone, Assigned::Me, Assigned::Unassigned]
-                        .into_iter()
-                        .map(|a| view! {
-                            <option value=a.slug() selected=move || assigned() == a.slug()>{t(assigned_key(a))}</option>
-                        })
-                        .collect_view()}
-                </select>
                 <label for="inbox-sort">{t("inbox.sort")}</label>
-                <select id="inbox-sort" on:change=move |ev| go(status(), event_target_value(&ev), assigned())>
+                <select id="inbox-sort" on:change=move |ev| go(status(), event_target_value(&ev))>
                     <option value="newest" selected=move || sort() != "oldest">{t("inbox.newest")}</option>
                     <option value="oldest" selected=move || sort() == "oldest">{t("inbox.oldest")}</option>
                 </select>
@@ -95,17 +82,17 @@ fn InboxList() -> impl IntoView {
                     Ok(p) => {
                         let counts = p.counts.clone();
                         let total = p.total;
-                        let (s, o, pg, a) = (status(), sort(), page(), assigned());
+                        let (s, o, pg) = (status(), sort(), page());
                         view! {
                             <nav class="status-tabs" aria-label=t("inbox.filter")>
-                                <a href=inbox_href("", &o, 0, &a) aria-current=s.is_empty().then_some("page")>
+                                <a href=inbox_href("", &o, 0) aria-current=s.is_empty().then_some("page")>
                                     {t("nav.all")}
                                 </a>
                                 {counts
                                     .into_iter()
                                     .filter(|(_, n)| *n > 0)
                                     .map(|(st, n)| view! {
-                                        <a href=inbox_href(st.slug(), &o, 0, &a) aria-current=(s == st.slug()).then_some("page")>
+                                        <a href=inbox_href(st.slug(), &o, 0) aria-current=(s == st.slug()).then_some("page")>
                                             {t(st.label_key())} " " <span class="count">{n}</span>
                                         </a>
                                     })
@@ -122,8 +109,6 @@ fn InboxList() -> impl IntoView {
                                                 <th scope="col">{t("inbox.col_subject")}</th>
                                                 <th scope="col">{t("inbox.col_requester")}</th>
                                                 <th scope="col">{t("inbox.col_status")}</th>
-                                                <th scope="col" class="col-priority">{t("inbox.col_priority")}</th>
-                                                <th scope="col" class="col-assignee">{t("inbox.col_assignee")}</th>
                                                 <th scope="col">{t("inbox.col_age")}</th>
                                             </tr>
                                         </thead>
@@ -138,8 +123,6 @@ fn InboxList() -> impl IntoView {
                                                         </td>
                                                         <td>{tk.requester_name}</td>
                                                         <td><StatusBadge status=tk.status/></td>
-                                                        <td class=format!("col-priority priority-{}", tk.priority.slug())>{t(tk.priority.label_key())}</td>
-                                                        <td class="col-assignee">{tk.assignee_name.clone().unwrap_or_default()}</td>
                                                         <td class="age">
                                                             <Ago at=tk.created_at/>
                                                         </td>
@@ -153,9 +136,9 @@ fn InboxList() -> impl IntoView {
                             }}
                             <nav class="pager">
                                 <span class="count-total">{tn("inbox.count", total)}</span>
-                                {(pg > 0).then(|| view! { <a href=inbox_href(&s, &o, pg - 1, &a)>{t("inbox.previous")}</a> })}
+                                {(pg > 0).then(|| view! { <a href=inbox_href(&s, &o, pg - 1)>{t("inbox.previous")}</a> })}
                                 {((pg + 1) * PAGE_SIZE < total as usize)
-                                    .then(|| view! { <a href=inbox_href(&s, &o, pg + 1, &a)>{t("inbox.next")}</a> })}
+                                    .then(|| view! { <a href=inbox_href(&s, &o, pg + 1)>{t("inbox.next")}</a> })}
                             </nav>
                         }
                         .into_any()
@@ -164,14 +147,6 @@ fn InboxList() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-fn assigned_key(a: Assigned) -> &'static str {
-    match a {
-        Assigned::Anyone => "inbox.anyone",
-        Assigned::Me => "inbox.mine",
-        Assigned::Unassigned => "inbox.unassigned",
     }
 }
 
