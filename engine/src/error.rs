@@ -30,8 +30,7 @@ pub struct Error {
 }
 
 /// What users are told when the data folder cannot be written.
-pub(crate) const STORAGE_MESSAGE: &str =
-    "The desk cannot save right now: its storage is full or read-only";
+const STORAGE_MESSAGE: &str = "The desk cannot save right now: its storage is full or read-only";
 
 /// Engine results.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -99,6 +98,11 @@ impl Error {
             "the data folder cannot be written (is its disk full or read-only?); nothing was \
              saved, and Tessera reopens its database once writing works again"
         );
+        Self::storage_unavailable()
+    }
+
+    /// The data folder is known not to take writes (already logged).
+    pub(crate) fn storage_unavailable() -> Self {
         Self::new(ErrorKind::Storage, STORAGE_MESSAGE)
     }
 

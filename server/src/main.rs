@@ -200,8 +200,31 @@ fn serve(options: Options) -> anyhow::Result<()> {
         say(greeting.trim_end());
         let (stop, stopping) = tokio::sync::watch::channel(false);
         let redirect_stopping = stopping.clone();
-        tokio::spawn(prune_sessions(engine.clone(), stopping.clone()));
-        tokio::spawn(run_timers(engine.clone(), stopping.clone()));
+        // Forget expired sessions every ten minutes (start-up already did).
+        tokio::spawn(every(
+            std::time::Duration::from_secs(600),
+            false,
+            engine.clone(),
+            stopping.clone(),
+            "pruning sessions",
+            Engine::prune_sessions,
+            |()| {},
+        ));
+        // Move tickets on by time every half minute: postponed tickets reopen, resolved
+        // ones close after the desk's auto-close days.
+        tokio::spawn(every(
+            std::time::Duration::from_secs(30),
+            true,
+            engine.clone(),
+            stopping.clone(),
+            "running the ticket timers",
+            Engine::run_timers,
+            |moved| {
+                if moved > 0 {
+                    tracing::info!(tickets = moved, "timers moved tickets on");
+                }
+            },
+        ));
         control::listen(&options.data_dir, engine.clone(), stopping.clone())?;
         let trusted = app::api::ssr::TrustedProxies(options.trusted_proxies.clone());
         let app = http::router(
@@ -242,39 +265,31 @@ fn serve(options: Options) -> anyhow::Result<()> {
     })
 }
 
-/// Forgets expired sessions every ten minutes while the desk runs.
-async fn prune_sessions(engine: Arc<Engine>, mut stopping: tokio::sync::watch::Receiver<bool>) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
-    every.tick().await;
-    loop {
-        tokio::select! {
-            _ = every.tick() => {}
-            _ = stopping.changed() => return,
-        }
-        let engine = engine.clone();
-        match tokio::task::spawn_blocking(move || engine.prune_sessions()).await {
-            Ok(Err(e)) => tracing::warn!(error = %e.message(), "pruning sessions failed"),
-            Err(e) => tracing::warn!(%e, "pruning sessions failed"),
-            Ok(Ok(())) => {}
-        }
+/// Runs `work` on the engine every `period` (off the async threads) until the desk
+/// stops, logging what fails; with `at_once`, also right away.
+async fn every<T: Send + 'static>(
+    period: std::time::Duration,
+    at_once: bool,
+    engine: Arc<Engine>,
+    mut stopping: tokio::sync::watch::Receiver<bool>,
+    what: &'static str,
+    work: fn(&Engine) -> engine::Result<T>,
+    done: fn(T),
+) {
+    let mut ticks = tokio::time::interval(period);
+    if !at_once {
+        ticks.tick().await;
     }
-}
-
-/// Moves tickets on by time every half minute: postponed tickets reopen, resolved ones
-/// close after the desk's auto-close days.
-async fn run_timers(engine: Arc<Engine>, mut stopping: tokio::sync::watch::Receiver<bool>) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
     loop {
         tokio::select! {
-            _ = every.tick() => {}
+            _ = ticks.tick() => {}
             _ = stopping.changed() => return,
         }
         let engine = engine.clone();
-        match tokio::task::spawn_blocking(move || engine.run_timers()).await {
-            Ok(Ok(0)) => {}
-            Ok(Ok(n)) => tracing::info!(tickets = n, "timers moved tickets on"),
-            Ok(Err(e)) => tracing::warn!(error = %e.message(), "running the ticket timers failed"),
-            Err(e) => tracing::warn!(%e, "running the ticket timers failed"),
+        match tokio::task::spawn_blocking(move || work(&engine)).await {
+            Ok(Ok(value)) => done(value),
+            Ok(Err(e)) => tracing::warn!(error = %e.message(), "{what} failed"),
+            Err(e) => tracing::warn!(%e, "{what} failed"),
         }
     }
 }

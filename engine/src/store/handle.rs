@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use redb::Database;
 
-use crate::error::STORAGE_MESSAGE;
 use crate::{Error, ErrorKind, Result};
 
 /// How long closing waits for work still using the failed database.
@@ -146,13 +145,13 @@ impl Db {
             return Ok(db.clone());
         }
         if !self.time_to_try() {
-            return Err(Error::new(ErrorKind::Storage, STORAGE_MESSAGE));
+            return Err(Error::storage_unavailable());
         }
         let db = match open(&self.file) {
             Ok(db) => Arc::new(db),
             // Reads begun before the close still hold the file; they end soon.
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
-                return Err(Error::new(ErrorKind::Storage, STORAGE_MESSAGE))
+                return Err(Error::storage_unavailable())
             }
             Err(e) => return Err(e.into()),
         };

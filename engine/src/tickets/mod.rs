@@ -26,21 +26,10 @@ impl Engine {
         }
         let now = self.now();
         let secret = token::new_token();
-        let number = self.write(|txn| {
-            let contact = contacts::find_or_create(txn, &input.name, &input.email, now)?;
-            let opening = Opening {
-                subject: input.subject.trim(),
-                channel,
-                requester: contact,
-                body: &input.body,
-                follow_up_of: None,
-            };
-            let number = open_ticket(txn, &opening, &secret, now)?;
-            Ok((number, vec![Event::TicketChanged(number)]))
-        })?;
-        Ok(TicketCreated {
-            number,
-            link: format!("/t/{number}/{secret}"),
+        self.write(|txn| {
+            let created = open_for_customer(txn, input, channel, &secret, now)?;
+            let events = vec![Event::TicketChanged(created.number)];
+            Ok((created, events))
         })
     }
 
@@ -74,19 +63,7 @@ impl Engine {
         self.write(|txn| {
             let mut created = Vec::with_capacity(batch.len());
             for (input, secret) in batch.iter().zip(&secrets) {
-                let contact = contacts::find_or_create(txn, &input.name, &input.email, now)?;
-                let opening = Opening {
-                    subject: input.subject.trim(),
-                    channel,
-                    requester: contact,
-                    body: &input.body,
-                    follow_up_of: None,
-                };
-                let number = open_ticket(txn, &opening, secret, now)?;
-                created.push(TicketCreated {
-                    number,
-                    link: format!("/t/{number}/{secret}"),
-                });
+                created.push(open_for_customer(txn, input, channel, secret, now)?);
             }
             let events = created
                 .iter()
@@ -160,10 +137,7 @@ impl Engine {
                 Change::FollowUpOpened { ticket: follow_up },
                 now,
             )?;
-            let created = TicketCreated {
-                number: follow_up,
-                link: format!("/t/{follow_up}/{new_secret}"),
-            };
+            let created = created(follow_up, &new_secret);
             Ok((
                 CustomerReplied::FollowUp(created),
                 vec![
@@ -231,6 +205,35 @@ struct Opening<'a> {
     requester: u64,
     body: &'a str,
     follow_up_of: Option<u64>,
+}
+
+/// Opens a ticket from a customer's validated first message, matching them to a
+/// contact by email.
+fn open_for_customer(
+    txn: &WriteTransaction,
+    input: &NewTicket,
+    channel: Channel,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<TicketCreated> {
+    let contact = contacts::find_or_create(txn, &input.name, &input.email, now)?;
+    let opening = Opening {
+        subject: input.subject.trim(),
+        channel,
+        requester: contact,
+        body: &input.body,
+        follow_up_of: None,
+    };
+    let number = open_ticket(txn, &opening, secret, now)?;
+    Ok(created(number, secret))
+}
+
+/// The answer to a new ticket: its number and the customer's private link.
+fn created(number: u64, secret: &str) -> TicketCreated {
+    TicketCreated {
+        number,
+        link: format!("/t/{number}/{secret}"),
+    }
 }
 
 /// Writes a new ticket (status New) with its first message; returns its number.

@@ -56,26 +56,26 @@ impl Engine {
         let of_status = |t: &TicketRecord| status.is_none_or(|s| t.status == s);
         let admin = caller.admin;
         let may = |t: &TicketRecord| caller.may_work(t);
-        let (numbers, total) = match (assigned, status) {
+        let (page, total) = match (assigned, status) {
             (Assigned::Me, _) => {
                 // Their own tickets: always theirs to see.
                 let mine = txn.open_table(tables::TICKETS_BY_ASSIGNEE)?;
                 let wanted = |t: &TicketRecord| of_status(t);
                 let range = || mine.range((viewer, 0)..=(viewer, u64::MAX));
-                let numbers = page_of(&txn, range()?, sort, offset, limit, |k| k.1, Some(&wanted))?;
+                let page = page_of(&txn, range()?, sort, offset, limit, |k| k.1, Some(&wanted))?;
                 let total = match status {
                     None => range()?.count() as u64,
                     Some(_) => count_where(&txn, range()?, |k| k.1, &wanted)?,
                 };
-                (numbers, total)
+                (page, total)
             }
             (Assigned::Unassigned, Some(s)) => {
                 let by_status = txn.open_table(tables::TICKETS_BY_STATUS)?;
                 let range = by_status.range((s.code(), 0)..=(s.code(), u64::MAX))?;
                 let wanted = |t: &TicketRecord| t.assignee.is_none() && (admin || may(t));
-                let numbers = page_of(&txn, range, sort, offset, limit, |k| k.1, Some(&wanted))?;
+                let page = page_of(&txn, range, sort, offset, limit, |k| k.1, Some(&wanted))?;
                 (
-                    numbers,
+                    page,
                     store::counter(&counters, &store::unassigned_counter(s))?,
                 )
             }
@@ -83,7 +83,7 @@ impl Engine {
                 let unassigned = txn.open_table(tables::TICKETS_UNASSIGNED)?;
                 let visible: Option<&dyn Fn(&TicketRecord) -> bool> =
                     if admin { None } else { Some(&may) };
-                let numbers = page_of(
+                let page = page_of(
                     &txn,
                     unassigned.iter()?,
                     sort,
@@ -92,7 +92,7 @@ impl Engine {
                     |k| k,
                     visible,
                 )?;
-                (numbers, unassigned.len()?)
+                (page, unassigned.len()?)
             }
             (Assigned::Anyone, Some(s)) => {
                 // Admins see everything: no ticket needs reading to page.
@@ -100,20 +100,20 @@ impl Engine {
                     if admin { None } else { Some(&may) };
                 let by_status = txn.open_table(tables::TICKETS_BY_STATUS)?;
                 let range = by_status.range((s.code(), 0)..=(s.code(), u64::MAX))?;
-                let numbers = page_of(&txn, range, sort, offset, limit, |k| k.1, visible)?;
+                let page = page_of(&txn, range, sort, offset, limit, |k| k.1, visible)?;
                 let total = counts.iter().find(|c| c.0 == s).map(|c| c.1).unwrap_or(0);
-                (numbers, total)
+                (page, total)
             }
             (Assigned::Anyone, None) => {
                 let visible: Option<&dyn Fn(&TicketRecord) -> bool> =
                     if admin { None } else { Some(&may) };
-                let numbers = page_of(&txn, tickets.iter()?, sort, offset, limit, |k| k, visible)?;
-                (numbers, tickets.len()?)
+                let page = page_of(&txn, tickets.iter()?, sort, offset, limit, |k| k, visible)?;
+                (page, tickets.len()?)
             }
         };
-        let tickets = numbers
-            .into_iter()
-            .map(|n| summary(&txn, &read_ticket(&txn, n)?))
+        let tickets = page
+            .iter()
+            .map(|t| summary(&txn, t))
             .collect::<Result<Vec<_>>>()?;
         Ok(InboxPage {
             tickets,
@@ -255,7 +255,8 @@ fn count_where<'a, K: redb::Key + 'static, V: redb::Value + 'static>(
     Ok(n)
 }
 
-/// One page of the numbers of visible tickets from a key range, in the asked order.
+/// One page of the visible tickets of a key range, in the asked order; each ticket is
+/// read once.
 fn page_of<'a, K: redb::Key + 'static, V: redb::Value + 'static>(
     txn: &ReadTransaction,
     range: redb::Range<'a, K, V>,
@@ -264,7 +265,7 @@ fn page_of<'a, K: redb::Key + 'static, V: redb::Value + 'static>(
     limit: usize,
     number: impl Fn(K::SelfType<'_>) -> u64,
     visible: Option<&dyn Fn(&TicketRecord) -> bool>,
-) -> Result<Vec<u64>> {
+) -> Result<Vec<TicketRecord>> {
     let keys: Box<dyn Iterator<Item = _>> = match sort {
         Sort::Newest => Box::new(range.rev()),
         Sort::Oldest => Box::new(range),
@@ -273,21 +274,21 @@ fn page_of<'a, K: redb::Key + 'static, V: redb::Value + 'static>(
         return keys
             .skip(offset)
             .take(limit)
-            .map(|e| Ok(number(e?.0.value())))
+            .map(|e| read_ticket(txn, number(e?.0.value())))
             .collect();
     };
     let mut out = Vec::new();
     let mut skipped = 0;
     for key in keys {
-        let n = number(key?.0.value());
-        if !visible(&read_ticket(txn, n)?) {
+        let ticket = read_ticket(txn, number(key?.0.value()))?;
+        if !visible(&ticket) {
             continue;
         }
         if skipped < offset {
             skipped += 1;
             continue;
         }
-        out.push(n);
+        out.push(ticket);
         if out.len() >= limit {
             break;
         }

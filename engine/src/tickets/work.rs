@@ -49,11 +49,10 @@ impl Engine {
     /// Sets a ticket's tags by name; tags that do not exist yet are created.
     pub fn set_tags(&self, agent: u64, number: u64, names: &[String]) -> Result<()> {
         let names = tag_names(names)?;
-        let now = self.now();
         self.work_on(agent, number, |txn, _, t, _| {
             let mut ids = Vec::new();
             for name in &names {
-                let id = tag_id(txn, name, now)?;
+                let id = tag_id(txn, name)?;
                 if !ids.contains(&id) {
                     ids.push(id);
                 }
@@ -232,7 +231,7 @@ pub(crate) fn tag_names(names: &[String]) -> Result<Vec<String>> {
 }
 
 /// The id of the tag named `name`, created if there is none.
-fn tag_id(txn: &WriteTransaction, name: &str, _now: DateTime<Utc>) -> Result<u64> {
+fn tag_id(txn: &WriteTransaction, name: &str) -> Result<u64> {
     let key = name.to_lowercase();
     let mut by_name = txn.open_table(tables::TAG_BY_NAME)?;
     if let Some(id) = by_name.get(key.as_str())? {
