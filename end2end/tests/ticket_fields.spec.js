@@ -83,6 +83,19 @@ test('changing a ticket needs a session and an agent who may work it', async () 
   try {
     const resp = await postForm(desk.base, '/api/agent/change', { number: '1', field: 'priority', value: 'high' });
     expect(resp.status).toBe(401);
+    // Signed in, a value the form could not have sent is invalid input: 422, not a fault.
+    const token = new URL(desk.setup).searchParams.get('token');
+    const setup = await postForm(desk.base, '/api/auth/setup', { token, ...ADMIN });
+    const cookie = setup.headers.get('set-cookie').split(';')[0];
+    await postForm(desk.base, '/api/portal/create', { name: 'Ana', email: 'ana@example.com', subject: 'Hi', body: 'Hello.' });
+    for (const [path, fields] of [
+      ['/api/agent/change', { number: '1', field: 'priority', value: 'extreme' }],
+      ['/api/agent/change', { number: '1', field: 'colour', value: 'red' }],
+      ['/api/agent/status', { number: '1', status: 'sleeping' }],
+      ['/api/admin/department', { id: '0', name: 'Billing', leader: 'x', members: '' }],
+    ]) {
+      expect((await postForm(desk.base, path, fields, { cookie })).status, path).toBe(422);
+    }
   } finally {
     await desk.stop();
   }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use model::{InboxPage, SearchHit, TicketDetail};
 
 #[cfg(feature = "ssr")]
-use super::ssr::{agent, call};
+use super::ssr::{agent, call, fail};
 use super::AppError;
 
 /// Tickets on one inbox page.
@@ -51,7 +51,10 @@ pub async fn post_message(number: u64, kind: String, body: String) -> Result<(),
 pub async fn set_status(number: u64, status: String) -> Result<(), AppError> {
     let me = agent().await?;
     let status = model::TicketStatus::from_slug(&status).ok_or_else(|| {
-        AppError::Invalid(vec![model::FieldError::new("status", "error.generic")])
+        fail(AppError::Invalid(vec![model::FieldError::new(
+            "status",
+            "error.generic",
+        )]))
     })?;
     call(move |e| e.set_status(me.id, number, status)).await
 }
@@ -79,7 +82,13 @@ pub async fn desk_lists() -> Result<model::DeskLists, AppError> {
 #[server(endpoint = "agent/change")]
 pub async fn change_ticket(number: u64, field: String, value: String) -> Result<(), AppError> {
     let me = agent().await?;
-    let bad = |name: &str| AppError::Invalid(vec![model::FieldError::new(name, "error.generic")]);
+    // Input the form could not have sent: 422, like every other invalid input.
+    let bad = |name: &str| {
+        fail(AppError::Invalid(vec![model::FieldError::new(
+            name,
+            "error.generic",
+        )]))
+    };
     let id = |v: &str| -> Result<Option<u64>, AppError> {
         if v.is_empty() {
             Ok(None)
@@ -157,7 +166,12 @@ pub async fn save_department(
     members: String,
 ) -> Result<model::Department, AppError> {
     let me = agent().await?;
-    let bad = || AppError::Invalid(vec![model::FieldError::new("members", "error.generic")]);
+    let bad = || {
+        fail(AppError::Invalid(vec![model::FieldError::new(
+            "members",
+            "error.generic",
+        )]))
+    };
     let leader = match leader.trim() {
         "" => None,
         l => Some(l.parse().map_err(|_| bad())?),
