@@ -176,35 +176,36 @@ pub fn Conversation(
     }
 }
 
+/// The signed-in agent, as the frame loads it; pages that need to know who is looking
+/// (for "assign to me") read it under their own `<Suspense/>`.
+#[derive(Clone, Copy)]
+pub struct Me(pub Resource<Result<Option<AgentInfo>, api::AppError>>);
+
 /// The agent workspace around a page: checks the session, shows the sidebar.
+///
+/// The page is built here, outside the sidebar's `<Suspense/>`: a resource made inside
+/// another resource's suspended view is created at a different moment on the server and
+/// in the browser, and hydration then occasionally paired it with the wrong value.
 #[component]
-pub fn AgentFrame(children: ChildrenFn) -> impl IntoView {
+pub fn AgentFrame(children: Children) -> impl IntoView {
     let me = Resource::new(|| (), |_| api::auth::me());
+    provide_context(Me(me));
     let live = Live(RwSignal::new(0));
     provide_context(live);
     listen_for_changes(live);
     view! {
-        <Suspense fallback=|| view! { <div class="skeleton-page" aria-busy="true"></div> }>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
+        <div class="workspace">
+            <crate::keys::KeyboardShortcuts/>
+            <Suspense fallback=|| view! { <nav class="sidebar" aria-busy="true"></nav> }>
+                {move || Suspend::new(async move {
                     match me.await {
-                        Ok(Some(agent)) => {
-                            provide_context(crate::pages::ticket_side::MyId(agent.id));
-                            view! {
-                                <div class="workspace">
-                                    <crate::keys::KeyboardShortcuts/>
-                                    <Sidebar agent=agent/>
-                                    <main id="main" class="pane">{children()}</main>
-                                </div>
-                            }
-                                .into_any()
-                        }
+                        Ok(Some(agent)) => view! { <Sidebar agent=agent/> }.into_any(),
                         _ => view! { <Redirect path="/agent/login"/> }.into_any(),
                     }
-                })
-            }}
-        </Suspense>
+                })}
+            </Suspense>
+            <main id="main" class="pane">{children()}</main>
+        </div>
     }
 }
 

@@ -3,7 +3,7 @@
 // in the workspace. Controls that need the wasm stay inert without it, which shows the
 // other tests really exercise the hydrated app.
 const { test, expect } = require('@playwright/test');
-const { startDesk, hydrated } = require('./desk');
+const { startDesk, hydrated, signIn, postForm } = require('./desk');
 
 let desk;
 test.beforeAll(async () => { desk = await startDesk(); });
@@ -46,4 +46,50 @@ test('without the wasm, a customer still reaches their ticket and an admin still
   await expect(page).toHaveURL(/\/agent$/);
   await expect(page.getByRole('link', { name: 'Submitted before the page woke up' })).toBeVisible();
   await context.close();
+});
+
+// Hydration must hold on every load, not most: a page whose data loads under the
+// workspace's own loading state once paired a resource with the wrong value now and then.
+test.describe('the workspace hydrates on every sign-in', () => {
+  let team;
+  const ADMIN = { name: 'Loop Admin', email: 'loop@desk.example', password: 'loop password 12' };
+  test.beforeAll(async () => {
+    team = await startDesk();
+    const token = new URL(team.setup).searchParams.get('token');
+    const resp = await postForm(team.base, '/api/auth/setup', { token, ...ADMIN });
+    expect(resp.status).toBe(200);
+    for (const subject of ['First loop ticket', 'Second loop ticket']) {
+      const made = await postForm(team.base, '/api/portal/create', {
+        name: 'Loop Customer', email: 'customer@example.com', subject, body: 'Body of ' + subject,
+      });
+      expect(made.status).toBeLessThan(400);
+    }
+  });
+  test.afterAll(async () => { await team?.stop(); });
+
+  test('twelve sign-ins, each hydrated and navigating in the browser', async ({ browser }) => {
+    test.setTimeout(180_000);
+    for (let i = 0; i < 12; i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      await signIn(page, team.base, ADMIN.email, ADMIN.password);
+      await expect(page.getByRole('link', { name: 'Second loop ticket' })).toBeVisible();
+      // Reload, so the list is rendered by the server and hydrated, as after a bookmark.
+      await page.reload();
+      await hydrated(page);
+      await page.getByRole('link', { name: 'Agents' }).click();
+      await expect(page).toHaveURL(/\/agent\/admin\/agents$/);
+      await expect(page.getByRole('heading', { name: 'Agents' })).toBeVisible();
+      await page.goto(team.base + '/agent/tickets/1');
+      await hydrated(page);
+      await page.getByRole('link', { name: 'All' }).first().click();
+      await expect(page).toHaveURL(/\/agent$/);
+      await expect(page.getByRole('link', { name: 'First loop ticket' })).toBeVisible();
+      expect(errors, `load ${i}`).toEqual([]);
+      await context.close();
+    }
+  });
 });

@@ -9,6 +9,7 @@ use leptos_meta::Title;
 
 use crate::components::{
     earlier_href, long_date, number_param, show_param, when, AgentFrame, Conversation, Field, Live,
+    Me,
 };
 use crate::i18n::t;
 use crate::pages::not_found::NotFound;
@@ -45,6 +46,7 @@ fn TicketPane() -> impl IntoView {
         },
     );
     let lists = Resource::new(|| (), |_| desk_lists());
+    let me = use_context::<Me>();
     let form = NodeRef::<leptos::html::Form>::new();
     let kind = RwSignal::new("reply".to_string());
     // What the agent is typing outlives the ticket being redrawn (a status change).
@@ -74,6 +76,10 @@ fn TicketPane() -> impl IntoView {
                 match data.await {
                     Ok(tk) => {
                         let lists = lists.await.unwrap_or_default();
+                        let me = match me {
+                            Some(Me(me)) => me.await.ok().flatten().map(|a| a.id),
+                            None => None,
+                        };
                         let s = tk.summary.clone();
                         let n = s.number;
                         view! {
@@ -106,7 +112,7 @@ fn TicketPane() -> impl IntoView {
                                             earlier=tk.earlier.then(|| earlier_href(&format!("/agent/tickets/{n}"), tk.messages.len()))
                                         />
                                     </div>
-                                    <TicketSide detail=tk.clone() lists=lists change=change set_status=set_status/>
+                                    <TicketSide detail=tk.clone() lists=lists change=change set_status=set_status me=me/>
                                 </div>
                             </article>
                         }

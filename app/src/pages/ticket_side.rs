@@ -11,20 +11,17 @@ use crate::api::AppError;
 use crate::components::{when, Ago};
 use crate::i18n::t;
 
-/// The signed-in agent, for "assign to me".
-#[derive(Clone, Copy)]
-pub struct MyId(pub u64);
-
 #[component]
 pub fn TicketSide(
     detail: TicketDetail,
     lists: DeskLists,
     change: ServerAction<ChangeTicket>,
     set_status: ServerAction<SetStatus>,
+    /// The signed-in agent, for "assign to me".
+    me: Option<u64>,
 ) -> impl IntoView {
     let s = detail.summary.clone();
     let n = s.number;
-    let me = use_context::<MyId>().map(|m| m.0);
     let send = move |field: &str, value: String| {
         change.dispatch(ChangeTicket {
             number: n,
