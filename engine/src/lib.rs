@@ -13,6 +13,7 @@ pub mod store;
 pub mod throttle;
 pub mod tickets;
 pub mod token;
+pub mod views;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Sender};
@@ -90,6 +91,8 @@ pub struct Engine {
     password_slots: auth::password::Slots,
     max_messages_per_ticket: usize,
     data_dir: PathBuf,
+    /// The inbox's index of ticket fields, kept in step with each commit.
+    facets: std::sync::RwLock<tickets::facets::Facets>,
 }
 
 /// The database file inside a data folder.
@@ -139,7 +142,9 @@ impl Engine {
         let db = Arc::new(store::Db::new(&file, db));
         let search = Arc::new(SearchIndex::open(&search::index_dir(data_dir))?);
         let (events, _) = tokio::sync::broadcast::channel(256);
+        let facets = db.with(|db| tickets::facets::Facets::build(&db.begin_read()?))?;
         let engine = Engine {
+            facets: std::sync::RwLock::new(facets),
             db,
             search,
             throttle: throttle::Throttle::new(options.clock.clone(), options.portal_limits),
@@ -271,10 +276,40 @@ impl Engine {
         if let Some((tx, _)) = &*self.indexer.lock().unwrap_or_else(|p| p.into_inner()) {
             let _ = tx.send(Signal::Wake);
         }
+        self.refresh_facets(&events);
         for e in events {
             let _ = self.events.send(e);
         }
         Ok(value)
+    }
+
+    /// Whether the inbox's index in memory says what the database says: it is built
+    /// again from redb and compared.
+    pub fn inbox_index_is_current(&self) -> Result<bool> {
+        let fresh = self
+            .db
+            .with(|db| tickets::facets::Facets::build(&db.begin_read()?))?;
+        let facets = self.facets.read().unwrap_or_else(|p| p.into_inner());
+        Ok(facets.same_as(&fresh))
+    }
+
+    /// Brings the inbox's index up to date with the tickets `events` name. Each ticket is
+    /// read after the lock is taken, so of two writers racing, the later read wins and
+    /// the index ends with what redb holds.
+    fn refresh_facets(&self, events: &[Event]) {
+        if events.is_empty() {
+            return;
+        }
+        let mut facets = self.facets.write().unwrap_or_else(|p| p.into_inner());
+        let fresh = self.read().and_then(|txn| {
+            for Event::TicketChanged(number) in events {
+                facets.set(&tickets::read_ticket(&txn, *number)?);
+            }
+            Ok(())
+        });
+        if let Err(e) = fresh {
+            tracing::error!(%e, "the inbox index could not read a changed ticket");
+        }
     }
 
     /// Writes a consistent copy of the database to `dest` (a folder that must not exist

@@ -44,7 +44,16 @@ fn a_batch_becomes_tickets_like_one_by_one_creation() {
     // Counted, listed, audited and searchable like any other ticket.
     let page = d
         .engine
-        .inbox(d.viewer(), Some(TicketStatus::New), Sort::Newest, 0, 10)
+        .inbox(
+            d.viewer(),
+            &model::InboxFilter {
+                status: Some(TicketStatus::New),
+                sort: Sort::Newest,
+                ..Default::default()
+            },
+            0,
+            10,
+        )
         .expect("inbox");
     assert_eq!(page.total, 501);
     assert_eq!(page.tickets[0].number, one.number + 500);
@@ -88,7 +97,16 @@ fn one_invalid_ticket_refuses_the_whole_batch() {
     );
     let page = d
         .engine
-        .inbox(d.viewer(), None, Sort::Newest, 0, 10)
+        .inbox(
+            d.viewer(),
+            &model::InboxFilter {
+                status: None,
+                sort: Sort::Newest,
+                ..Default::default()
+            },
+            0,
+            10,
+        )
         .expect("inbox");
     assert_eq!(page.total, 0, "nothing of the batch was written");
 }

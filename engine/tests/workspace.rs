@@ -5,78 +5,10 @@
 mod common;
 
 use chrono::Duration;
-use common::{desk, new_ticket, secret, Desk};
+use common::{desk, new_ticket, secret, team, ticket_in};
 use engine::store::records::Change;
 use engine::{Clock, ErrorKind};
-use model::{Channel, Department, Escalation, Label, NewAgent, Priority, Sort, TicketStatus};
-
-fn agent(d: &Desk, name: &str, admin: bool) -> u64 {
-    d.engine
-        .create_agent(
-            None,
-            &NewAgent {
-                name: name.into(),
-                email: format!("{}@desk.example", name.to_lowercase()),
-                password: "correct horse battery".into(),
-                admin,
-            },
-        )
-        .expect("agent")
-        .id
-}
-
-/// A team: an admin, Billing (leader Lea, member Bo) and Tech (member Tim).
-struct Team {
-    admin: u64,
-    lea: u64,
-    bo: u64,
-    tim: u64,
-    billing: u64,
-    tech: u64,
-}
-
-fn team(d: &Desk) -> Team {
-    let admin = agent(d, "Admin", true);
-    let (lea, bo, tim) = (
-        agent(d, "Lea", false),
-        agent(d, "Bo", false),
-        agent(d, "Tim", false),
-    );
-    let save = |name: &str, leader, members: Vec<u64>| {
-        d.engine
-            .save_department(
-                admin,
-                &Department {
-                    id: 0,
-                    name: name.into(),
-                    leader,
-                    members,
-                },
-            )
-            .expect("department")
-            .id
-    };
-    let billing = save("Billing", Some(lea), vec![bo]);
-    let tech = save("Tech", None, vec![tim]);
-    Team {
-        admin,
-        lea,
-        bo,
-        tim,
-        billing,
-        tech,
-    }
-}
-
-fn ticket_in(d: &Desk, t: &Team, department: u64) -> u64 {
-    let n = d
-        .customer_writes("Invoice wrong", "Please fix the invoice.")
-        .number;
-    d.engine
-        .set_department(t.admin, n, Some(department))
-        .expect("route");
-    n
-}
+use model::{Channel, Escalation, Label, Priority, Sort, TicketStatus};
 
 fn forbidden<T: std::fmt::Debug>(r: engine::Result<T>) {
     let e = r.expect_err("must be refused");
@@ -103,7 +35,18 @@ fn an_agent_outside_a_department_can_do_nothing_to_its_tickets() {
     forbidden(e.escalate(t.tim, n, Escalation::ToDepartment(t.tech)));
     forbidden(e.postpone(t.tim, n, until));
     // Nor does it show up in their inbox or searches.
-    let inbox = e.inbox(t.tim, None, Sort::Newest, 0, 50).expect("inbox");
+    let inbox = e
+        .inbox(
+            t.tim,
+            &model::InboxFilter {
+                status: None,
+                sort: Sort::Newest,
+                ..Default::default()
+            },
+            0,
+            50,
+        )
+        .expect("inbox");
     assert!(inbox.tickets.iter().all(|s| s.number != n));
     d.indexed();
     assert!(e.search(t.tim, "invoice", 10).expect("search").is_empty());
@@ -411,7 +354,17 @@ fn the_inbox_narrows_to_mine_and_to_unassigned_with_true_totals() {
         .expect("pending");
     let page = |who, status, assigned| {
         let p = e
-            .inbox_of(who, status, assigned, Sort::Oldest, 0, 50)
+            .inbox(
+                who,
+                &model::InboxFilter {
+                    status,
+                    assigned,
+                    sort: Sort::Oldest,
+                    ..Default::default()
+                },
+                0,
+                50,
+            )
             .expect("inbox");
         (
             p.tickets.iter().map(|s| s.number).collect::<Vec<_>>(),

@@ -2,11 +2,13 @@
 //! hit looks like on the wire. Only serde and chrono, so it compiles to wasm.
 
 pub mod headers;
+pub mod inbox;
 pub mod validate;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use inbox::{Assigned, InboxFilter, SavedView, Sort};
 pub use validate::{
     limits, validate_agent, validate_new_ticket, validate_password, validate_reply, FieldError,
 };
@@ -170,6 +172,36 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// Every channel.
+    pub const ALL: [Channel; 5] = [
+        Channel::Portal,
+        Channel::Email,
+        Channel::Chat,
+        Channel::Api,
+        Channel::Agent,
+    ];
+
+    /// The channel's position in [`Channel::ALL`].
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The channel's name in URLs.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Channel::Portal => "portal",
+            Channel::Email => "email",
+            Channel::Chat => "chat",
+            Channel::Api => "api",
+            Channel::Agent => "agent",
+        }
+    }
+
+    /// The channel named by a slug.
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.slug() == slug)
+    }
+
     /// The translation key of the channel's label.
     pub fn label_key(self) -> &'static str {
         match self {
@@ -194,63 +226,6 @@ pub enum MessageKind {
 pub enum Role {
     Admin,
     Agent,
-}
-
-/// Newest or oldest tickets first.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Sort {
-    #[default]
-    Newest,
-    Oldest,
-}
-
-impl Sort {
-    /// The sort's name in URLs.
-    pub fn slug(self) -> &'static str {
-        match self {
-            Sort::Newest => "newest",
-            Sort::Oldest => "oldest",
-        }
-    }
-
-    /// The sort named by a slug; unknown names mean newest first.
-    pub fn from_slug(slug: &str) -> Self {
-        if slug == "oldest" {
-            Sort::Oldest
-        } else {
-            Sort::Newest
-        }
-    }
-}
-
-/// Whose tickets an inbox shows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Assigned {
-    #[default]
-    Anyone,
-    /// Assigned to the agent looking.
-    Me,
-    Unassigned,
-}
-
-impl Assigned {
-    /// The filter's name in URLs.
-    pub fn slug(self) -> &'static str {
-        match self {
-            Assigned::Anyone => "",
-            Assigned::Me => "mine",
-            Assigned::Unassigned => "unassigned",
-        }
-    }
-
-    /// The filter named by a slug; unknown names mean anyone's.
-    pub fn from_slug(slug: &str) -> Self {
-        match slug {
-            "mine" => Assigned::Me,
-            "unassigned" => Assigned::Unassigned,
-            _ => Assigned::Anyone,
-        }
-    }
 }
 
 /// What a customer types into the portal's contact form.
@@ -369,6 +344,8 @@ pub enum HistoryChange {
     /// Escalated to the department's leader (None) or to the named department.
     Escalated(Option<String>),
     Postponed(DateTime<Utc>),
+    /// Marked as spam (true) or as not spam.
+    Spam(bool),
 }
 
 /// What the workspace offers to choose from when changing a ticket.

@@ -36,6 +36,8 @@ pub struct TicketRecord {
     /// The ticket this one was merged into.
     pub merged_into: Option<u64>,
     pub spam: bool,
+    /// Since when the ticket has waited on the team (New or Open); None otherwise.
+    pub waiting_since: Option<DateTime<Utc>>,
 }
 
 /// Who wrote a message or caused an event.
@@ -178,6 +180,22 @@ pub enum Change {
     DepartmentSaved {
         department: u64,
     },
+    /// Marked as spam (out of every inbox view but the spam one), or back.
+    SpamMarked {
+        spam: bool,
+    },
+}
+
+/// A saved inbox view.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ViewRecord {
+    pub id: u64,
+    pub name: String,
+    /// The agent it belongs to; None when it is shared with everyone.
+    pub owner: Option<u64>,
+    /// The filter as an inbox address's query string, so a view outlives changes to
+    /// the filter's fields.
+    pub query: String,
 }
 
 /// An immutable record of who changed what, and when.

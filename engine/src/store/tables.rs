@@ -61,3 +61,6 @@ pub const TICKETS_RESOLVED: TableDefinition<(i64, u64), ()> =
     TableDefinition::new("tickets_resolved");
 /// Ticket number → (); the tickets no one is assigned to.
 pub const TICKETS_UNASSIGNED: TableDefinition<u64, ()> = TableDefinition::new("tickets_unassigned");
+
+/// Saved inbox views by id (see `records::ViewRecord`).
+pub const VIEWS: TableDefinition<u64, &[u8]> = TableDefinition::new("views");

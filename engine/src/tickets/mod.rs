@@ -1,7 +1,9 @@
 //! Tickets and their conversations: what customers and agents do to them. Each method is
 //! one write transaction holding the change, its audit events and its outbox jobs.
 
+pub(crate) mod facets;
 mod query;
+pub(crate) use query::read_ticket;
 mod work;
 
 pub use work::{MAX_TAGS, MAX_TAG_CHARS};
@@ -266,6 +268,7 @@ fn open_ticket(
         closed_at: None,
         merged_into: None,
         spam: false,
+        waiting_since: Some(now),
     };
     put_ticket(txn, &ticket)?;
     txn.open_table(tables::TICKETS_BY_STATUS)?
@@ -412,6 +415,12 @@ pub(crate) fn change_status(
         _ => {}
     }
     ticket.status = to;
+    // Only New and Open tickets wait on the team; one that comes back to them waits
+    // from now, one that stays among them keeps its time.
+    ticket.waiting_since = match to {
+        TicketStatus::New | TicketStatus::Open => ticket.waiting_since.or(Some(now)),
+        _ => None,
+    };
     audit(
         txn,
         Some(ticket.number),

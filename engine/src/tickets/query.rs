@@ -2,124 +2,74 @@
 //! full-text search and a ticket's audit history.
 
 use model::{
-    Assigned, CustomerTicket, Escalation, HistoryChange, HistoryEntry, InboxPage, MessageKind,
-    MessageView, SearchHit, Sort, TicketDetail, TicketStatus, TicketSummary,
+    CustomerTicket, Escalation, HistoryChange, HistoryEntry, InboxFilter, InboxPage, MessageKind,
+    MessageView, SearchHit, TicketDetail, TicketSummary,
 };
-use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata};
+use redb::ReadTransaction;
 
 use crate::access::caller_read;
 use crate::auth::read_agent;
 use crate::store::records::{
     Actor, AuditRecord, Change, ContactRecord, MessageRecord, TicketRecord,
 };
-use crate::store::{self, codec, tables};
+use crate::store::{codec, tables};
 use crate::{contacts, search, token, Engine, Error, Result};
 
 /// Longest inbox page.
 pub const MAX_PAGE: usize = 200;
 
 impl Engine {
-    /// A page of the tickets `viewer` may work, optionally of one status, newest or
-    /// oldest first.
+    /// A page of the tickets `viewer` may work that `filter` selects, in its order, with
+    /// how many it selects and how many of those are in each status. Filters and
+    /// counts come from the inbox's index in memory; only the page's own tickets are
+    /// read from redb (and checked once more against the viewer's rights).
     pub fn inbox(
         &self,
         viewer: u64,
-        status: Option<TicketStatus>,
-        sort: Sort,
-        offset: usize,
-        limit: usize,
-    ) -> Result<InboxPage> {
-        self.inbox_of(viewer, status, Assigned::Anyone, sort, offset, limit)
-    }
-
-    /// [`Engine::inbox`], also narrowed to the viewer's own or to unassigned tickets.
-    /// Each narrowing walks an index in ticket order and counts from a counter or the
-    /// index, so a page costs about its own length at any size.
-    pub fn inbox_of(
-        &self,
-        viewer: u64,
-        status: Option<TicketStatus>,
-        assigned: Assigned,
-        sort: Sort,
+        filter: &InboxFilter,
         offset: usize,
         limit: usize,
     ) -> Result<InboxPage> {
         let limit = limit.min(MAX_PAGE);
         let txn = self.read()?;
         let caller = caller_read(&txn, viewer)?;
-        let counters = txn.open_table(tables::COUNTERS)?;
-        let counts = TicketStatus::ALL
-            .into_iter()
-            .map(|s| Ok((s, store::counter(&counters, &store::status_counter(s))?)))
-            .collect::<Result<Vec<_>>>()?;
-        let tickets = txn.open_table(tables::TICKETS)?;
-        let of_status = |t: &TicketRecord| status.is_none_or(|s| t.status == s);
-        let admin = caller.admin;
-        let may = |t: &TicketRecord| caller.may_work(t);
-        let (page, total) = match (assigned, status) {
-            (Assigned::Me, _) => {
-                // Their own tickets: always theirs to see.
-                let mine = txn.open_table(tables::TICKETS_BY_ASSIGNEE)?;
-                let wanted = |t: &TicketRecord| of_status(t);
-                let range = || mine.range((viewer, 0)..=(viewer, u64::MAX));
-                let page = page_of(&txn, range()?, sort, offset, limit, |k| k.1, Some(&wanted))?;
-                let total = match status {
-                    None => range()?.count() as u64,
-                    Some(_) => count_where(&txn, range()?, |k| k.1, &wanted)?,
-                };
-                (page, total)
-            }
-            (Assigned::Unassigned, Some(s)) => {
-                let by_status = txn.open_table(tables::TICKETS_BY_STATUS)?;
-                let range = by_status.range((s.code(), 0)..=(s.code(), u64::MAX))?;
-                let wanted = |t: &TicketRecord| t.assignee.is_none() && (admin || may(t));
-                let page = page_of(&txn, range, sort, offset, limit, |k| k.1, Some(&wanted))?;
-                (
-                    page,
-                    store::counter(&counters, &store::unassigned_counter(s))?,
-                )
-            }
-            (Assigned::Unassigned, None) => {
-                let unassigned = txn.open_table(tables::TICKETS_UNASSIGNED)?;
-                let visible: Option<&dyn Fn(&TicketRecord) -> bool> =
-                    if admin { None } else { Some(&may) };
-                let page = page_of(
-                    &txn,
-                    unassigned.iter()?,
-                    sort,
-                    offset,
-                    limit,
-                    |k| k,
-                    visible,
-                )?;
-                (page, unassigned.len()?)
-            }
-            (Assigned::Anyone, Some(s)) => {
-                // Admins see everything: no ticket needs reading to page.
-                let visible: Option<&dyn Fn(&TicketRecord) -> bool> =
-                    if admin { None } else { Some(&may) };
-                let by_status = txn.open_table(tables::TICKETS_BY_STATUS)?;
-                let range = by_status.range((s.code(), 0)..=(s.code(), u64::MAX))?;
-                let page = page_of(&txn, range, sort, offset, limit, |k| k.1, visible)?;
-                let total = counts.iter().find(|c| c.0 == s).map(|c| c.1).unwrap_or(0);
-                (page, total)
-            }
-            (Assigned::Anyone, None) => {
-                let visible: Option<&dyn Fn(&TicketRecord) -> bool> =
-                    if admin { None } else { Some(&may) };
-                let page = page_of(&txn, tickets.iter()?, sort, offset, limit, |k| k, visible)?;
-                (page, tickets.len()?)
-            }
+        let requester = requester_of(&txn, filter)?;
+        let (numbers, selection) = {
+            let facets = self.facets.read().unwrap_or_else(|p| p.into_inner());
+            let visible = facets.visible(&caller);
+            let selection = facets.select(&visible, filter, viewer, requester);
+            let numbers = facets.page(&selection.matches, filter.sort, offset, limit);
+            (numbers, selection)
         };
-        let tickets = page
-            .iter()
-            .map(|t| summary(&txn, t))
-            .collect::<Result<Vec<_>>>()?;
+        let mut tickets = Vec::with_capacity(numbers.len());
+        for number in numbers {
+            let ticket = read_ticket(&txn, number)?;
+            if caller.may_work(&ticket) {
+                tickets.push(summary(&txn, &ticket)?);
+            }
+        }
         Ok(InboxPage {
             tickets,
-            total,
-            counts,
+            total: selection.matches.len(),
+            counts: selection.counts,
         })
+    }
+
+    /// How many tickets each of `filters` selects for `viewer`.
+    pub fn inbox_counts(&self, viewer: u64, filters: &[InboxFilter]) -> Result<Vec<u64>> {
+        let txn = self.read()?;
+        let caller = caller_read(&txn, viewer)?;
+        let requesters = filters
+            .iter()
+            .map(|f| requester_of(&txn, f))
+            .collect::<Result<Vec<_>>>()?;
+        let facets = self.facets.read().unwrap_or_else(|p| p.into_inner());
+        let visible = facets.visible(&caller);
+        Ok(filters
+            .iter()
+            .zip(requesters)
+            .map(|(f, r)| facets.count(&visible, f, viewer, r))
+            .collect())
     }
 
     /// A ticket with its conversation, notes included, for an agent who may work it.
@@ -239,64 +189,18 @@ impl Engine {
     }
 }
 
-/// How many tickets of a key range `wanted` keeps.
-fn count_where<'a, K: redb::Key + 'static, V: redb::Value + 'static>(
-    txn: &ReadTransaction,
-    range: redb::Range<'a, K, V>,
-    number: impl Fn(K::SelfType<'_>) -> u64,
-    wanted: &dyn Fn(&TicketRecord) -> bool,
-) -> Result<u64> {
-    let mut n = 0;
-    for key in range {
-        if wanted(&read_ticket(txn, number(key?.0.value()))?) {
-            n += 1;
-        }
-    }
-    Ok(n)
+/// The contact a filter's requester address names: None when it names none,
+/// Some(None) when no contact has that address.
+fn requester_of(txn: &ReadTransaction, filter: &InboxFilter) -> Result<Option<Option<u64>>> {
+    let Some(email) = &filter.requester else {
+        return Ok(None);
+    };
+    let by_email = txn.open_table(tables::CONTACT_BY_EMAIL)?;
+    let key = email.trim().to_lowercase();
+    Ok(Some(by_email.get(key.as_str())?.map(|v| v.value())))
 }
 
-/// One page of the visible tickets of a key range, in the asked order; each ticket is
-/// read once.
-fn page_of<'a, K: redb::Key + 'static, V: redb::Value + 'static>(
-    txn: &ReadTransaction,
-    range: redb::Range<'a, K, V>,
-    sort: Sort,
-    offset: usize,
-    limit: usize,
-    number: impl Fn(K::SelfType<'_>) -> u64,
-    visible: Option<&dyn Fn(&TicketRecord) -> bool>,
-) -> Result<Vec<TicketRecord>> {
-    let keys: Box<dyn Iterator<Item = _>> = match sort {
-        Sort::Newest => Box::new(range.rev()),
-        Sort::Oldest => Box::new(range),
-    };
-    let Some(visible) = visible else {
-        return keys
-            .skip(offset)
-            .take(limit)
-            .map(|e| read_ticket(txn, number(e?.0.value())))
-            .collect();
-    };
-    let mut out = Vec::new();
-    let mut skipped = 0;
-    for key in keys {
-        let ticket = read_ticket(txn, number(key?.0.value()))?;
-        if !visible(&ticket) {
-            continue;
-        }
-        if skipped < offset {
-            skipped += 1;
-            continue;
-        }
-        out.push(ticket);
-        if out.len() >= limit {
-            break;
-        }
-    }
-    Ok(out)
-}
-
-fn read_ticket(txn: &ReadTransaction, number: u64) -> Result<TicketRecord> {
+pub(crate) fn read_ticket(txn: &ReadTransaction, number: u64) -> Result<TicketRecord> {
     let tickets = txn.open_table(tables::TICKETS)?;
     let raw = tickets
         .get(number)?
@@ -408,6 +312,7 @@ fn history(txn: &ReadTransaction, number: u64, limit: usize) -> Result<Vec<Histo
                 Escalation::ToDepartment(d) => dept(Some(d))?,
             }),
             Change::Postponed { until } => HistoryChange::Postponed(until),
+            Change::SpamMarked { spam } => HistoryChange::Spam(spam),
             // Events about agents and the desk are not a ticket's.
             _ => continue,
         };

@@ -32,6 +32,16 @@ impl Engine {
         })
     }
 
+    /// Marks a ticket as spam, which takes it out of every inbox view but the spam one,
+    /// or as not spam.
+    pub fn set_spam(&self, agent: u64, number: u64, spam: bool) -> Result<()> {
+        self.work_on(agent, number, |_, _, t, _| {
+            let from = t.spam;
+            t.spam = spam;
+            Ok(none_if(from == spam, Change::SpamMarked { spam }))
+        })
+    }
+
     /// Sets a ticket's type (one of the desk's ticket types), or clears it.
     pub fn set_ticket_type(&self, agent: u64, number: u64, to: Option<u64>) -> Result<()> {
         self.work_on(agent, number, |txn, _, t, _| {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use engine::{Engine, ManualClock, Options};
-use model::{Channel, NewAgent, NewTicket, TicketCreated};
+use model::{Channel, Department, NewAgent, NewTicket, TicketCreated};
 
 pub struct Desk {
     pub dir: tempfile::TempDir,
@@ -142,4 +142,72 @@ pub fn secret(created: &TicketCreated) -> String {
         .next()
         .unwrap_or_default()
         .to_string()
+}
+
+pub fn agent(d: &Desk, name: &str, admin: bool) -> u64 {
+    d.engine
+        .create_agent(
+            None,
+            &NewAgent {
+                name: name.into(),
+                email: format!("{}@desk.example", name.to_lowercase()),
+                password: "correct horse battery".into(),
+                admin,
+            },
+        )
+        .expect("agent")
+        .id
+}
+
+/// A team: an admin, Billing (leader Lea, member Bo) and Tech (member Tim).
+pub struct Team {
+    pub admin: u64,
+    pub lea: u64,
+    pub bo: u64,
+    pub tim: u64,
+    pub billing: u64,
+    pub tech: u64,
+}
+
+pub fn team(d: &Desk) -> Team {
+    let admin = agent(d, "Admin", true);
+    let (lea, bo, tim) = (
+        agent(d, "Lea", false),
+        agent(d, "Bo", false),
+        agent(d, "Tim", false),
+    );
+    let save = |name: &str, leader, members: Vec<u64>| {
+        d.engine
+            .save_department(
+                admin,
+                &Department {
+                    id: 0,
+                    name: name.into(),
+                    leader,
+                    members,
+                },
+            )
+            .expect("department")
+            .id
+    };
+    let billing = save("Billing", Some(lea), vec![bo]);
+    let tech = save("Tech", None, vec![tim]);
+    Team {
+        admin,
+        lea,
+        bo,
+        tim,
+        billing,
+        tech,
+    }
+}
+
+pub fn ticket_in(d: &Desk, t: &Team, department: u64) -> u64 {
+    let n = d
+        .customer_writes("Invoice wrong", "Please fix the invoice.")
+        .number;
+    d.engine
+        .set_department(t.admin, n, Some(department))
+        .expect("route");
+    n
 }

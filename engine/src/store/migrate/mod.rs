@@ -4,6 +4,7 @@
 mod v001_initial;
 mod v002_agent_settings;
 mod v003_ticket_model;
+mod v004_waiting_views;
 
 use std::path::Path;
 
@@ -13,7 +14,7 @@ use super::tables::META;
 use crate::Result;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 type Step = fn(&WriteTransaction) -> Result<()>;
 
@@ -22,6 +23,7 @@ const STEPS: [Step; SCHEMA_VERSION as usize] = [
     v001_initial::run,
     v002_agent_settings::run,
     v003_ticket_model::run,
+    v004_waiting_views::run,
 ];
 
 /// The schema version stored in `db` (0 for a new database).

@@ -10,7 +10,8 @@ use redb::ReadableTableMetadata;
 use redb::{ReadableTable, WriteTransaction};
 use serde::Deserialize;
 
-use crate::store::records::{AgentRecord, LabelRecord, TicketRecord};
+use super::v004_waiting_views::TicketV3;
+use crate::store::records::{AgentRecord, LabelRecord};
 use crate::store::{codec, tables};
 use crate::Result;
 
@@ -54,7 +55,7 @@ pub fn run(txn: &WriteTransaction) -> Result<()> {
             let (number, raw) = entry?;
             let old: TicketV2 = codec::decode(raw.value())?;
             let resolved = matches!(old.status, TicketStatus::Resolved | TicketStatus::Closed);
-            let record = TicketRecord {
+            let record = TicketV3 {
                 number: old.number,
                 subject: old.subject,
                 status: old.status,
@@ -153,7 +154,7 @@ mod tests {
 
     use super::*;
     use crate::store::migrate;
-    use crate::store::records::LabelRecord;
+    use crate::store::records::{LabelRecord, TicketRecord};
 
     #[test]
     fn tickets_and_agents_of_version_2_gain_the_new_fields() {
