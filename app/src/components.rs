@@ -181,6 +181,21 @@ pub fn Conversation(
 #[derive(Clone, Copy)]
 pub struct Me(pub Resource<Result<Option<AgentInfo>, api::AppError>>);
 
+/// The saved views the signed-in agent sees, loaded by the frame (the sidebar lists
+/// them; the inbox names the one it shows and saves new ones).
+#[derive(Clone, Copy)]
+pub struct Views {
+    pub list: Resource<Result<Vec<model::SavedView>, api::AppError>>,
+    version: RwSignal<u64>,
+}
+
+impl Views {
+    /// Loads the list again after a view was saved or deleted.
+    pub fn changed(&self) {
+        self.version.update(|v| *v += 1);
+    }
+}
+
 /// The agent workspace around a page: checks the session, shows the sidebar.
 ///
 /// The page is built here, outside the sidebar's `<Suspense/>`: a resource made inside
@@ -193,13 +208,22 @@ pub fn AgentFrame(children: Children) -> impl IntoView {
     let live = Live(RwSignal::new(0));
     provide_context(live);
     listen_for_changes(live);
+    let version = RwSignal::new(0u64);
+    let views = Views {
+        list: Resource::new(
+            move || (live.0.get(), version.get()),
+            |_| api::agent::views(),
+        ),
+        version,
+    };
+    provide_context(views);
     view! {
         <div class="workspace">
             <crate::keys::KeyboardShortcuts/>
             <Suspense fallback=|| view! { <nav class="sidebar" aria-busy="true"></nav> }>
                 {move || Suspend::new(async move {
                     match me.await {
-                        Ok(Some(agent)) => view! { <Sidebar agent=agent/> }.into_any(),
+                        Ok(Some(agent)) => view! { <Sidebar agent=agent views=views/> }.into_any(),
                         _ => view! { <Redirect path="/agent/login"/> }.into_any(),
                     }
                 })}
@@ -259,7 +283,7 @@ fn listen_for_changes(live: Live) {
 
 /// The workspace's left column: search, views, admin, sign-out.
 #[component]
-fn Sidebar(agent: AgentInfo) -> impl IntoView {
+fn Sidebar(agent: AgentInfo, views: Views) -> impl IntoView {
     let sign_out = ServerAction::<api::auth::SignOut>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = sign_out.value().get() {
@@ -288,6 +312,31 @@ fn Sidebar(agent: AgentInfo) -> impl IntoView {
                     .into_iter()
                     .map(|s| view! { <li><a href=format!("/agent?status={}", s.slug())>{t(s.label_key())}</a></li> })
                     .collect_view()}
+            </ul>
+            <Transition>
+                {move || Suspend::new(async move {
+                    let saved = views.list.await.unwrap_or_default();
+                    (!saved.is_empty()).then(|| view! {
+                        <h2 class="sidebar-head">{t("nav.saved_views")}</h2>
+                        <ul class="saved-views">
+                            {saved
+                                .into_iter()
+                                .map(|v| view! {
+                                    <li>
+                                        <a href=crate::pages::agent_inbox::inbox_href(&v.filter, 0)>
+                                            <span class="view-name">{v.name}</span>
+                                            {v.shared.then(|| view! { <span class="visually-hidden">{t("nav.shared")}</span> })}
+                                            " "
+                                            <span class="count">{v.count}</span>
+                                        </a>
+                                    </li>
+                                })
+                                .collect_view()}
+                        </ul>
+                    })
+                })}
+            </Transition>
+            <ul>
                 {admin.then(|| view! {
                     <li><a href="/agent/admin/agents">{t("nav.agents")}</a></li>
                     <li><a href="/agent/admin/departments">{t("nav.departments")}</a></li>

@@ -116,6 +116,7 @@ impl Engine {
             agents,
             departments,
             ticket_types: self.ticket_types()?,
+            tags: self.tags()?,
         })
     }
 

@@ -348,6 +348,15 @@ pub enum HistoryChange {
     Spam(bool),
 }
 
+/// What became of a change made to many tickets at once.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkOutcome {
+    pub changed: Vec<u64>,
+    /// Tickets left as they were: not the agent's to change, or the change did not
+    /// apply to them.
+    pub refused: Vec<u64>,
+}
+
 /// What the workspace offers to choose from when changing a ticket.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeskLists {
@@ -355,6 +364,7 @@ pub struct DeskLists {
     pub agents: Vec<Label>,
     pub departments: Vec<Label>,
     pub ticket_types: Vec<Label>,
+    pub tags: Vec<Label>,
 }
 
 /// A ticket as its customer sees it through the private link: public replies only.

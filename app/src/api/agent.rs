@@ -10,21 +10,43 @@ use super::AppError;
 /// Tickets on one inbox page.
 pub const PAGE_SIZE: usize = 50;
 
-/// A page of the inbox. `status` is a status slug or empty for all; `sort` a sort slug;
-/// `assigned` "mine", "unassigned" or empty for anyone's.
+/// A page of the inbox: `query` is the inbox address's query string (its filter and
+/// sort, see [`model::InboxFilter`]), `page` counts from 0.
 #[server(endpoint = "agent/inbox")]
-pub async fn inbox(
-    status: String,
-    sort: String,
-    page: usize,
-    assigned: Option<String>,
-) -> Result<InboxPage, AppError> {
+pub async fn inbox(query: String, page: usize) -> Result<InboxPage, AppError> {
     let me = agent().await?;
-    let status = model::TicketStatus::from_slug(&status);
-    let sort = model::Sort::from_slug(&sort);
-    let assigned = model::Assigned::from_slug(assigned.as_deref().unwrap_or_default());
+    let filter = model::InboxFilter::from_query(&query);
     let offset = page.saturating_mul(PAGE_SIZE);
-    call(move |e| e.inbox_of(me.id, status, assigned, sort, offset, PAGE_SIZE)).await
+    call(move |e| e.inbox(me.id, &filter, offset, PAGE_SIZE)).await
+}
+
+/// The saved views the agent sees (shared, then their own), each with its count.
+#[server(endpoint = "agent/views")]
+pub async fn views() -> Result<Vec<model::SavedView>, AppError> {
+    let me = agent().await?;
+    call(move |e| e.views(me.id)).await
+}
+
+/// Saves the inbox's current filter (`query`) as a view named `name`: a new one when
+/// `id` is 0; shared with the team when `shared` is set (administrators only).
+#[server(endpoint = "agent/view")]
+pub async fn save_view(
+    id: u64,
+    name: String,
+    query: String,
+    shared: Option<String>,
+) -> Result<model::SavedView, AppError> {
+    let me = agent().await?;
+    let filter = model::InboxFilter::from_query(&query);
+    let shared = shared.is_some_and(|s| !s.is_empty() && s != "false");
+    call(move |e| e.save_view(me.id, id, &name, &filter, shared)).await
+}
+
+/// Deletes a saved view.
+#[server(endpoint = "agent/view-delete")]
+pub async fn delete_view(id: u64) -> Result<(), AppError> {
+    let me = agent().await?;
+    call(move |e| e.delete_view(me.id, id)).await
 }
 
 /// A ticket with its whole conversation.
@@ -82,55 +104,130 @@ pub async fn desk_lists() -> Result<model::DeskLists, AppError> {
 #[server(endpoint = "agent/change")]
 pub async fn change_ticket(number: u64, field: String, value: String) -> Result<(), AppError> {
     let me = agent().await?;
-    // Input the form could not have sent: 422, like every other invalid input.
-    let bad = |name: &str| {
+    let change = edit::parse(&field, &value).map_err(fail)?;
+    call(move |e| edit::apply(e, me.id, number, &change)).await
+}
+
+/// One change made to many tickets at once, from the inbox: `numbers` separated by
+/// commas (at most a page's worth), `field` and `value` as for one ticket (plus
+/// "status", "add_tags" and "spam"). Each ticket is changed on its own; those the agent
+/// may not change are listed back.
+#[server(endpoint = "agent/bulk")]
+pub async fn bulk_change(
+    numbers: String,
+    field: String,
+    value: String,
+) -> Result<model::BulkOutcome, AppError> {
+    let me = agent().await?;
+    let bad = || {
         fail(AppError::Invalid(vec![model::FieldError::new(
-            name,
+            "numbers",
             "error.generic",
         )]))
     };
-    let id = |v: &str| -> Result<Option<u64>, AppError> {
-        if v.is_empty() {
-            Ok(None)
-        } else {
-            v.parse().map(Some).map_err(|_| bad("value"))
+    let numbers = numbers
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| n.parse::<u64>().map_err(|_| bad()))
+        .collect::<Result<Vec<_>, _>>()?;
+    if numbers.is_empty() || numbers.len() > engine::tickets::MAX_PAGE {
+        return Err(bad());
+    }
+    let change = edit::parse(&field, &value).map_err(fail)?;
+    call(move |e| {
+        let mut outcome = model::BulkOutcome::default();
+        for number in numbers {
+            match edit::apply(e, me.id, number, &change) {
+                Ok(()) => outcome.changed.push(number),
+                // The agent is told which tickets were left as they were.
+                Err(err) if err.kind() != engine::ErrorKind::Storage => {
+                    outcome.refused.push(number)
+                }
+                Err(err) => return Err(err),
+            }
         }
-    };
-    match field.as_str() {
-        "priority" => {
-            let p = model::Priority::from_slug(&value).ok_or_else(|| bad("priority"))?;
-            call(move |e| e.set_priority(me.id, number, p)).await
-        }
-        "type" => {
-            let v = id(&value)?;
-            call(move |e| e.set_ticket_type(me.id, number, v)).await
-        }
-        "assignee" => {
-            let v = id(&value)?;
-            call(move |e| e.assign(me.id, number, v)).await
-        }
-        "department" => {
-            let v = id(&value)?;
-            call(move |e| e.set_department(me.id, number, v)).await
-        }
-        "tags" => {
-            let tags: Vec<String> = value.split(',').map(str::to_string).collect();
-            call(move |e| e.set_tags(me.id, number, &tags)).await
-        }
-        "escalate" => {
-            let to = match value.as_str() {
-                "leader" => model::Escalation::ToLeader,
-                d => model::Escalation::ToDepartment(id(d)?.ok_or_else(|| bad("value"))?),
-            };
-            call(move |e| e.escalate(me.id, number, to)).await
-        }
-        "postpone" => {
+        Ok(outcome)
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+mod edit {
+    //! A change to a ticket's fields as the forms send it, read once and applied to one
+    //! ticket or many.
+
+    use engine::Engine;
+    use model::{Escalation, FieldError, Priority, TicketStatus};
+
+    use super::AppError;
+
+    pub enum Edit {
+        Priority(Priority),
+        Type(Option<u64>),
+        Assignee(Option<u64>),
+        Department(Option<u64>),
+        Tags(Vec<String>),
+        AddTags(Vec<String>),
+        Escalate(Escalation),
+        Postpone(chrono::DateTime<chrono::Utc>),
+        Status(TicketStatus),
+        Spam(bool),
+    }
+
+    /// Reads `value` as a new value for `field`. Input the forms could not have sent is
+    /// invalid (422), like every other invalid input.
+    pub fn parse(field: &str, value: &str) -> Result<Edit, AppError> {
+        let bad = |name: &str| AppError::Invalid(vec![FieldError::new(name, "error.generic")]);
+        let id = |v: &str| -> Result<Option<u64>, AppError> {
+            if v.is_empty() {
+                Ok(None)
+            } else {
+                v.parse().map(Some).map_err(|_| bad("value"))
+            }
+        };
+        let tags = |v: &str| v.split(',').map(str::to_string).collect::<Vec<_>>();
+        Ok(match field {
+            "priority" => {
+                Edit::Priority(Priority::from_slug(value).ok_or_else(|| bad("priority"))?)
+            }
+            "type" => Edit::Type(id(value)?),
+            "assignee" => Edit::Assignee(id(value)?),
+            "department" => Edit::Department(id(value)?),
+            "tags" => Edit::Tags(tags(value)),
+            "add_tags" => Edit::AddTags(tags(value)),
+            "escalate" => Edit::Escalate(match value {
+                "leader" => Escalation::ToLeader,
+                d => Escalation::ToDepartment(id(d)?.ok_or_else(|| bad("value"))?),
+            }),
             // A `datetime-local` value, in the agent's own time (its offset in minutes
             // east of UTC comes after a space, as the page sends it).
-            let until = parse_local_time(&value).ok_or_else(|| bad("until"))?;
-            call(move |e| e.postpone(me.id, number, until)).await
+            "postpone" => {
+                Edit::Postpone(super::parse_local_time(value).ok_or_else(|| bad("until"))?)
+            }
+            "status" => Edit::Status(TicketStatus::from_slug(value).ok_or_else(|| bad("status"))?),
+            "spam" => Edit::Spam(match value {
+                "1" | "true" => true,
+                "0" | "false" => false,
+                _ => return Err(bad("value")),
+            }),
+            _ => return Err(bad("field")),
+        })
+    }
+
+    pub fn apply(e: &Engine, agent: u64, number: u64, edit: &Edit) -> engine::Result<()> {
+        match edit {
+            Edit::Priority(p) => e.set_priority(agent, number, *p),
+            Edit::Type(t) => e.set_ticket_type(agent, number, *t),
+            Edit::Assignee(a) => e.assign(agent, number, *a),
+            Edit::Department(d) => e.set_department(agent, number, *d),
+            Edit::Tags(t) => e.set_tags(agent, number, t),
+            Edit::AddTags(t) => e.add_tags(agent, number, t),
+            Edit::Escalate(to) => e.escalate(agent, number, *to),
+            Edit::Postpone(until) => e.postpone(agent, number, *until),
+            Edit::Status(s) => e.set_status(agent, number, *s),
+            Edit::Spam(spam) => e.set_spam(agent, number, *spam),
         }
-        _ => Err(bad("field")),
     }
 }
 

@@ -1,30 +1,28 @@
-//! The agent's ticket list: filter by status, newest or oldest first, pages of 50.
+//! The agent's ticket list: filters (status, assignee, department, priority, type, tag,
+//! channel, requester, created and updated days), sorts, saved views, pages of 50, and
+//! changes to many tickets at once. The filter lives in the page's address, so a list
+//! can be bookmarked, shared and saved as a view; the filter form is a plain GET form
+//! that the wasm turns into in-page navigation.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use model::TicketStatus;
-
-use crate::api::agent::{inbox, PAGE_SIZE};
 use leptos_meta::Title;
+use leptos_router::hooks::{use_location, use_navigate};
+use model::{Channel, DeskLists, InboxFilter, Priority, SavedView, Sort, TicketStatus};
 
-use crate::components::{AgentFrame, Ago, Live, StatusBadge};
+use crate::api::agent::{desk_lists, inbox, BulkChange, DeleteView, SaveView, PAGE_SIZE};
+use crate::components::{AgentFrame, Ago, Live, Me, StatusBadge, Views};
 use crate::i18n::{t, tn};
 
-fn inbox_href(status: &str, sort: &str, page: usize) -> String {
-    let mut q = Vec::new();
-    if !status.is_empty() {
-        q.push(format!("status={status}"));
-    }
-    if sort == "oldest" {
-        q.push("sort=oldest".into());
-    }
-    if page > 0 {
-        q.push(format!("page={page}"));
-    }
+/// Shown in a cell that has no value, so no cell is ever empty.
+const NONE: &str = "—";
+
+/// The inbox address for `filter` at `page`.
+pub fn inbox_href(filter: &InboxFilter, page: usize) -> String {
+    let q = filter.to_query(page);
     if q.is_empty() {
         "/agent".into()
     } else {
-        format!("/agent?{}", q.join("&"))
+        format!("/agent?{q}")
     }
 }
 
@@ -35,110 +33,92 @@ pub fn Inbox() -> impl IntoView {
 
 #[component]
 fn InboxList() -> impl IntoView {
-    let query = use_query_map();
-    let status = move || query.read().get("status").unwrap_or_default();
-    let sort = move || query.read().get("sort").unwrap_or_default();
-    let page = move || {
-        query
-            .read()
-            .get("page")
+    let location = use_location();
+    let query = move || location.search.get().trim_start_matches('?').to_string();
+    let filter = Memo::new(move |_| InboxFilter::from_query(&query()));
+    let page = Memo::new(move |_| {
+        form_urlencoded_get(&query(), "page")
             .and_then(|p| p.parse().ok())
             .unwrap_or(0usize)
-    };
+    });
+    let bulk = ServerAction::<BulkChange>::new();
     let data = Resource::new(
-        move || (status(), sort(), page(), Live::tick()),
-        |(s, o, p, _)| inbox(s, o, p, None),
+        move || {
+            (
+                filter.get().to_query(0),
+                page.get(),
+                Live::tick(),
+                bulk.version().get(),
+            )
+        },
+        |(q, p, _, _)| inbox(q, p),
     );
-    let navigate = use_navigate();
-    let nav = StoredValue::new(navigate);
-    let go = move |s: String, o: String| {
-        nav.with_value(|n| n(&inbox_href(&s, &o, 0), Default::default()))
-    };
+    let lists = Resource::new(|| (), |_| desk_lists());
+    let views = use_context::<Views>();
+    let me = use_context::<Me>();
+    // Tickets ticked for a change to many at once; a new list starts with none.
+    let selected = RwSignal::new(Vec::<u64>::new());
+    Effect::new(move |_| {
+        filter.track();
+        page.track();
+        selected.set(Vec::new());
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = bulk.value().get() {
+            selected.set(Vec::new());
+        }
+    });
     view! {
-        <Title text=format!("{} · {}", t("inbox.title"), t("app.name"))/>
-        <div class="list-head">
-            <h1>{t("inbox.title")}</h1>
-            <div class="controls">
-                <label for="inbox-status">{t("inbox.filter")}</label>
-                <select id="inbox-status" on:change=move |ev| go(event_target_value(&ev), sort())>
-                    <option value="" selected=move || status().is_empty()>{t("nav.all")}</option>
-                    {TicketStatus::ALL
-                        .into_iter()
-                        .map(|s| view! {
-                            <option value=s.slug() selected=move || status() == s.slug()>{t(s.label_key())}</option>
-                        })
-                        .collect_view()}
-                </select>
-                <label for="inbox-sort">{t("inbox.sort")}</label>
-                <select id="inbox-sort" on:change=move |ev| go(status(), event_target_value(&ev))>
-                    <option value="newest" selected=move || sort() != "oldest">{t("inbox.newest")}</option>
-                    <option value="oldest" selected=move || sort() == "oldest">{t("inbox.oldest")}</option>
-                </select>
-            </div>
-        </div>
+        <Transition fallback=|| view! { <div class="list-head"><h1>{t("inbox.title")}</h1></div> }>
+            {move || {
+                let f = filter.get();
+                Suspend::new(async move {
+                    let saved = match views {
+                        Some(v) => v.list.await.unwrap_or_default(),
+                        None => Vec::new(),
+                    };
+                    let current = saved.into_iter().find(|v| v.filter == f);
+                    let title = current
+                        .as_ref()
+                        .map(|v| v.name.clone())
+                        .unwrap_or_else(|| t("inbox.title").to_string());
+                    view! {
+                        <Title text=format!("{title} · {}", t("app.name"))/>
+                        <div class="list-head">
+                            <h1>{title}</h1>
+                            <SaveViewControl filter=filter current=current views=views me=me/>
+                        </div>
+                    }
+                })
+            }}
+        </Transition>
+        <Transition fallback=|| view! { <div class="filters-skeleton" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                let lists = lists.await.unwrap_or_default();
+                view! { <FilterForm filter=filter lists=lists/> }
+            })}
+        </Transition>
         <Transition fallback=|| view! { <SkeletonRows/> }>
             {move || Suspend::new(async move {
+                let lists = lists.await.unwrap_or_default();
                 match data.await {
                     Ok(p) => {
-                        let counts = p.counts.clone();
-                        let total = p.total;
-                        let (s, o, pg) = (status(), sort(), page());
+                        let f = filter.get_untracked();
+                        let pg = page.get_untracked();
+                        let numbers: Vec<u64> = p.tickets.iter().map(|t| t.number).collect();
                         view! {
-                            <nav class="status-tabs" aria-label=t("inbox.filter")>
-                                <a href=inbox_href("", &o, 0) aria-current=s.is_empty().then_some("page")>
-                                    {t("nav.all")}
-                                </a>
-                                {counts
-                                    .into_iter()
-                                    .filter(|(_, n)| *n > 0)
-                                    .map(|(st, n)| view! {
-                                        <a href=inbox_href(st.slug(), &o, 0) aria-current=(s == st.slug()).then_some("page")>
-                                            {t(st.label_key())} " " <span class="count">{n}</span>
-                                        </a>
-                                    })
-                                    .collect_view()}
-                            </nav>
+                            <StatusTabs filter=f.clone() counts=p.counts.clone()/>
+                            <BulkBar selected=selected bulk=bulk lists=lists/>
                             {if p.tickets.is_empty() {
                                 view! { <p class="empty">{t("inbox.empty")}</p> }.into_any()
                             } else {
-                                view! {
-                                    <table class="tickets">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">{t("inbox.col_number")}</th>
-                                                <th scope="col">{t("inbox.col_subject")}</th>
-                                                <th scope="col">{t("inbox.col_requester")}</th>
-                                                <th scope="col">{t("inbox.col_status")}</th>
-                                                <th scope="col">{t("inbox.col_age")}</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {p.tickets
-                                                .into_iter()
-                                                .map(|tk| view! {
-                                                    <tr>
-                                                        <td class="num">{format!("#{}", tk.number)}</td>
-                                                        <td class="subject">
-                                                            <a href=format!("/agent/tickets/{}", tk.number)>{tk.subject}</a>
-                                                        </td>
-                                                        <td>{tk.requester_name}</td>
-                                                        <td><StatusBadge status=tk.status/></td>
-                                                        <td class="age">
-                                                            <Ago at=tk.created_at/>
-                                                        </td>
-                                                    </tr>
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                }
-                                .into_any()
+                                view! { <TicketTable tickets=p.tickets selected=selected numbers=numbers/> }.into_any()
                             }}
-                            <nav class="pager">
-                                <span class="count-total">{tn("inbox.count", total)}</span>
-                                {(pg > 0).then(|| view! { <a href=inbox_href(&s, &o, pg - 1)>{t("inbox.previous")}</a> })}
-                                {((pg + 1) * PAGE_SIZE < total as usize)
-                                    .then(|| view! { <a href=inbox_href(&s, &o, pg + 1)>{t("inbox.next")}</a> })}
+                            <nav class="pager" aria-label=t("inbox.pages")>
+                                <span class="count-total">{tn("inbox.count", p.total)}</span>
+                                {(pg > 0).then(|| view! { <a href=inbox_href(&f, pg - 1)>{t("inbox.previous")}</a> })}
+                                {((pg + 1) * PAGE_SIZE < p.total as usize)
+                                    .then(|| view! { <a href=inbox_href(&f, pg + 1)>{t("inbox.next")}</a> })}
                             </nav>
                         }
                         .into_any()
@@ -148,6 +128,464 @@ fn InboxList() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// The value of `key` in a query string.
+fn form_urlencoded_get(query: &str, key: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == key).then(|| v.to_string())
+    })
+}
+
+/// The status tabs: every status with tickets under the current filter, with counts.
+#[component]
+fn StatusTabs(filter: InboxFilter, counts: Vec<(TicketStatus, u64)>) -> impl IntoView {
+    let all = InboxFilter {
+        status: None,
+        ..filter.clone()
+    };
+    let current = filter.status;
+    view! {
+        <nav class="status-tabs" aria-label=t("inbox.filter")>
+            <a href=inbox_href(&all, 0) aria-current=current.is_none().then_some("page")>
+                {t("nav.all")}
+            </a>
+            {counts
+                .into_iter()
+                .filter(|(s, n)| *n > 0 || current == Some(*s))
+                .map(|(s, n)| {
+                    let href = inbox_href(&InboxFilter { status: Some(s), ..all.clone() }, 0);
+                    view! {
+                        <a href=href aria-current=(current == Some(s)).then_some("page")>
+                            {t(s.label_key())} " " <span class="count">{n}</span>
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
+
+/// The filter form. Without the wasm it is a GET form with an Apply button; with it,
+/// each change moves the list at once.
+#[component]
+fn FilterForm(filter: Memo<InboxFilter>, lists: DeskLists) -> impl IntoView {
+    let form = NodeRef::<leptos::html::Form>::new();
+    let navigate = StoredValue::new(use_navigate());
+    let apply = move || {
+        #[cfg(feature = "hydrate")]
+        if let Some(form) = form.get() {
+            use leptos::wasm_bindgen::JsCast;
+            let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+                return;
+            };
+            let Ok(params) =
+                web_sys::UrlSearchParams::new_with_str_sequence_sequence(data.unchecked_ref())
+            else {
+                return;
+            };
+            let f = InboxFilter::from_query(&String::from(params.to_string()));
+            navigate.with_value(|n| n(&inbox_href(&f, 0), Default::default()));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (form, navigate);
+    };
+    let is = move |value: String, of: fn(&InboxFilter) -> String| {
+        move || filter.with(|f| of(f) == value)
+    };
+    let options = move |labels: Vec<model::Label>, of: fn(&InboxFilter) -> String| {
+        labels
+            .into_iter()
+            .map(|l| {
+                let value = l.id.to_string();
+                view! { <option value=value.clone() selected=is(value, of)>{l.name}</option> }
+            })
+            .collect_view()
+    };
+    let more_open = filter.with_untracked(|f| {
+        f.ticket_type.is_some()
+            || f.tag.is_some()
+            || f.channel.is_some()
+            || f.requester.is_some()
+            || f.created_from.is_some()
+            || f.created_to.is_some()
+            || f.updated_from.is_some()
+            || f.updated_to.is_some()
+            || f.spam
+    });
+    let day = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
+    let initial = filter.get_untracked();
+    view! {
+        <form
+            class="filters"
+            method="get"
+            action="/agent"
+            node_ref=form
+            aria-label=t("inbox.filters")
+            on:change=move |_| apply()
+            on:submit=move |ev| {
+                ev.prevent_default();
+                apply();
+            }
+        >
+            <input type="hidden" name="status" prop:value=move || filter.with(|f| f.status.map(|s| s.slug()).unwrap_or_default())
+                value=initial.status.map(|s| s.slug()).unwrap_or_default()/>
+            <div class="control">
+                <label for="f-assigned">{t("inbox.assigned")}</label>
+                <select id="f-assigned" name="assigned">
+                    <option value="" selected=is(String::new(), |f| f.assigned.slug())>{t("inbox.anyone")}</option>
+                    <option value="mine" selected=is("mine".into(), |f| f.assigned.slug())>{t("inbox.mine")}</option>
+                    <option value="unassigned" selected=is("unassigned".into(), |f| f.assigned.slug())>{t("inbox.unassigned")}</option>
+                    {options(lists.agents.clone(), |f| f.assigned.slug())}
+                </select>
+            </div>
+            <div class="control">
+                <label for="f-department">{t("ticket.department")}</label>
+                <select id="f-department" name="department">
+                    <option value="" selected=is(String::new(), |f| f.department.map(|d| d.to_string()).unwrap_or_default())>{t("inbox.any")}</option>
+                    <option value="0" selected=is("0".into(), |f| f.department.map(|d| d.to_string()).unwrap_or_default())>{t("inbox.no_department")}</option>
+                    {options(lists.departments.clone(), |f| f.department.map(|d| d.to_string()).unwrap_or_default())}
+                </select>
+            </div>
+            <div class="control">
+                <label for="f-priority">{t("ticket.priority")}</label>
+                <select id="f-priority" name="priority">
+                    <option value="" selected=is(String::new(), |f| f.priority.map(|p| p.slug().to_string()).unwrap_or_default())>{t("inbox.any")}</option>
+                    {Priority::ALL.into_iter().rev().map(|p| view! {
+                        <option value=p.slug() selected=is(p.slug().into(), |f| f.priority.map(|p| p.slug().to_string()).unwrap_or_default())>{t(p.label_key())}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="control">
+                <label for="f-sort">{t("inbox.sort")}</label>
+                <select id="f-sort" name="sort">
+                    {Sort::ALL.into_iter().map(|s| view! {
+                        <option value=s.slug() selected=is(s.slug().into(), |f| f.sort.slug().to_string())>{t(s.label_key())}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <details class="more-filters" open=more_open>
+                <summary>{t("inbox.more_filters")}</summary>
+                <div class="more-grid">
+                    <div class="control">
+                        <label for="f-type">{t("ticket.type")}</label>
+                        <select id="f-type" name="type">
+                            <option value="" selected=is(String::new(), |f| f.ticket_type.map(|d| d.to_string()).unwrap_or_default())>{t("inbox.any")}</option>
+                            <option value="0" selected=is("0".into(), |f| f.ticket_type.map(|d| d.to_string()).unwrap_or_default())>{t("ticket.none")}</option>
+                            {options(lists.ticket_types.clone(), |f| f.ticket_type.map(|d| d.to_string()).unwrap_or_default())}
+                        </select>
+                    </div>
+                    <div class="control">
+                        <label for="f-tag">{t("inbox.tag")}</label>
+                        <select id="f-tag" name="tag">
+                            <option value="" selected=is(String::new(), |f| f.tag.map(|d| d.to_string()).unwrap_or_default())>{t("inbox.any")}</option>
+                            {options(lists.tags.clone(), |f| f.tag.map(|d| d.to_string()).unwrap_or_default())}
+                        </select>
+                    </div>
+                    <div class="control">
+                        <label for="f-channel">{t("inbox.channel")}</label>
+                        <select id="f-channel" name="channel">
+                            <option value="" selected=is(String::new(), |f| f.channel.map(|c| c.slug().to_string()).unwrap_or_default())>{t("inbox.any")}</option>
+                            {Channel::ALL.into_iter().map(|c| view! {
+                                <option value=c.slug() selected=is(c.slug().into(), |f| f.channel.map(|c| c.slug().to_string()).unwrap_or_default())>{t(c.label_key())}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="control">
+                        <label for="f-requester">{t("inbox.requester_email")}</label>
+                        <input id="f-requester" name="requester" type="email" autocomplete="off"
+                            value=initial.requester.clone().unwrap_or_default()
+                            prop:value=move || filter.with(|f| f.requester.clone().unwrap_or_default())/>
+                    </div>
+                    <fieldset class="control dates">
+                        <legend>{t("inbox.created")}</legend>
+                        <label for="f-created-from">{t("inbox.from")}</label>
+                        <input id="f-created-from" name="created_from" type="date" value=day(initial.created_from)
+                            prop:value=move || filter.with(|f| day(f.created_from))/>
+                        <label for="f-created-to">{t("inbox.to")}</label>
+                        <input id="f-created-to" name="created_to" type="date" value=day(initial.created_to)
+                            prop:value=move || filter.with(|f| day(f.created_to))/>
+                    </fieldset>
+                    <fieldset class="control dates">
+                        <legend>{t("inbox.updated")}</legend>
+                        <label for="f-updated-from">{t("inbox.from")}</label>
+                        <input id="f-updated-from" name="updated_from" type="date" value=day(initial.updated_from)
+                            prop:value=move || filter.with(|f| day(f.updated_from))/>
+                        <label for="f-updated-to">{t("inbox.to")}</label>
+                        <input id="f-updated-to" name="updated_to" type="date" value=day(initial.updated_to)
+                            prop:value=move || filter.with(|f| day(f.updated_to))/>
+                    </fieldset>
+                    <label class="check">
+                        <input type="checkbox" name="spam" value="1" checked=initial.spam prop:checked=move || filter.with(|f| f.spam)/>
+                        {t("inbox.spam_only")}
+                    </label>
+                </div>
+                <div class="filter-actions">
+                    <button type="submit">{t("inbox.apply")}</button>
+                    <a href="/agent">{t("inbox.clear")}</a>
+                </div>
+            </details>
+            <noscript><button type="submit">{t("inbox.apply")}</button></noscript>
+        </form>
+    }
+    .into_any()
+}
+
+/// The list's table, a tick box on each row for changes to many tickets.
+#[component]
+fn TicketTable(
+    tickets: Vec<model::TicketSummary>,
+    selected: RwSignal<Vec<u64>>,
+    numbers: Vec<u64>,
+) -> impl IntoView {
+    let page = StoredValue::new(numbers);
+    let all_ticked = move || {
+        page.with_value(|p| selected.with(|s| !p.is_empty() && p.iter().all(|n| s.contains(n))))
+    };
+    view! {
+        <table class="tickets">
+            <thead>
+                <tr>
+                    <th scope="col" class="pick">
+                        <input
+                            type="checkbox"
+                            aria-label=t("inbox.select_all")
+                            prop:checked=all_ticked
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                selected.set(if on { page.get_value() } else { Vec::new() });
+                            }
+                        />
+                    </th>
+                    <th scope="col">{t("inbox.col_number")}</th>
+                    <th scope="col">{t("inbox.col_subject")}</th>
+                    <th scope="col" class="col-requester">{t("inbox.col_requester")}</th>
+                    <th scope="col">{t("inbox.col_status")}</th>
+                    <th scope="col" class="col-priority">{t("inbox.col_priority")}</th>
+                    <th scope="col" class="col-assignee">{t("inbox.col_assignee")}</th>
+                    <th scope="col">{t("inbox.col_age")}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {tickets
+                    .into_iter()
+                    .map(|tk| {
+                        let n = tk.number;
+                        let label = format!("{} #{n}", t("inbox.select"));
+                        view! {
+                            <tr class:picked=move || selected.with(|s| s.contains(&n))>
+                                <td class="pick">
+                                    <input
+                                        type="checkbox"
+                                        aria-label=label
+                                        prop:checked=move || selected.with(|s| s.contains(&n))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            selected.update(|s| {
+                                                s.retain(|x| *x != n);
+                                                if on {
+                                                    s.push(n);
+                                                }
+                                            });
+                                        }
+                                    />
+                                </td>
+                                <td class="num">{format!("#{n}")}</td>
+                                <td class="subject">
+                                    <a href=format!("/agent/tickets/{n}")>{tk.subject}</a>
+                                </td>
+                                <td class="col-requester">{if tk.requester_name.is_empty() { NONE.to_string() } else { tk.requester_name }}</td>
+                                <td><StatusBadge status=tk.status/></td>
+                                <td class=format!("col-priority priority priority-{}", tk.priority.slug())>{t(tk.priority.label_key())}</td>
+                                <td class="col-assignee">{tk.assignee_name.filter(|n| !n.is_empty()).unwrap_or_else(|| NONE.to_string())}</td>
+                                <td class="age"><Ago at=tk.created_at/></td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// What to do with the ticked tickets: assign, set status or priority, add a tag, mark
+/// as spam. Shown while any are ticked.
+#[component]
+fn BulkBar(
+    selected: RwSignal<Vec<u64>>,
+    bulk: ServerAction<BulkChange>,
+    lists: DeskLists,
+) -> impl IntoView {
+    let send = move |field: &str, value: String| {
+        let numbers = selected.with(|s| s.iter().map(u64::to_string).collect::<Vec<_>>().join(","));
+        if numbers.is_empty() {
+            return;
+        }
+        bulk.dispatch(BulkChange {
+            numbers,
+            field: field.to_string(),
+            value,
+        });
+    };
+    let tag = NodeRef::<leptos::html::Input>::new();
+    let outcome = move || match bulk.value().get() {
+        Some(Ok(o)) if o.refused.is_empty() => Some(tn("inbox.bulk_done", o.changed.len() as u64)),
+        Some(Ok(o)) => Some(format!(
+            "{} {} {}",
+            tn("inbox.bulk_done", o.changed.len() as u64),
+            t("inbox.bulk_refused"),
+            o.refused
+                .iter()
+                .map(|n| format!("#{n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        Some(Err(e)) => Some(e.message()),
+        None => None,
+    };
+    let agents = lists.agents.clone();
+    view! {
+        <p class="bulk-outcome" role="status">{outcome}</p>
+        <Show when=move || selected.with(|s| !s.is_empty())>
+            <div class="bulk-bar" role="region" aria-label=t("inbox.bulk")>
+                <span class="bulk-count">{move || tn("inbox.selected", selected.with(|s| s.len() as u64))}</span>
+                <label for="bulk-assign" class="visually-hidden">{t("inbox.bulk_assign")}</label>
+                <select id="bulk-assign" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    if v != "-" { send("assignee", if v == "none" { String::new() } else { v }); }
+                }>
+                    <option value="-" selected=true>{t("inbox.bulk_assign")}</option>
+                    <option value="none">{t("inbox.unassigned")}</option>
+                    {agents.clone().into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
+                </select>
+                <label for="bulk-status" class="visually-hidden">{t("inbox.bulk_status")}</label>
+                <select id="bulk-status" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    if v != "-" { send("status", v); }
+                }>
+                    <option value="-" selected=true>{t("inbox.bulk_status")}</option>
+                    {TicketStatus::ALL.into_iter().filter(|s| *s != TicketStatus::Postponed).map(|s| view! {
+                        <option value=s.slug()>{t(s.label_key())}</option>
+                    }).collect_view()}
+                </select>
+                <label for="bulk-priority" class="visually-hidden">{t("inbox.bulk_priority")}</label>
+                <select id="bulk-priority" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    if v != "-" { send("priority", v); }
+                }>
+                    <option value="-" selected=true>{t("inbox.bulk_priority")}</option>
+                    {Priority::ALL.into_iter().rev().map(|p| view! { <option value=p.slug()>{t(p.label_key())}</option> }).collect_view()}
+                </select>
+                <span class="bulk-tag">
+                    <label for="bulk-tag" class="visually-hidden">{t("inbox.bulk_tag")}</label>
+                    <input id="bulk-tag" type="text" node_ref=tag placeholder=t("inbox.bulk_tag") maxlength="40"/>
+                    <button type="button" class="secondary" on:click=move |_| {
+                        if let Some(input) = tag.get() {
+                            let v = input.value();
+                            if !v.trim().is_empty() {
+                                send("add_tags", v);
+                                input.set_value("");
+                            }
+                        }
+                    }>{t("inbox.bulk_add_tag")}</button>
+                </span>
+                <button type="button" class="secondary" on:click=move |_| send("spam", "1".into())>
+                    {t("inbox.bulk_spam")}
+                </button>
+                <button type="button" class="link" on:click=move |_| selected.set(Vec::new())>
+                    {t("inbox.bulk_clear")}
+                </button>
+            </div>
+        </Show>
+    }
+}
+
+/// Saves the current filter as a view (shared with the team when an administrator
+/// asks), or deletes the view the list is showing.
+#[component]
+fn SaveViewControl(
+    filter: Memo<InboxFilter>,
+    current: Option<SavedView>,
+    views: Option<Views>,
+    me: Option<Me>,
+) -> impl IntoView {
+    let save = ServerAction::<SaveView>::new();
+    let delete = ServerAction::<DeleteView>::new();
+    let Some(views) = views else {
+        return ().into_any();
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            views.changed();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            views.changed();
+        }
+    });
+    let error = move || match save
+        .value()
+        .get()
+        .map(|r| r.map(|_| ()))
+        .or(delete.value().get())
+    {
+        Some(Err(e)) => Some(match e {
+            crate::api::AppError::Invalid(fields) if !fields.is_empty() => {
+                crate::i18n::t_dyn(&fields[0].key).to_string()
+            }
+            e => e.message(),
+        }),
+        _ => None,
+    };
+    view! {
+        <div class="view-actions">
+            {match current {
+                Some(v) => {
+                    let id = v.id;
+                    view! {
+                        <button type="button" class="link" on:click=move |_| { delete.dispatch(DeleteView { id }); }>
+                            {t("inbox.delete_view")}
+                        </button>
+                    }
+                    .into_any()
+                }
+                None => view! {
+                    <details class="save-view">
+                        <summary>{t("inbox.save_view")}</summary>
+                        <ActionForm action=save>
+                            <input type="hidden" name="id" value="0"/>
+                            <input type="hidden" name="query" prop:value=move || filter.with(|f| f.to_query(0))/>
+                            <label for="view-name">{t("inbox.view_name")}</label>
+                            <input id="view-name" name="name" type="text" required=true maxlength="60"/>
+                            <Suspense>
+                                {move || Suspend::new(async move {
+                                    let admin = match me {
+                                        Some(Me(me)) => me.await.ok().flatten().is_some_and(|a| a.role == model::Role::Admin),
+                                        None => false,
+                                    };
+                                    admin.then(|| view! {
+                                        <label class="check">
+                                            <input type="checkbox" name="shared" value="1"/>
+                                            {t("inbox.share_view")}
+                                        </label>
+                                    })
+                                })}
+                            </Suspense>
+                            <button type="submit">{t("inbox.save")}</button>
+                        </ActionForm>
+                    </details>
+                }
+                .into_any(),
+            }}
+            <p class="form-error" role="alert">{error}</p>
+        </div>
+    }
+    .into_any()
 }
 
 /// Placeholder rows while the list loads, so nothing jumps.

@@ -229,5 +229,7 @@ fn describe(change: &HistoryChange) -> String {
         HistoryChange::Postponed(until) => {
             format!("{} {}", t("ticket.postponed_until"), when(*until))
         }
+        HistoryChange::Spam(true) => t("history.spam").to_string(),
+        HistoryChange::Spam(false) => t("history.not_spam").to_string(),
     }
 }

@@ -4,6 +4,7 @@
 pub(crate) mod facets;
 mod query;
 pub(crate) use query::read_ticket;
+pub use query::MAX_PAGE;
 mod work;
 
 pub use work::{MAX_TAGS, MAX_TAG_CHARS};

@@ -60,34 +60,25 @@ impl Engine {
     pub fn set_tags(&self, agent: u64, number: u64, names: &[String]) -> Result<()> {
         let names = tag_names(names)?;
         self.work_on(agent, number, |txn, _, t, _| {
-            let mut ids = Vec::new();
-            for name in &names {
-                let id = tag_id(txn, name)?;
+            let ids = tag_ids(txn, &names)?;
+            retag(txn, t, ids)
+        })
+    }
+
+    /// Adds tags by name to those a ticket has (for changing many tickets at once).
+    pub fn add_tags(&self, agent: u64, number: u64, names: &[String]) -> Result<()> {
+        let names = tag_names(names)?;
+        self.work_on(agent, number, |txn, _, t, _| {
+            let mut ids = t.tags.clone();
+            for id in tag_ids(txn, &names)? {
                 if !ids.contains(&id) {
                     ids.push(id);
                 }
             }
-            let added: Vec<u64> = ids
-                .iter()
-                .copied()
-                .filter(|i| !t.tags.contains(i))
-                .collect();
-            let removed: Vec<u64> = t
-                .tags
-                .iter()
-                .copied()
-                .filter(|i| !ids.contains(i))
-                .collect();
-            let mut index = txn.open_table(tables::TICKETS_BY_TAG)?;
-            for &id in &removed {
-                index.remove((id, t.number))?;
+            if ids.len() > MAX_TAGS {
+                return Err(invalid("tags", "error.too_many_tags"));
             }
-            for &id in &added {
-                index.insert((id, t.number), ())?;
-            }
-            t.tags = ids;
-            let unchanged = added.is_empty() && removed.is_empty();
-            Ok(none_if(unchanged, Change::TagsChanged { added, removed }))
+            retag(txn, t, ids)
         })
     }
 
@@ -238,6 +229,43 @@ pub(crate) fn tag_names(names: &[String]) -> Result<Vec<String>> {
         return Err(invalid("tags", "error.too_many_tags"));
     }
     Ok(out)
+}
+
+/// The ids of tags named `names`, created where there are none.
+fn tag_ids(txn: &WriteTransaction, names: &[String]) -> Result<Vec<u64>> {
+    let mut ids = Vec::new();
+    for name in names {
+        let id = tag_id(txn, name)?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// Gives `t` the tags `ids`, keeping the tag index in step.
+fn retag(txn: &WriteTransaction, t: &mut TicketRecord, ids: Vec<u64>) -> Result<Vec<Change>> {
+    let added: Vec<u64> = ids
+        .iter()
+        .copied()
+        .filter(|i| !t.tags.contains(i))
+        .collect();
+    let removed: Vec<u64> = t
+        .tags
+        .iter()
+        .copied()
+        .filter(|i| !ids.contains(i))
+        .collect();
+    let mut index = txn.open_table(tables::TICKETS_BY_TAG)?;
+    for &id in &removed {
+        index.remove((id, t.number))?;
+    }
+    for &id in &added {
+        index.insert((id, t.number), ())?;
+    }
+    t.tags = ids;
+    let unchanged = added.is_empty() && removed.is_empty();
+    Ok(none_if(unchanged, Change::TagsChanged { added, removed }))
 }
 
 /// The id of the tag named `name`, created if there is none.

@@ -158,6 +158,70 @@ fn main() -> anyhow::Result<()> {
     let index_lag = index_start.elapsed().as_secs_f64();
     let seed_rss = rss_kib(std::process::id());
 
+    // Fields spread over the range, so the inbox's filters have something to find:
+    // a department, urgent and high priorities, a tag.
+    let billing = engine
+        .save_department(
+            admin,
+            &model::Department {
+                id: 0,
+                name: "Billing".into(),
+                leader: Some(admin),
+                members: Vec::new(),
+            },
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .id;
+    let spread = (tickets.len() / 400).max(1);
+    for (i, number) in (1..=tickets.len() as u64).step_by(spread).enumerate() {
+        let done = match i % 4 {
+            0 => engine.set_priority(admin, number, model::Priority::Urgent),
+            1 => engine.set_department(admin, number, Some(billing)),
+            2 => engine.set_tags(admin, number, &["vip".to_string()]),
+            _ => engine.set_priority(admin, number, model::Priority::High),
+        };
+        done.map_err(|e| anyhow::anyhow!("spread {number}: {e}"))?;
+    }
+    let vip = engine
+        .tags()
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .into_iter()
+        .find(|t| t.name == "vip")
+        .map_or(0, |t| t.id);
+    let filters: Vec<(String, model::InboxFilter)> = [
+        ("all".to_string(), String::new()),
+        ("status new".into(), "status=new".into()),
+        ("urgent".into(), "priority=urgent".into()),
+        ("department".into(), format!("department={billing}")),
+        ("tag".into(), format!("tag={vip}")),
+        (
+            "unassigned, open".into(),
+            "assigned=unassigned&status=open".into(),
+        ),
+        ("mine".into(), "assigned=mine".into()),
+    ]
+    .into_iter()
+    .map(|(name, q)| (name, model::InboxFilter::from_query(&q)))
+    .collect();
+    let mut inbox_engine: Vec<(String, Vec<Duration>)> = Vec::new();
+    for sort in model::Sort::ALL {
+        let mut times = Vec::new();
+        for round in 0..25 {
+            for (_, f) in &filters {
+                let f = model::InboxFilter { sort, ..f.clone() };
+                let t = Instant::now();
+                let page = engine
+                    .inbox(admin, &f, 0, 50)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                if round >= 5 {
+                    times.push(t.elapsed());
+                }
+                std::hint::black_box(page);
+            }
+        }
+        inbox_engine.push((sort.slug().to_string(), times));
+    }
+
     let mut engine_times = Vec::new();
     let mut hits = 0usize;
     for _ in 0..5 {
@@ -187,6 +251,21 @@ fn main() -> anyhow::Result<()> {
         }
     }
     drop(engine);
+    // Opening reads every ticket once to build the inbox's index in memory.
+    let t = Instant::now();
+    let engine = Engine::open(&data).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let open_seconds = t.elapsed().as_secs_f64();
+    engine.shutdown();
+    drop(engine);
+    println!(
+        "  engine opens in            {open_seconds:>10.2} s   (inbox index built from {} tickets)",
+        tickets.len()
+    );
+    println!("  inbox, engine alone, {} filters each:", filters.len());
+    for (sort, times) in &inbox_engine {
+        let (p50, p99) = percentiles(times.clone());
+        println!("    sorted by {sort:<15} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms");
+    }
 
     if let Some(load) = &args.load {
         println!("  batched import             {import_rate:>10.0} tickets/s   ({} in {import_seconds:.1} s, {IMPORT_BATCH} a transaction)", bulk.len());
@@ -228,11 +307,17 @@ fn main() -> anyhow::Result<()> {
     let (server, base) = http::start(&data, &[])?;
     let cookie = http::sign_in(&base, "bench@desk.example", password)?;
     // The inbox as agents filter it: all, one status oldest first, nobody's, their own.
-    const INBOX_VIEWS: [(&str, &str); 4] = [
+    const INBOX_VIEWS: [(&str, &str); 7] = [
         ("all, newest", "/agent"),
         ("new, oldest first", "/agent?status=new&sort=oldest"),
         ("unassigned", "/agent?assigned=unassigned"),
         ("mine, oldest first", "/agent?assigned=mine&sort=oldest"),
+        ("urgent, waiting longest", "/agent?priority=urgent"),
+        (
+            "department, by priority",
+            "/agent?department=1&sort=priority",
+        ),
+        ("open, last updated", "/agent?status=open&sort=updated"),
     ];
     let mut inbox_times = Vec::new();
     let mut view_times: Vec<Vec<Duration>> = vec![Vec::new(); INBOX_VIEWS.len()];
