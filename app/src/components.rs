@@ -341,6 +341,7 @@ fn Sidebar(agent: AgentInfo, views: Views) -> impl IntoView {
                     <li><a href="/agent/admin/agents">{t("nav.agents")}</a></li>
                     <li><a href="/agent/admin/departments">{t("nav.departments")}</a></li>
                 })}
+                <li><a href="/agent/canned">{t("nav.canned")}</a></li>
                 <li><a href="/agent/settings">{t("nav.settings")}</a></li>
             </ul>
             <div class="who">

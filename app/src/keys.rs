@@ -1,5 +1,6 @@
 //! Keyboard shortcuts of the agent workspace: `/` search, `j`/`k` next and previous
-//! ticket in the list, `r` reply, `n` note, `?` the list of keys.
+//! ticket in the list, `x` tick the ticket in focus, `r` reply, `n` note, `a` assign to
+//! me, `s` status, `?` the list of keys.
 
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -8,14 +9,42 @@ use leptos_router::hooks::use_navigate;
 use crate::i18n::t;
 
 /// Every shortcut, as (key, translation key of what it does).
-const KEYS: [(&str, &str); 6] = [
+const KEYS: [(&str, &str); 9] = [
     ("/", "keys.search"),
     ("j", "keys.next"),
     ("k", "keys.previous"),
+    ("x", "keys.select"),
     ("r", "keys.reply"),
     ("n", "keys.note"),
+    ("a", "keys.assign"),
+    ("s", "keys.status"),
     ("?", "keys.help"),
 ];
+
+/// Ticks (or unticks) the tick box of the list row whose link has the focus.
+fn tick_focused_row() {
+    let row = document()
+        .active_element()
+        .and_then(|a| a.closest("table.tickets tbody tr").ok().flatten());
+    if let Some(tick) = row
+        .and_then(|r| r.query_selector("td.pick input").ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        tick.click();
+    }
+}
+
+/// Clicks the element `selector` names, if the page has it.
+fn click(selector: &str) {
+    if let Some(el) = document()
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        el.click();
+    }
+}
 
 fn focus(selector: &str) -> bool {
     document()
@@ -106,6 +135,12 @@ pub fn KeyboardShortcuts() -> impl IntoView {
             "n" => {
                 ev.prevent_default();
                 compose("note");
+            }
+            "x" => tick_focused_row(),
+            "a" => click("#assign-me"),
+            "s" => {
+                ev.prevent_default();
+                focus("#ticket-status");
             }
             "?" => open.update(|o| *o = !*o),
             _ => {}

@@ -136,6 +136,7 @@ pub fn App() -> impl IntoView {
                     view=pages::agent_ticket::AgentTicket
                     ssr=SsrMode::Async
                 />
+                <Route path=path!("/agent/canned") view=pages::agent_canned::CannedAdmin ssr=SsrMode::Async/>
                 <Route path=path!("/agent/search") view=pages::agent_search::SearchPage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/agent/settings")

@@ -4,6 +4,7 @@
 
 mod access;
 pub mod auth;
+pub mod canned;
 pub mod clock;
 mod contacts;
 pub mod desk;

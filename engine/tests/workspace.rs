@@ -391,3 +391,128 @@ fn the_inbox_narrows_to_mine_and_to_unassigned_with_true_totals() {
     assert_eq!(page(t.admin, None, Unassigned).1, 5);
     assert_eq!(page(t.bo, None, Me).1, 1);
 }
+
+#[test]
+fn merging_moves_the_conversation_ccs_and_requester_and_is_recorded_on_both() {
+    let d = desk();
+    let t = team(&d);
+    let e = &d.engine;
+    let kept = d.customer_writes("Printer on fire", "It is smoking.");
+    let merged = e
+        .create_ticket(
+            &new_ticket("Iva", "iva@example.com", "Printer smoke", "Same printer."),
+            Channel::Email,
+        )
+        .expect("second ticket");
+    e.reply(t.admin, merged.number, "Unplug it.")
+        .expect("reply");
+    e.merge(t.bo, &[merged.number], kept.number).expect("merge");
+
+    let target = e.ticket_detail(t.admin, kept.number).expect("target");
+    let bodies: Vec<&str> = target.messages.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(bodies, ["It is smoking.", "Same printer.", "Unplug it."]);
+    assert_eq!(target.ccs, vec!["iva@example.com".to_string()]);
+    assert!(target
+        .history
+        .iter()
+        .any(|h| h.change == model::HistoryChange::MergedFrom(merged.number)));
+    let source = e.ticket_detail(t.admin, merged.number).expect("source");
+    assert_eq!(source.merged_into, Some(kept.number));
+    assert_eq!(source.summary.status, TicketStatus::Closed);
+    assert!(source
+        .history
+        .iter()
+        .any(|h| h.change == model::HistoryChange::MergedInto(kept.number)));
+
+    // The merged ticket's customer writes again: it lands on the target, reopened, and
+    // they still see it on their own page.
+    e.set_status(t.admin, kept.number, TicketStatus::Answered)
+        .expect("answered");
+    let replied = e
+        .customer_reply(merged.number, &secret(&merged), "Still smoking.")
+        .expect("reply to merged");
+    assert_eq!(replied, model::CustomerReplied::Added);
+    let target = e.ticket_detail(t.admin, kept.number).expect("target");
+    assert_eq!(target.summary.status, TicketStatus::Open);
+    assert_eq!(
+        target.messages.last().map(|m| m.body.as_str()),
+        Some("Still smoking.")
+    );
+    let own = e
+        .customer_ticket(merged.number, &secret(&merged))
+        .expect("customer view");
+    assert_eq!(
+        own.messages.last().map(|m| m.body.as_str()),
+        Some("Still smoking.")
+    );
+    assert!(e.inbox_index_is_current().expect("index"));
+
+    // Refused: merging again, merging into itself, and outside one's departments.
+    let invalid = |r: engine::Result<()>| {
+        assert_eq!(r.expect_err("refused").kind(), ErrorKind::Invalid);
+    };
+    invalid(e.merge(t.admin, &[merged.number], kept.number));
+    invalid(e.merge(t.admin, &[kept.number], kept.number));
+    invalid(e.merge(t.admin, &[], kept.number));
+    let billing = ticket_in(&d, &t, t.billing);
+    forbidden(e.merge(t.tim, &[billing], kept.number));
+    forbidden(e.merge(t.tim, &[kept.number], billing));
+}
+
+#[test]
+fn canned_responses_are_their_owners_or_shared_by_admins_with_departments() {
+    let d = desk();
+    let t = team(&d);
+    let e = &d.engine;
+    let canned = |title: &str, shared: bool, departments: Vec<u64>| model::Canned {
+        id: 0,
+        title: title.into(),
+        body: format!("Hello {{{{customer.name}}}}, {title}."),
+        shared,
+        departments,
+    };
+    let everyone = e
+        .save_canned(t.admin, &canned("Thanks", true, vec![]))
+        .expect("shared");
+    e.save_canned(t.admin, &canned("Refund steps", true, vec![t.billing]))
+        .expect("for billing");
+    let own = e
+        .save_canned(t.tim, &canned("My sign-off", false, vec![t.billing]))
+        .expect("own");
+    assert!(
+        own.departments.is_empty(),
+        "an own response has no departments"
+    );
+    let titles = |who| {
+        e.canned(who)
+            .expect("canned")
+            .into_iter()
+            .map(|c| c.title)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(titles(t.tim), ["My sign-off", "Thanks"]);
+    assert_eq!(titles(t.bo), ["Refund steps", "Thanks"]);
+    assert_eq!(titles(t.admin), ["Refund steps", "Thanks"]);
+
+    // Agents do not share, nor change what is shared or someone else's.
+    forbidden(e.save_canned(t.tim, &canned("Team text", true, vec![])));
+    forbidden(e.save_canned(
+        t.tim,
+        &model::Canned {
+            id: everyone.id,
+            ..canned("Mine now", false, vec![])
+        },
+    ));
+    assert_eq!(
+        e.delete_canned(t.bo, own.id).expect_err("not his").kind(),
+        ErrorKind::NotFound
+    );
+    let bad = e
+        .save_canned(t.tim, &canned("  ", false, vec![]))
+        .expect_err("needs a title");
+    assert_eq!(bad.kind(), ErrorKind::Invalid);
+    e.delete_canned(t.tim, own.id).expect("own deleted");
+    e.delete_canned(t.admin, everyone.id)
+        .expect("shared deleted");
+    assert!(titles(t.tim).is_empty());
+}

@@ -1,6 +1,7 @@
 //! Domain types shared by the browser and the server: what a ticket, a message or a search
 //! hit looks like on the wire. Only serde and chrono, so it compiles to wasm.
 
+pub mod canned;
 pub mod headers;
 pub mod inbox;
 pub mod validate;
@@ -8,6 +9,7 @@ pub mod validate;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use canned::{Canned, Placeholders, PLACEHOLDERS_HINT};
 pub use inbox::{Assigned, InboxFilter, SavedView, Sort};
 pub use validate::{
     limits, validate_agent, validate_new_ticket, validate_password, validate_reply, FieldError,
@@ -313,6 +315,10 @@ pub struct TicketDetail {
     pub tags: Vec<String>,
     /// For a Postponed ticket: when it reopens.
     pub postponed_until: Option<DateTime<Utc>>,
+    /// The ticket this one was merged into.
+    pub merged_into: Option<u64>,
+    /// Addresses copied on replies.
+    pub ccs: Vec<String>,
     /// Who changed what, newest first (the latest [`limits::HISTORY_PAGE`] events).
     pub history: Vec<HistoryEntry>,
 }
@@ -346,6 +352,10 @@ pub enum HistoryChange {
     Postponed(DateTime<Utc>),
     /// Marked as spam (true) or as not spam.
     Spam(bool),
+    /// This ticket was merged into that one.
+    MergedInto(u64),
+    /// That ticket was merged into this one.
+    MergedFrom(u64),
 }
 
 /// What became of a change made to many tickets at once.

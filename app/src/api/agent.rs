@@ -135,6 +135,11 @@ pub async fn bulk_change(
         return Err(bad());
     }
     let change = edit::parse(&field, &value).map_err(fail)?;
+    let mut numbers = numbers;
+    if let edit::Edit::MergeInto(into) = change {
+        // The target is among the ticked tickets as often as not: the others go into it.
+        numbers.retain(|n| *n != into);
+    }
     call(move |e| {
         let mut outcome = model::BulkOutcome::default();
         for number in numbers {
@@ -173,6 +178,7 @@ mod edit {
         Postpone(chrono::DateTime<chrono::Utc>),
         Status(TicketStatus),
         Spam(bool),
+        MergeInto(u64),
     }
 
     /// Reads `value` as a new value for `field`. Input the forms could not have sent is
@@ -205,6 +211,11 @@ mod edit {
             "postpone" => {
                 Edit::Postpone(super::parse_local_time(value).ok_or_else(|| bad("until"))?)
             }
+            "merge_into" => {
+                Edit::MergeInto(value.trim().trim_start_matches('#').parse().map_err(|_| {
+                    AppError::Invalid(vec![FieldError::new("merge_into", "error.merge_number")])
+                })?)
+            }
             "status" => Edit::Status(TicketStatus::from_slug(value).ok_or_else(|| bad("status"))?),
             "spam" => Edit::Spam(match value {
                 "1" | "true" => true,
@@ -227,6 +238,7 @@ mod edit {
             Edit::Postpone(until) => e.postpone(agent, number, *until),
             Edit::Status(s) => e.set_status(agent, number, *s),
             Edit::Spam(spam) => e.set_spam(agent, number, *spam),
+            Edit::MergeInto(into) => e.merge(agent, &[number], *into),
         }
     }
 }
@@ -286,4 +298,53 @@ pub async fn save_department(
         members,
     };
     call(move |e| e.save_department(me.id, &department)).await
+}
+
+/// The canned responses the agent may insert.
+#[server(endpoint = "agent/canned")]
+pub async fn list_canned() -> Result<Vec<model::Canned>, AppError> {
+    let me = agent().await?;
+    call(move |e| e.canned(me.id)).await
+}
+
+/// Saves a canned response (a new one when `id` is 0). `shared` (administrators only)
+/// shares it; `departments`, ids separated by commas, limit a shared one to them.
+#[server(endpoint = "agent/canned-save")]
+pub async fn save_canned(
+    id: u64,
+    title: String,
+    body: String,
+    shared: Option<String>,
+    departments: Option<String>,
+) -> Result<model::Canned, AppError> {
+    let me = agent().await?;
+    let departments = departments
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| {
+            d.parse::<u64>().map_err(|_| {
+                fail(AppError::Invalid(vec![model::FieldError::new(
+                    "departments",
+                    "error.generic",
+                )]))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let canned = model::Canned {
+        id,
+        title,
+        body,
+        shared: shared.is_some_and(|s| !s.is_empty() && s != "false"),
+        departments,
+    };
+    call(move |e| e.save_canned(me.id, &canned)).await
+}
+
+/// Deletes a canned response.
+#[server(endpoint = "agent/canned-delete")]
+pub async fn delete_canned(id: u64) -> Result<(), AppError> {
+    let me = agent().await?;
+    call(move |e| e.delete_canned(me.id, id)).await
 }

@@ -191,18 +191,47 @@ fn FilterForm(filter: Memo<InboxFilter>, lists: DeskLists) -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = (form, navigate);
     };
-    let is = move |value: String, of: fn(&InboxFilter) -> String| {
-        move || filter.with(|f| of(f) == value)
+    let labels = |first: Vec<(String, String)>, rest: &[model::Label]| {
+        let mut all = first;
+        all.extend(rest.iter().map(|l| (l.id.to_string(), l.name.clone())));
+        all
     };
-    let options = move |labels: Vec<model::Label>, of: fn(&InboxFilter) -> String| {
-        labels
+    let any = || (String::new(), t("inbox.any").to_string());
+    let assigned = labels(
+        vec![
+            (String::new(), t("inbox.anyone").into()),
+            ("mine".into(), t("inbox.mine").into()),
+            ("unassigned".into(), t("inbox.unassigned").into()),
+        ],
+        &lists.agents,
+    );
+    let departments = labels(
+        vec![any(), ("0".into(), t("inbox.no_department").into())],
+        &lists.departments,
+    );
+    let mut priorities = vec![any()];
+    priorities.extend(
+        Priority::ALL
             .into_iter()
-            .map(|l| {
-                let value = l.id.to_string();
-                view! { <option value=value.clone() selected=is(value, of)>{l.name}</option> }
-            })
-            .collect_view()
-    };
+            .rev()
+            .map(|p| (p.slug().to_string(), t(p.label_key()).to_string())),
+    );
+    let sorts: Vec<(String, String)> = Sort::ALL
+        .into_iter()
+        .map(|s| (s.slug().to_string(), t(s.label_key()).to_string()))
+        .collect();
+    let types = labels(
+        vec![any(), ("0".into(), t("ticket.none").into())],
+        &lists.ticket_types,
+    );
+    let tags = labels(vec![any()], &lists.tags);
+    let mut channels = vec![any()];
+    channels.extend(
+        Channel::ALL
+            .into_iter()
+            .map(|c| (c.slug().to_string(), t(c.label_key()).to_string())),
+    );
+    let current = |of: fn(&InboxFilter) -> String| Signal::derive(move || filter.with(of));
     let more_open = filter.with_untracked(|f| {
         f.ticket_type.is_some()
             || f.tag.is_some()
@@ -234,67 +263,16 @@ fn FilterForm(filter: Memo<InboxFilter>, lists: DeskLists) -> impl IntoView {
         >
             <input type="hidden" name="status" prop:value=move || filter.with(|f| f.status.map(|s| s.slug()).unwrap_or_default())
                 value=initial.status.map(|s| s.slug()).unwrap_or_default()/>
-            <div class="control">
-                <label for="f-assigned">{t("inbox.assigned")}</label>
-                <select id="f-assigned" name="assigned">
-                    <option value="" selected=is(String::new(), |f| f.assigned.slug())>{t("inbox.anyone")}</option>
-                    <option value="mine" selected=is("mine".into(), |f| f.assigned.slug())>{t("inbox.mine")}</option>
-                    <option value="unassigned" selected=is("unassigned".into(), |f| f.assigned.slug())>{t("inbox.unassigned")}</option>
-                    {options(lists.agents.clone(), |f| f.assigned.slug())}
-                </select>
-            </div>
-            <div class="control">
-                <label for="f-department">{t("ticket.department")}</label>
-                <select id="f-department" name="department">
-                    <option value="" selected=is(String::new(), |f| f.department.map(|d| d.to_string()).unwrap_or_default())>{t("inbox.any")}</option>
-                    <option value="0" selected=is("0".into(), |f| f.department.map(|d| d.to_string()).unwrap_or_default())>{t("inbox.no_department")}</option>
-                    {options(lists.departments.clone(), |f| f.department.map(|d| d.to_string()).unwrap_or_default())}
-                </select>
-            </div>
-            <div class="control">
-                <label for="f-priority">{t("ticket.priority")}</label>
-                <select id="f-priority" name="priority">
-                    <option value="" selected=is(String::new(), |f| f.priority.map(|p| p.slug().to_string()).unwrap_or_default())>{t("inbox.any")}</option>
-                    {Priority::ALL.into_iter().rev().map(|p| view! {
-                        <option value=p.slug() selected=is(p.slug().into(), |f| f.priority.map(|p| p.slug().to_string()).unwrap_or_default())>{t(p.label_key())}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="control">
-                <label for="f-sort">{t("inbox.sort")}</label>
-                <select id="f-sort" name="sort">
-                    {Sort::ALL.into_iter().map(|s| view! {
-                        <option value=s.slug() selected=is(s.slug().into(), |f| f.sort.slug().to_string())>{t(s.label_key())}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <FilterSelect id="f-assigned" name="assigned" label=t("inbox.assigned") options=assigned current=current(|f| f.assigned.slug())/>
+            <FilterSelect id="f-department" name="department" label=t("ticket.department") options=departments current=current(|f| f.department.map(|d| d.to_string()).unwrap_or_default())/>
+            <FilterSelect id="f-priority" name="priority" label=t("ticket.priority") options=priorities current=current(|f| f.priority.map(|p| p.slug().to_string()).unwrap_or_default())/>
+            <FilterSelect id="f-sort" name="sort" label=t("inbox.sort") options=sorts current=current(|f| f.sort.slug().to_string())/>
             <details class="more-filters" open=more_open>
                 <summary>{t("inbox.more_filters")}</summary>
                 <div class="more-grid">
-                    <div class="control">
-                        <label for="f-type">{t("ticket.type")}</label>
-                        <select id="f-type" name="type">
-                            <option value="" selected=is(String::new(), |f| f.ticket_type.map(|d| d.to_string()).unwrap_or_default())>{t("inbox.any")}</option>
-                            <option value="0" selected=is("0".into(), |f| f.ticket_type.map(|d| d.to_string()).unwrap_or_default())>{t("ticket.none")}</option>
-                            {options(lists.ticket_types.clone(), |f| f.ticket_type.map(|d| d.to_string()).unwrap_or_default())}
-                        </select>
-                    </div>
-                    <div class="control">
-                        <label for="f-tag">{t("inbox.tag")}</label>
-                        <select id="f-tag" name="tag">
-                            <option value="" selected=is(String::new(), |f| f.tag.map(|d| d.to_string()).unwrap_or_default())>{t("inbox.any")}</option>
-                            {options(lists.tags.clone(), |f| f.tag.map(|d| d.to_string()).unwrap_or_default())}
-                        </select>
-                    </div>
-                    <div class="control">
-                        <label for="f-channel">{t("inbox.channel")}</label>
-                        <select id="f-channel" name="channel">
-                            <option value="" selected=is(String::new(), |f| f.channel.map(|c| c.slug().to_string()).unwrap_or_default())>{t("inbox.any")}</option>
-                            {Channel::ALL.into_iter().map(|c| view! {
-                                <option value=c.slug() selected=is(c.slug().into(), |f| f.channel.map(|c| c.slug().to_string()).unwrap_or_default())>{t(c.label_key())}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
+                    <FilterSelect id="f-type" name="type" label=t("ticket.type") options=types current=current(|f| f.ticket_type.map(|d| d.to_string()).unwrap_or_default())/>
+                    <FilterSelect id="f-tag" name="tag" label=t("inbox.tag") options=tags current=current(|f| f.tag.map(|d| d.to_string()).unwrap_or_default())/>
+                    <FilterSelect id="f-channel" name="channel" label=t("inbox.channel") options=channels current=current(|f| f.channel.map(|c| c.slug().to_string()).unwrap_or_default())/>
                     <div class="control">
                         <label for="f-requester">{t("inbox.requester_email")}</label>
                         <input id="f-requester" name="requester" type="email" autocomplete="off"
@@ -331,6 +309,56 @@ fn FilterForm(filter: Memo<InboxFilter>, lists: DeskLists) -> impl IntoView {
             </details>
             <noscript><button type="submit">{t("inbox.apply")}</button></noscript>
         </form>
+    }
+    .into_any()
+}
+
+/// A select of the bulk bar: its label is its first, empty choice; picking another
+/// calls `on_pick` with its value.
+#[component]
+fn BulkSelect(
+    id: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    on_pick: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <label for=id class="visually-hidden">{label}</label>
+        <select id=id on:change=move |ev| {
+            let v = event_target_value(&ev);
+            if v != "-" {
+                on_pick.run(v);
+            }
+        }>
+            <option value="-" selected=true>{label}</option>
+            {options.into_iter().map(|(value, text)| view! { <option value=value>{text}</option> }).collect_view()}
+        </select>
+    }
+    .into_any()
+}
+
+/// One labelled select of the filter form; `current` is the value the address holds.
+#[component]
+fn FilterSelect(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    current: Signal<String>,
+) -> impl IntoView {
+    view! {
+        <div class="control">
+            <label for=id>{label}</label>
+            <select id=id name=name>
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let v = value.clone();
+                        view! { <option value=value selected=move || current.with(|c| *c == v)>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
     }
     .into_any()
 }
@@ -432,6 +460,7 @@ fn BulkBar(
         });
     };
     let tag = NodeRef::<leptos::html::Input>::new();
+    let merge = NodeRef::<leptos::html::Input>::new();
     let outcome = move || match bulk.value().get() {
         Some(Ok(o)) if o.refused.is_empty() => Some(tn("inbox.bulk_done", o.changed.len() as u64)),
         Some(Ok(o)) => Some(format!(
@@ -447,39 +476,31 @@ fn BulkBar(
         Some(Err(e)) => Some(e.message()),
         None => None,
     };
-    let agents = lists.agents.clone();
+    let mut assign_options = vec![(String::new(), t("inbox.unassigned").to_string())];
+    assign_options.extend(
+        lists
+            .agents
+            .iter()
+            .map(|a| (a.id.to_string(), a.name.clone())),
+    );
+    let status_options: Vec<(String, String)> = TicketStatus::ALL
+        .into_iter()
+        .filter(|s| *s != TicketStatus::Postponed)
+        .map(|s| (s.slug().to_string(), t(s.label_key()).to_string()))
+        .collect();
+    let priority_options: Vec<(String, String)> = Priority::ALL
+        .into_iter()
+        .rev()
+        .map(|p| (p.slug().to_string(), t(p.label_key()).to_string()))
+        .collect();
     view! {
         <p class="bulk-outcome" role="status">{outcome}</p>
         <Show when=move || selected.with(|s| !s.is_empty())>
             <div class="bulk-bar" role="region" aria-label=t("inbox.bulk")>
                 <span class="bulk-count">{move || tn("inbox.selected", selected.with(|s| s.len() as u64))}</span>
-                <label for="bulk-assign" class="visually-hidden">{t("inbox.bulk_assign")}</label>
-                <select id="bulk-assign" on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    if v != "-" { send("assignee", if v == "none" { String::new() } else { v }); }
-                }>
-                    <option value="-" selected=true>{t("inbox.bulk_assign")}</option>
-                    <option value="none">{t("inbox.unassigned")}</option>
-                    {agents.clone().into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
-                </select>
-                <label for="bulk-status" class="visually-hidden">{t("inbox.bulk_status")}</label>
-                <select id="bulk-status" on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    if v != "-" { send("status", v); }
-                }>
-                    <option value="-" selected=true>{t("inbox.bulk_status")}</option>
-                    {TicketStatus::ALL.into_iter().filter(|s| *s != TicketStatus::Postponed).map(|s| view! {
-                        <option value=s.slug()>{t(s.label_key())}</option>
-                    }).collect_view()}
-                </select>
-                <label for="bulk-priority" class="visually-hidden">{t("inbox.bulk_priority")}</label>
-                <select id="bulk-priority" on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    if v != "-" { send("priority", v); }
-                }>
-                    <option value="-" selected=true>{t("inbox.bulk_priority")}</option>
-                    {Priority::ALL.into_iter().rev().map(|p| view! { <option value=p.slug()>{t(p.label_key())}</option> }).collect_view()}
-                </select>
+                <BulkSelect id="bulk-assign" label=t("inbox.bulk_assign") options=assign_options.clone() on_pick=Callback::new(move |v: String| send("assignee", v))/>
+                <BulkSelect id="bulk-status" label=t("inbox.bulk_status") options=status_options.clone() on_pick=Callback::new(move |v: String| send("status", v))/>
+                <BulkSelect id="bulk-priority" label=t("inbox.bulk_priority") options=priority_options.clone() on_pick=Callback::new(move |v: String| send("priority", v))/>
                 <span class="bulk-tag">
                     <label for="bulk-tag" class="visually-hidden">{t("inbox.bulk_tag")}</label>
                     <input id="bulk-tag" type="text" node_ref=tag placeholder=t("inbox.bulk_tag") maxlength="40"/>
@@ -492,6 +513,19 @@ fn BulkBar(
                             }
                         }
                     }>{t("inbox.bulk_add_tag")}</button>
+                </span>
+                <span class="bulk-tag">
+                    <label for="bulk-merge" class="visually-hidden">{t("ticket.merge_into")}</label>
+                    <input id="bulk-merge" type="text" inputmode="numeric" node_ref=merge placeholder=t("ticket.merge_into")/>
+                    <button type="button" class="secondary" on:click=move |_| {
+                        if let Some(input) = merge.get() {
+                            let v = input.value();
+                            if !v.trim().is_empty() {
+                                send("merge_into", v);
+                                input.set_value("");
+                            }
+                        }
+                    }>{t("ticket.merge")}</button>
                 </span>
                 <button type="button" class="secondary" on:click=move |_| send("spam", "1".into())>
                     {t("inbox.bulk_spam")}

@@ -12,6 +12,7 @@ use crate::components::{
     Me,
 };
 use crate::i18n::t;
+use crate::pages::canned_picker::CannedPicker;
 use crate::pages::not_found::NotFound;
 use crate::pages::ticket_side::TicketSide;
 
@@ -70,6 +71,27 @@ fn TicketPane() -> impl IntoView {
         }
     });
     let body_error = field_error(post.value(), "body");
+    // What a canned response's placeholders stand for here.
+    let placeholders = Signal::derive(move || {
+        let agent_name = me
+            .and_then(|Me(me)| me.get())
+            .and_then(|r| r.ok().flatten())
+            .map(|a| a.name)
+            .unwrap_or_default();
+        match data.get() {
+            Some(Ok(tk)) => model::Placeholders {
+                customer_name: tk.summary.requester_name.clone(),
+                customer_email: tk.summary.requester_email.clone(),
+                ticket_number: tk.summary.number,
+                ticket_subject: tk.summary.subject.clone(),
+                agent_name,
+            },
+            _ => model::Placeholders {
+                agent_name,
+                ..Default::default()
+            },
+        }
+    });
     view! {
         <Transition fallback=|| view! { <div class="skeleton-page" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
@@ -90,6 +112,12 @@ fn TicketPane() -> impl IntoView {
                                     <h1>
                                         <span class="ticket-number">{format!("#{n}")}</span> " " {s.subject.clone()}
                                     </h1>
+                                    {tk.merged_into.map(|into| view! {
+                                        <p class="notice" role="note">
+                                            {t("ticket.merged_notice")} " "
+                                            <a href=format!("/agent/tickets/{into}")>{format!("#{into}")}</a>
+                                        </p>
+                                    })}
                                     <div class="ticket-meta">
                                         <span>{s.requester_name.clone()} " · " {s.requester_email.clone()}</span>
                                         <span>{t(s.channel.label_key())}</span>
@@ -142,7 +170,9 @@ fn TicketPane() -> impl IntoView {
                     {t("ticket.note")}
                 </label>
             </fieldset>
-            <Field name="body" label=t("ticket.compose") multiline=true error=body_error keep=draft/>
+            <CannedPicker draft=draft placeholders=placeholders>
+                <Field name="body" label=t("ticket.compose") multiline=true error=body_error keep=draft/>
+            </CannedPicker>
             <button type="submit" class="primary" disabled=move || post.pending().get()>
                 {move || if kind.get() == "note" { t("ticket.add_note") } else { t("ticket.send_reply") }}
             </button>

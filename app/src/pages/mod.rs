@@ -1,12 +1,14 @@
 //! One page per file.
 
 pub mod agent_admin;
+pub mod agent_canned;
 pub mod agent_departments;
 pub mod agent_inbox;
 pub mod agent_login;
 pub mod agent_search;
 pub mod agent_settings;
 pub mod agent_ticket;
+pub mod canned_picker;
 pub mod not_found;
 pub mod portal_home;
 pub mod portal_ticket;

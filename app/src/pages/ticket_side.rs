@@ -50,6 +50,7 @@ pub fn TicketSide(
     let postponed = detail.postponed_until;
     let escalate_to = NodeRef::<leptos::html::Select>::new();
     let reopen_at = NodeRef::<leptos::html::Input>::new();
+    let merge_into = NodeRef::<leptos::html::Input>::new();
     view! {
         <aside class="ticket-side" aria-label=t("ticket.details")>
             <div class="fields">
@@ -104,7 +105,7 @@ pub fn TicketSide(
                         {lists.agents.iter().map(|l| option(l.id, l.name.clone(), assignee)).collect_view()}
                     </select>
                     {me.filter(|m| assignee != Some(*m)).map(|m| view! {
-                        <button type="button" class="quiet" on:click=move |_| send("assignee", m.to_string())>
+                        <button type="button" id="assign-me" class="quiet" aria-keyshortcuts="a" on:click=move |_| send("assignee", m.to_string())>
                             {t("ticket.assign_to_me")}
                         </button>
                     })}
@@ -146,6 +147,20 @@ pub fn TicketSide(
                             send("postpone", format!("{} {offset}", input.value()));
                         }
                     }>{t("ticket.postpone")}</button>
+                </div>
+            </details>
+
+            <details class="more-actions">
+                <summary>{t("ticket.merge")}</summary>
+                <div class="fields">
+                    <p class="hint">{t("ticket.merge_hint")}</p>
+                    <label for="ticket-merge">{t("ticket.merge_into")}</label>
+                    <input id="ticket-merge" type="text" inputmode="numeric" placeholder="#" node_ref=merge_into/>
+                    <button type="button" on:click=move |_| {
+                        if let Some(input) = merge_into.get() {
+                            send("merge_into", input.value());
+                        }
+                    }>{t("ticket.merge")}</button>
                 </div>
             </details>
 
@@ -231,5 +246,7 @@ fn describe(change: &HistoryChange) -> String {
         }
         HistoryChange::Spam(true) => t("history.spam").to_string(),
         HistoryChange::Spam(false) => t("history.not_spam").to_string(),
+        HistoryChange::MergedInto(n) => format!("{} #{n}", t("history.merged_into")),
+        HistoryChange::MergedFrom(n) => format!("{} #{n}", t("history.merged_from")),
     }
 }

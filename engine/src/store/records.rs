@@ -184,6 +184,27 @@ pub enum Change {
     SpamMarked {
         spam: bool,
     },
+    /// This ticket was merged into `ticket`.
+    MergedInto {
+        ticket: u64,
+    },
+    /// `ticket` was merged into this one, bringing `messages` messages.
+    MergedFrom {
+        ticket: u64,
+        messages: u64,
+    },
+}
+
+/// A canned response.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CannedRecord {
+    pub id: u64,
+    pub title: String,
+    pub body: String,
+    /// The agent it belongs to; None when an administrator shared it.
+    pub owner: Option<u64>,
+    /// For a shared one: the departments it is for (none: everyone).
+    pub departments: Vec<u64>,
 }
 
 /// A saved inbox view.

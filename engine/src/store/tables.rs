@@ -64,3 +64,6 @@ pub const TICKETS_UNASSIGNED: TableDefinition<u64, ()> = TableDefinition::new("t
 
 /// Saved inbox views by id (see `records::ViewRecord`).
 pub const VIEWS: TableDefinition<u64, &[u8]> = TableDefinition::new("views");
+
+/// Canned responses by id (see `records::CannedRecord`).
+pub const CANNED: TableDefinition<u64, &[u8]> = TableDefinition::new("canned");

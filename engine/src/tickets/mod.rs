@@ -2,6 +2,7 @@
 //! one write transaction holding the change, its audit events and its outbox jobs.
 
 pub(crate) mod facets;
+mod merge;
 mod query;
 pub(crate) use query::read_ticket;
 pub use query::MAX_PAGE;
@@ -114,6 +115,27 @@ impl Engine {
                 return Err(Error::not_found("Ticket"));
             }
             let actor = Actor::Contact(ticket.requester);
+            if ticket.merged_into.is_some() {
+                // The conversation goes on in the ticket this one was merged into; the
+                // message is listed here too, so the customer sees what they wrote.
+                let into = merge::live_ticket(txn, number)?;
+                let mut target = get_ticket(txn, into)?;
+                ensure_room(txn, into, max)?;
+                let id = add_message(txn, into, actor, MessageKind::Reply, body, now)?;
+                txn.open_table(tables::TICKET_MESSAGES)?
+                    .insert((number, id), ())?;
+                if reopens_on_customer_reply(target.status) || target.status == TicketStatus::Closed
+                {
+                    change_status(txn, &mut target, TicketStatus::Open, actor, now)?;
+                }
+                target.updated_at = now;
+                put_ticket(txn, &target)?;
+                enqueue(txn, &Job::IndexTicket(into))?;
+                return Ok((
+                    CustomerReplied::Added,
+                    vec![Event::TicketChanged(into), Event::TicketChanged(number)],
+                ));
+            }
             if ticket.status != TicketStatus::Closed {
                 ensure_room(txn, number, max)?;
                 add_message(txn, number, actor, MessageKind::Reply, body, now)?;

@@ -99,6 +99,8 @@ impl Engine {
                 .map(|&t| label(&txn, tables::TAGS, t))
                 .collect::<Result<_>>()?,
             postponed_until: ticket.postponed_until,
+            merged_into: ticket.merged_into,
+            ccs: ticket.ccs.clone(),
             history: history(&txn, number, model::limits::HISTORY_PAGE)?,
         })
     }
@@ -313,6 +315,8 @@ fn history(txn: &ReadTransaction, number: u64, limit: usize) -> Result<Vec<Histo
             }),
             Change::Postponed { until } => HistoryChange::Postponed(until),
             Change::SpamMarked { spam } => HistoryChange::Spam(spam),
+            Change::MergedInto { ticket } => HistoryChange::MergedInto(ticket),
+            Change::MergedFrom { ticket, .. } => HistoryChange::MergedFrom(ticket),
             // Events about agents and the desk are not a ticket's.
             _ => continue,
         };

@@ -306,11 +306,13 @@ fn main() -> anyhow::Result<()> {
 
     let (server, base) = http::start(&data, &[])?;
     let cookie = http::sign_in(&base, "bench@desk.example", password)?;
-    // The inbox as agents filter it: all, one status oldest first, nobody's, their own.
-    const INBOX_VIEWS: [(&str, &str); 7] = [
-        ("all, newest", "/agent"),
+    // The inbox as agents filter it: all (waiting longest first, the default; newest
+    // first), one status, nobody's, their own, and by priority, department, update.
+    const INBOX_VIEWS: [(&str, &str); 8] = [
+        ("all, waiting longest", "/agent"),
+        ("all, newest", "/agent?sort=newest"),
         ("new, oldest first", "/agent?status=new&sort=oldest"),
-        ("unassigned", "/agent?assigned=unassigned"),
+        ("nobody's, waiting longest", "/agent?assigned=unassigned"),
         ("mine, oldest first", "/agent?assigned=mine&sort=oldest"),
         ("urgent, waiting longest", "/agent?priority=urgent"),
         (

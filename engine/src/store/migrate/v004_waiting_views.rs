@@ -1,6 +1,6 @@
 //! Version 4: a ticket remembers since when it has waited on the team (the inbox's
-//! default order and, later, response targets read it), and saved inbox views get a
-//! table. A ticket waiting at the upgrade (New or Open) is taken to wait since its last
+//! default order and, later, response targets read it); saved inbox views and canned
+//! responses get tables. A ticket waiting at the upgrade (New or Open) is taken to wait since its last
 //! update, the best time version 3 kept.
 
 use chrono::{DateTime, Utc};
@@ -75,6 +75,7 @@ pub fn run(txn: &WriteTransaction) -> Result<()> {
         tickets.insert(number, bytes.as_slice())?;
     }
     txn.open_table(tables::VIEWS)?;
+    txn.open_table(tables::CANNED)?;
     Ok(())
 }
 
@@ -142,5 +143,6 @@ mod tests {
         assert_eq!((open.tags, open.priority), (vec![4, 5], Priority::High));
         assert_eq!(answered.ccs, vec!["cc@example.com".to_string()]);
         assert!(read.open_table(tables::VIEWS).is_ok(), "views table made");
+        assert!(read.open_table(tables::CANNED).is_ok(), "canned table made");
     }
 }
