@@ -20,8 +20,8 @@ fn main() {
     // English first: it is the fallback for keys another locale lacks.
     entries.sort_by_key(|p| p.file_stem().is_none_or(|s| s != "en"));
     let mut names = Vec::new();
-    let mut arms = String::new();
-    for (i, path) in entries.iter().enumerate() {
+    let mut maps = Vec::new();
+    for path in &entries {
         let name = path
             .file_stem()
             .and_then(|s| s.to_str())
@@ -30,11 +30,25 @@ fn main() {
         let text = std::fs::read_to_string(path).expect("locale file is readable");
         let map: BTreeMap<String, Value> =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        writeln!(arms, "        {i} => match key {{").ok();
-        for (key, value) in &map {
-            let entry = match value {
-                Value::String(s) => format!("Text::Plain({s:?})"),
-                Value::Object(forms) => {
+        names.push(format!("{name:?}"));
+        maps.push((path, map));
+    }
+    // One sorted list of every key, and per locale a row of texts in the same order:
+    // a lookup is a binary search and an index, and the tables are data, not code.
+    let keys: Vec<&String> = maps
+        .iter()
+        .flat_map(|(_, m)| m.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut rows = String::new();
+    for (path, map) in &maps {
+        rows.push_str("    &[\n");
+        for key in &keys {
+            let entry = match map.get(*key) {
+                None => "None".to_string(),
+                Some(Value::String(s)) => format!("Some(Text::Plain({s:?}))"),
+                Some(Value::Object(forms)) => {
                     let forms: Vec<String> = forms
                         .iter()
                         .map(|(cat, v)| match v {
@@ -42,17 +56,16 @@ fn main() {
                             _ => panic!("{}: {key}.{cat} is not a text", path.display()),
                         })
                         .collect();
-                    format!("Text::Plural(&[{}])", forms.join(", "))
+                    format!("Some(Text::Plural(&[{}]))", forms.join(", "))
                 }
-                _ => panic!(
+                Some(_) => panic!(
                     "{}: {key} is neither a text nor plural forms",
                     path.display()
                 ),
             };
-            writeln!(arms, "            {key:?} => Some({entry}),").ok();
+            writeln!(rows, "        {entry},").ok();
         }
-        writeln!(arms, "            _ => None,\n        }},").ok();
-        names.push(format!("{name:?}"));
+        rows.push_str("    ],\n");
     }
     let mut out = String::new();
     writeln!(
@@ -63,7 +76,21 @@ fn main() {
     writeln!(out, "pub const LOCALES: &[&str] = &[{}];", names.join(", ")).ok();
     writeln!(
         out,
-        "fn lookup(locale: usize, key: &str) -> Option<Text> {{\n    match locale {{\n{arms}        _ => None,\n    }}\n}}"
+        "/// Every key, sorted.\nstatic KEYS: &[&str] = &[{}];",
+        keys.iter()
+            .map(|k| format!("{k:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+    .ok();
+    writeln!(
+        out,
+        "/// Per locale, the text of each key of [`KEYS`], in its order.\nstatic TEXTS: &[&[Option<Text>]] = &[\n{rows}];"
+    )
+    .ok();
+    writeln!(
+        out,
+        "fn lookup(locale: usize, key: &str) -> Option<Text> {{\n    let i = KEYS.binary_search(&key).ok()?;\n    TEXTS.get(locale)?.get(i).copied().flatten()\n}}"
     )
     .ok();
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("locales.rs");

@@ -216,7 +216,7 @@ pub fn date_time_in(locale: Locale, at: DateTime<Utc>) -> String {
             &fmt.format(&icu_datetime::input::DateTime { date, time })
                 .to_string(),
         ),
-        _ => at.format("%Y-%m-%d %H:%M").to_string(),
+        _ => format!("{} {:02}:{:02}", at.date_naive(), at.hour(), at.minute()),
     })
 }
 
@@ -237,7 +237,7 @@ fn without_repeated_words(text: &str) -> String {
 pub fn long_date_in(locale: Locale, at: DateTime<Utc>) -> String {
     with_formatters(locale, |f| match (&f.long_date, gregorian(at)) {
         (Some(fmt), Some((date, _))) => fmt.format(&date).to_string(),
-        _ => at.format("%Y-%m-%d").to_string(),
+        _ => at.date_naive().to_string(),
     })
 }
 

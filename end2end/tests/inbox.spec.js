@@ -193,3 +193,33 @@ test('changes to many tickets at once, and what an agent may not change is left 
   }
   expect((await postForm(desk.base, '/api/agent/bulk', { numbers: '1', field: 'status', value: 'open' })).status).toBe(401);
 });
+
+test('tickets merge into another from the list, and both say so', async ({ page }) => {
+  await signIn(page, desk.base, ADMIN.email, ADMIN.password);
+  await page.goto(desk.base + '/agent?sort=oldest');
+  await hydrated(page);
+  await page.getByLabel('Select #2').check();
+  await page.getByLabel('Select #3').check();
+  const bar = page.getByRole('region', { name: 'Change selected tickets' });
+  await bar.getByLabel('Into ticket number').fill('#2');
+  await bar.getByRole('button', { name: 'Merge' }).click();
+  await expect(page.locator('.bulk-outcome')).toHaveText('1 ticket changed.');
+  await expect(rows(page).filter({ hasText: 'Password reset' }).locator('.badge')).toHaveText('Closed');
+
+  await page.goto(desk.base + '/agent/tickets/3');
+  await hydrated(page);
+  await expect(page.getByRole('note')).toContainText('This ticket was merged into #2');
+  await expect(page.locator('.history')).toContainText('Merged into #2');
+  await page.getByRole('note').getByRole('link', { name: '#2' }).click();
+  await expect(page).toHaveURL(/\/agent\/tickets\/2$/);
+  await expect(page.locator('.conversation')).toContainText('About: Password reset');
+  await expect(page.locator('.history')).toContainText('Merged in: #3');
+
+  // A ticket cannot go into itself, nor twice.
+  const again = await postForm(desk.base, '/api/agent/change', { number: '3', field: 'merge_into', value: '2' }, { cookie });
+  expect(again.status).toBe(422);
+  const self = await postForm(desk.base, '/api/agent/change', { number: '2', field: 'merge_into', value: '2' }, { cookie });
+  expect(self.status).toBe(422);
+  const junk = await postForm(desk.base, '/api/agent/change', { number: '2', field: 'merge_into', value: 'two' }, { cookie });
+  expect(junk.status).toBe(422);
+});

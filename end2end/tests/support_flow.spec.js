@@ -237,7 +237,7 @@ test('an admin adds an agent, who signs in; sign-out ends the session', async ({
   await page.getByLabel('Password').fill('ivan password 1');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/agent$/);
-  await expect(page.getByText('Ivan Horvat')).toBeVisible();
+  await expect(page.locator('.sidebar .who')).toContainText('Ivan Horvat');
   await expect(page.getByRole('link', { name: 'Agents' })).toHaveCount(0);
   const denied = await page.goto(desk.base + '/agent/admin/agents');
   await expect(page.getByText('You are not allowed to do that.')).toBeVisible();

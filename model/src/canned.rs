@@ -62,12 +62,12 @@ impl Placeholders {
     }
 
     fn value(&self, name: &str) -> Option<String> {
-        Some(match name {
-            "customer.name" => self.customer_name.clone(),
-            "customer.email" => self.customer_email.clone(),
-            "ticket.number" => self.ticket_number.to_string(),
-            "ticket.subject" => self.ticket_subject.clone(),
-            "agent.name" => self.agent_name.clone(),
+        Some(match name.split_once('.')? {
+            ("customer", "name") => self.customer_name.clone(),
+            ("customer", "email") => self.customer_email.clone(),
+            ("ticket", "number") => self.ticket_number.to_string(),
+            ("ticket", "subject") => self.ticket_subject.clone(),
+            ("agent", "name") => self.agent_name.clone(),
             _ => return None,
         })
     }

@@ -147,7 +147,7 @@ impl InboxFilter {
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut f = InboxFilter::default();
         let id = |v: &str| v.trim().parse::<u64>().ok();
-        let date = |v: &str| NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok();
+        let date = |v: &str| parse_day(v.trim());
         for (key, value) in pairs {
             match key {
                 "status" => f.status = TicketStatus::from_slug(value),
@@ -196,7 +196,7 @@ impl InboxFilter {
     /// The filter as query pairs, in a fixed order, leaving out what is unset.
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
         let mut q = Vec::new();
-        let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        let day = |d: NaiveDate| d.to_string();
         if let Some(s) = self.status {
             q.push(("status", s.slug().to_string()));
         }
@@ -249,6 +249,16 @@ impl InboxFilter {
         };
         *self != plain
     }
+}
+
+/// A day written `YYYY-MM-DD` (what a date input sends).
+pub fn parse_day(v: &str) -> Option<NaiveDate> {
+    let mut parts = v.splitn(3, '-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
 /// A named inbox filter: the agent's own, or shared with the team.

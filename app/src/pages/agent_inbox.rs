@@ -243,10 +243,7 @@ fn FilterForm(filter: Memo<InboxFilter>, lists: DeskLists) -> impl IntoView {
             || f.updated_to.is_some()
             || f.spam
     });
-    let day = |d: Option<chrono::NaiveDate>| {
-        d.map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default()
-    };
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let initial = filter.get_untracked();
     view! {
         <form
