@@ -93,6 +93,13 @@ fn main() {
         "fn lookup(locale: usize, key: &str) -> Option<Text> {{\n    let i = KEYS.binary_search(&key).ok()?;\n    TEXTS.get(locale)?.get(i).copied().flatten()\n}}"
     )
     .ok();
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("locales.rs");
-    std::fs::write(dest, out).expect("write locales.rs");
+    let dir = std::env::var("OUT_DIR").expect("OUT_DIR");
+    std::fs::write(Path::new(&dir).join("locales.rs"), out).expect("write locales.rs");
+    // The names alone, for the wasm: its texts come with the page.
+    let names_only = format!(
+        "/// Locales with translations; the first is the fallback.\npub const LOCALES: &[&str] = &[{}];\n",
+        names.join(", ")
+    );
+    std::fs::write(Path::new(&dir).join("locale_names.rs"), names_only)
+        .expect("write locale_names.rs");
 }

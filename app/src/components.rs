@@ -340,6 +340,7 @@ fn Sidebar(agent: AgentInfo, views: Views) -> impl IntoView {
                 {admin.then(|| view! {
                     <li><a href="/agent/admin/agents">{t("nav.agents")}</a></li>
                     <li><a href="/agent/admin/departments">{t("nav.departments")}</a></li>
+                    <li><a href="/agent/admin/desk">{t("nav.desk")}</a></li>
                 })}
                 <li><a href="/agent/canned">{t("nav.canned")}</a></li>
                 <li><a href="/agent/settings">{t("nav.settings")}</a></li>

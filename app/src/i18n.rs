@@ -1,13 +1,23 @@
 //! Every user-visible string goes through [`t`] (or [`tn`] for counts): keys live in
 //! `app/locales/*.json`, compiled into tables by `build.rs`. Plural categories, numbers
 //! and dates come from CLDR data through ICU4X, never from rules written here.
+//!
+//! The server holds every language's table. The wasm holds none: each page carries its
+//! own language's texts (a JSON script the server writes, see [`page_table`]), which the
+//! browser reads once. A page is in one language; changing it reloads the page.
 
 use std::cell::RefCell;
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
+#[cfg(feature = "ssr")]
+use chrono::Datelike;
+use chrono::{DateTime, Timelike, Utc};
+#[cfg(feature = "ssr")]
 use icu_datetime::fieldsets::{YMD, YMDT};
+#[cfg(feature = "ssr")]
 use icu_datetime::input::{Date, Time};
+#[cfg(feature = "ssr")]
 use icu_datetime::options::{TimePrecision, YearStyle};
+#[cfg(feature = "ssr")]
 use icu_datetime::FixedCalendarDateTimeFormatter;
 use icu_decimal::input::Decimal;
 use icu_decimal::DecimalFormatter;
@@ -21,7 +31,73 @@ enum Text {
     Plural(&'static [(&'static str, &'static str)]),
 }
 
+#[cfg(feature = "ssr")]
 include!(concat!(env!("OUT_DIR"), "/locales.rs"));
+#[cfg(not(feature = "ssr"))]
+include!(concat!(env!("OUT_DIR"), "/locale_names.rs"));
+
+/// The id of the script element holding the page's texts.
+pub const TABLE_ID: &str = "tessera-texts";
+
+/// The texts of `locale` (English where it lacks a key), as the JSON object a page
+/// carries for the browser: a text, or texts by plural category, by key. Safe inside
+/// a `<script>` element.
+#[cfg(feature = "ssr")]
+pub fn page_table(locale: Locale) -> String {
+    let mut map = serde_json::Map::new();
+    for key in KEYS {
+        let value = match entry(locale, key) {
+            Some(Text::Plain(s)) => serde_json::Value::from(s),
+            Some(Text::Plural(forms)) => serde_json::Value::Object(
+                forms
+                    .iter()
+                    .map(|(c, s)| (c.to_string(), serde_json::Value::from(*s)))
+                    .collect(),
+            ),
+            None => continue,
+        };
+        map.insert(key.to_string(), value);
+    }
+    serde_json::Value::Object(map)
+        .to_string()
+        .replace("</", "<\\/")
+}
+
+/// The page's texts, read from the page once.
+#[cfg(not(feature = "ssr"))]
+fn lookup(_locale: usize, key: &str) -> Option<Text> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static TABLE: OnceLock<HashMap<&'static str, Text>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let json = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(TABLE_ID))
+            .and_then(|e| e.text_content())
+            .unwrap_or_default();
+        let parsed: HashMap<String, serde_json::Value> =
+            serde_json::from_str(&json).unwrap_or_default();
+        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        parsed
+            .into_iter()
+            .filter_map(|(k, v)| {
+                let text = match v {
+                    serde_json::Value::String(s) => Text::Plain(leak(s)),
+                    serde_json::Value::Object(forms) => {
+                        let forms: Vec<(&'static str, &'static str)> = forms
+                            .into_iter()
+                            .filter_map(|(c, s)| Some((leak(c), leak(s.as_str()?.to_string()))))
+                            .collect();
+                        Text::Plural(Box::leak(forms.into_boxed_slice()))
+                    }
+                    _ => return None,
+                };
+                Some((leak(k), text))
+            })
+            .collect()
+    });
+    table.get(key).copied()
+}
 
 /// Name of the cookie that keeps the language a visitor chose.
 pub const COOKIE: &str = "tessera_lang";
@@ -120,7 +196,9 @@ pub fn category_name(c: PluralCategory) -> &'static str {
 struct Formatters {
     plurals: Option<PluralRules>,
     numbers: Option<DecimalFormatter>,
+    #[cfg(feature = "ssr")]
     date_time: Option<FixedCalendarDateTimeFormatter<icu_calendar::Gregorian, YMDT>>,
+    #[cfg(feature = "ssr")]
     long_date: Option<FixedCalendarDateTimeFormatter<icu_calendar::Gregorian, YMD>>,
 }
 
@@ -130,6 +208,7 @@ impl Formatters {
         Formatters {
             plurals: PluralRules::try_new_cardinal((&icu).into()).ok(),
             numbers: DecimalFormatter::try_new((&icu).into(), Default::default()).ok(),
+            #[cfg(feature = "ssr")]
             date_time: FixedCalendarDateTimeFormatter::try_new(
                 (&icu).into(),
                 YMDT::short()
@@ -137,6 +216,7 @@ impl Formatters {
                     .with_time_precision(TimePrecision::Minute),
             )
             .ok(),
+            #[cfg(feature = "ssr")]
             long_date: FixedCalendarDateTimeFormatter::try_new((&icu).into(), YMD::long()).ok(),
         }
     }
@@ -203,21 +283,59 @@ pub fn tn(key: &'static str, n: u64) -> String {
     translate_count(current(), key, n)
 }
 
+#[cfg(feature = "ssr")]
 fn gregorian(at: DateTime<Utc>) -> Option<(Date<icu_calendar::Gregorian>, Time)> {
     let date = Date::try_new_gregorian(at.year(), at.month() as u8, at.day() as u8).ok()?;
     let time = Time::try_new(at.hour() as u8, at.minute() as u8, at.second() as u8, 0).ok()?;
     Some((date, time))
 }
 
-/// Date and time, numeric, the locale's way (`24. 11. 2026 14:05`).
+/// Date and time, numeric, the locale's way (`24. 11. 2026 14:05`). The server formats
+/// with ICU4X; the browser with its own `Intl` (the same CLDR patterns), which keeps
+/// ICU4X's date formatting and data out of the wasm.
 pub fn date_time_in(locale: Locale, at: DateTime<Utc>) -> String {
-    with_formatters(locale, |f| match (&f.date_time, gregorian(at)) {
+    #[cfg(feature = "ssr")]
+    return with_formatters(locale, |f| match (&f.date_time, gregorian(at)) {
         (Some(fmt), Some((date, time))) => without_repeated_words(
             &fmt.format(&icu_datetime::input::DateTime { date, time })
                 .to_string(),
         ),
-        _ => format!("{} {:02}:{:02}", at.date_naive(), at.hour(), at.minute()),
-    })
+        _ => fallback_date_time(at),
+    });
+    #[cfg(not(feature = "ssr"))]
+    intl_format(locale, at, true)
+        .map(|s| without_repeated_words(&s))
+        .unwrap_or_else(|| fallback_date_time(at))
+}
+
+fn fallback_date_time(at: DateTime<Utc>) -> String {
+    format!("{} {:02}:{:02}", at.date_naive(), at.hour(), at.minute())
+}
+
+/// `at` formatted by the browser's `Intl.DateTimeFormat` in UTC, as the server does:
+/// numeric date and time to the minute, or the date with the month's name.
+#[cfg(not(feature = "ssr"))]
+fn intl_format(locale: Locale, at: DateTime<Utc>, with_time: bool) -> Option<String> {
+    use js_sys::{Array, Intl, Object, Reflect};
+    use leptos::wasm_bindgen::JsValue;
+    let options = Object::new();
+    let set = |k: &str, v: &str| {
+        Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v)).is_ok()
+    };
+    set("timeZone", "UTC");
+    set("year", "numeric");
+    set("day", "numeric");
+    if with_time {
+        set("month", "numeric");
+        set("hour", "numeric");
+        set("minute", "2-digit");
+    } else {
+        set("month", "long");
+    }
+    let locales = Array::of1(&JsValue::from_str(locale.code()));
+    let format = Intl::DateTimeFormat::new(&locales, &options).format();
+    let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
+    format.call1(&JsValue::NULL, &date).ok()?.as_string()
 }
 
 /// ICU4X 2.4 writes Bulgarian times to the minute as `14:05 ч. ч.`: drops a word that
@@ -233,12 +351,16 @@ fn without_repeated_words(text: &str) -> String {
     out.join(" ")
 }
 
-/// The date with the month's name (`24 Νοεμβρίου 2026`).
+/// The date with the month's name (`24 Νοεμβρίου 2026`); see [`date_time_in`] for who
+/// formats it where.
 pub fn long_date_in(locale: Locale, at: DateTime<Utc>) -> String {
-    with_formatters(locale, |f| match (&f.long_date, gregorian(at)) {
+    #[cfg(feature = "ssr")]
+    return with_formatters(locale, |f| match (&f.long_date, gregorian(at)) {
         (Some(fmt), Some((date, _))) => fmt.format(&date).to_string(),
         _ => at.date_naive().to_string(),
-    })
+    });
+    #[cfg(not(feature = "ssr"))]
+    intl_format(locale, at, false).unwrap_or_else(|| at.date_naive().to_string())
 }
 
 /// How long before `now` `at` was, in words (`πριν από 3 ώρες`).

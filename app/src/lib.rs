@@ -30,6 +30,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                // The page's texts for the wasm: outside the body, which hydration walks.
+                <script type="application/json" id=i18n::TABLE_ID inner_html=page_texts(locale)></script>
                 <HydrationScripts options/>
                 <leptos_meta::MetaTags/>
             </head>
@@ -37,6 +39,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The page's texts for the browser (see [`i18n::page_table`]).
+fn page_texts(locale: Locale) -> String {
+    #[cfg(feature = "ssr")]
+    return i18n::page_table(locale);
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = locale;
+        String::new()
     }
 }
 
@@ -136,6 +149,7 @@ pub fn App() -> impl IntoView {
                     view=pages::agent_ticket::AgentTicket
                     ssr=SsrMode::Async
                 />
+                <Route path=path!("/agent/admin/desk") view=pages::agent_desk::DeskAdmin ssr=SsrMode::Async/>
                 <Route path=path!("/agent/canned") view=pages::agent_canned::CannedAdmin ssr=SsrMode::Async/>
                 <Route path=path!("/agent/search") view=pages::agent_search::SearchPage ssr=SsrMode::Async/>
                 <Route

@@ -155,7 +155,7 @@ test('the workspace speaks the agent\'s chosen language, whatever the browser as
     await expect(page.locator('html')).toHaveAttribute('lang', code);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(tr(code, 'inbox.title'));
     await expect(page.locator('.pager .count-total')).toHaveText(count(code, 'inbox.count', 5));
-    await expect(page.locator('th').first()).toHaveText(tr(code, 'inbox.col_number'));
+    await expect(page.locator('th.col-number')).toHaveText(tr(code, 'inbox.col_number'));
 
     for (const [q, n] of QUERIES) {
       await page.goto(desk.base + '/agent/search?q=' + encodeURIComponent(q));

@@ -358,6 +358,15 @@ pub enum HistoryChange {
     MergedFrom(u64),
 }
 
+/// What an administrator arranges on the desk's settings page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskSetup {
+    /// Resolved tickets close by themselves after this many days (1 to 365).
+    pub auto_close_days: u32,
+    pub ticket_types: Vec<Label>,
+    pub tags: Vec<Label>,
+}
+
 /// What became of a change made to many tickets at once.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkOutcome {

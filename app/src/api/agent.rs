@@ -348,3 +348,50 @@ pub async fn delete_canned(id: u64) -> Result<(), AppError> {
     let me = agent().await?;
     call(move |e| e.delete_canned(me.id, id)).await
 }
+
+/// The desk's settings page: auto-close days, ticket types and tags.
+#[server(endpoint = "admin/desk")]
+pub async fn desk_setup() -> Result<model::DeskSetup, AppError> {
+    let me = agent().await?;
+    if me.role != model::Role::Admin {
+        return Err(fail(AppError::Forbidden));
+    }
+    call(move |e| {
+        Ok(model::DeskSetup {
+            auto_close_days: e.auto_close_days()?,
+            ticket_types: e.ticket_types()?,
+            tags: e.tags()?,
+        })
+    })
+    .await
+}
+
+/// An administrator changes the desk: `what` is "auto_close" (`value` days), "type"
+/// (`id` 0 adds one; `value` its name), "tag" (renames tag `id` to `value`) or
+/// "merge_tag" (merges tag `id` into the tag whose id is `value`).
+#[server(endpoint = "admin/desk-change")]
+pub async fn change_desk(what: String, id: u64, value: String) -> Result<(), AppError> {
+    let me = agent().await?;
+    let bad = || {
+        fail(AppError::Invalid(vec![model::FieldError::new(
+            "value",
+            "error.generic",
+        )]))
+    };
+    match what.as_str() {
+        "auto_close" => {
+            let days: u32 = value.trim().parse().map_err(|_| bad())?;
+            call(move |e| e.set_auto_close_days(me.id, days)).await
+        }
+        "type" => {
+            let label = model::Label { id, name: value };
+            call(move |e| e.save_ticket_type(me.id, &label).map(|_| ())).await
+        }
+        "tag" => call(move |e| e.rename_tag(me.id, id, &value).map(|_| ())).await,
+        "merge_tag" => {
+            let into: u64 = value.trim().parse().map_err(|_| bad())?;
+            call(move |e| e.merge_tags(me.id, id, into)).await
+        }
+        _ => Err(bad()),
+    }
+}

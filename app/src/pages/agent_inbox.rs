@@ -386,7 +386,7 @@ fn TicketTable(
                             }
                         />
                     </th>
-                    <th scope="col">{t("inbox.col_number")}</th>
+                    <th scope="col" class="col-number">{t("inbox.col_number")}</th>
                     <th scope="col">{t("inbox.col_subject")}</th>
                     <th scope="col" class="col-requester">{t("inbox.col_requester")}</th>
                     <th scope="col">{t("inbox.col_status")}</th>
@@ -419,7 +419,7 @@ fn TicketTable(
                                         }
                                     />
                                 </td>
-                                <td class="num">{format!("#{n}")}</td>
+                                <td class="num col-number">{format!("#{n}")}</td>
                                 <td class="subject">
                                     <a href=format!("/agent/tickets/{n}")>{tk.subject}</a>
                                 </td>

@@ -3,6 +3,7 @@
 pub mod agent_admin;
 pub mod agent_canned;
 pub mod agent_departments;
+pub mod agent_desk;
 pub mod agent_inbox;
 pub mod agent_login;
 pub mod agent_search;
