@@ -6,6 +6,7 @@
 //! own language's texts (a JSON script the server writes, see [`page_table`]), which the
 //! browser reads once. A page is in one language; changing it reloads the page.
 
+#[cfg(feature = "ssr")]
 use std::cell::RefCell;
 
 #[cfg(feature = "ssr")]
@@ -19,8 +20,11 @@ use icu_datetime::input::{Date, Time};
 use icu_datetime::options::{TimePrecision, YearStyle};
 #[cfg(feature = "ssr")]
 use icu_datetime::FixedCalendarDateTimeFormatter;
+#[cfg(feature = "ssr")]
 use icu_decimal::input::Decimal;
+#[cfg(feature = "ssr")]
 use icu_decimal::DecimalFormatter;
+#[cfg(feature = "ssr")]
 use icu_plurals::{PluralCategory, PluralRules};
 use leptos::prelude::*;
 
@@ -118,6 +122,7 @@ impl Locale {
         LOCALES.get(self.0).copied().unwrap_or("en")
     }
 
+    #[cfg(feature = "ssr")]
     fn icu(self) -> icu_locale_core::Locale {
         self.code()
             .parse()
@@ -180,6 +185,7 @@ fn form(forms: &'static [(&'static str, &'static str)], category: &str) -> Optio
     forms.iter().find(|(c, _)| *c == category).map(|(_, s)| *s)
 }
 
+#[cfg(feature = "ssr")]
 /// The CLDR name of a plural category, as the locale files spell it.
 pub fn category_name(c: PluralCategory) -> &'static str {
     match c {
@@ -192,6 +198,7 @@ pub fn category_name(c: PluralCategory) -> &'static str {
     }
 }
 
+#[cfg(feature = "ssr")]
 /// What ICU4X builds once per locale and thread: plural rules and formatters.
 struct Formatters {
     plurals: Option<PluralRules>,
@@ -202,6 +209,7 @@ struct Formatters {
     long_date: Option<FixedCalendarDateTimeFormatter<icu_calendar::Gregorian, YMD>>,
 }
 
+#[cfg(feature = "ssr")]
 impl Formatters {
     fn new(locale: Locale) -> Self {
         let icu = locale.icu();
@@ -222,10 +230,12 @@ impl Formatters {
     }
 }
 
+#[cfg(feature = "ssr")]
 thread_local! {
     static FORMATTERS: RefCell<Vec<Option<Formatters>>> = const { RefCell::new(Vec::new()) };
 }
 
+#[cfg(feature = "ssr")]
 fn with_formatters<R>(locale: Locale, f: impl FnOnce(&Formatters) -> R) -> R {
     FORMATTERS.with(|cache| {
         let mut cache = cache.borrow_mut();
@@ -236,6 +246,7 @@ fn with_formatters<R>(locale: Locale, f: impl FnOnce(&Formatters) -> R) -> R {
     })
 }
 
+#[cfg(feature = "ssr")]
 /// The plural category of `n` in `locale`.
 pub fn plural_category(locale: Locale, n: u64) -> PluralCategory {
     with_formatters(locale, |f| {
@@ -245,6 +256,7 @@ pub fn plural_category(locale: Locale, n: u64) -> PluralCategory {
     })
 }
 
+#[cfg(feature = "ssr")]
 /// Every plural category `locale` distinguishes.
 pub fn plural_categories(locale: Locale) -> Vec<&'static str> {
     with_formatters(locale, |f| {
@@ -255,23 +267,84 @@ pub fn plural_categories(locale: Locale) -> Vec<&'static str> {
     })
 }
 
-/// `n` written the locale's way (`1,234` / `1.234` / `1 234`).
+/// `n` written the locale's way (`1,234` / `1.234` / `1 234`): by ICU4X on the server,
+/// by the browser's `Intl` (the same CLDR data) in the wasm.
 pub fn number_in(locale: Locale, n: u64) -> String {
-    with_formatters(locale, |f| match &f.numbers {
+    #[cfg(feature = "ssr")]
+    return with_formatters(locale, |f| match &f.numbers {
         Some(fmt) => fmt.format(&Decimal::from(n)).to_string(),
         None => n.to_string(),
-    })
+    });
+    #[cfg(not(feature = "ssr"))]
+    intl::number(locale, n).unwrap_or_else(|| n.to_string())
+}
+
+/// The CLDR plural category of `n` in `locale`, as the locale files spell it.
+fn plural_name(locale: Locale, n: u64) -> &'static str {
+    #[cfg(feature = "ssr")]
+    return category_name(plural_category(locale, n));
+    #[cfg(not(feature = "ssr"))]
+    intl::plural(locale, n)
+}
+
+/// The browser's `Intl` objects for the page's locale, made once.
+#[cfg(not(feature = "ssr"))]
+mod intl {
+    use js_sys::{Array, Intl, Object};
+    use leptos::wasm_bindgen::JsValue;
+
+    use super::Locale;
+
+    thread_local! {
+        static MADE: std::cell::RefCell<Option<(usize, Intl::PluralRules, Intl::NumberFormat)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+
+    fn with<R>(locale: Locale, f: impl FnOnce(&Intl::PluralRules, &Intl::NumberFormat) -> R) -> R {
+        MADE.with(|made| {
+            let mut made = made.borrow_mut();
+            if made.as_ref().is_none_or(|m| m.0 != locale.0) {
+                let locales = Array::of1(&JsValue::from_str(locale.code()));
+                *made = Some((
+                    locale.0,
+                    Intl::PluralRules::new(&locales, &Object::new()),
+                    Intl::NumberFormat::new(&locales, &Object::new()),
+                ));
+            }
+            let m = made.as_ref().expect("made above");
+            f(&m.1, &m.2)
+        })
+    }
+
+    pub fn plural(locale: Locale, n: u64) -> &'static str {
+        let name: String = with(locale, |rules, _| rules.select(n as f64).into());
+        match name.as_str() {
+            "zero" => "zero",
+            "one" => "one",
+            "two" => "two",
+            "few" => "few",
+            "many" => "many",
+            _ => "other",
+        }
+    }
+
+    pub fn number(locale: Locale, n: u64) -> Option<String> {
+        with(locale, |_, format| {
+            format
+                .format()
+                .call1(&JsValue::NULL, &JsValue::from_f64(n as f64))
+                .ok()?
+                .as_string()
+        })
+    }
 }
 
 /// The text for a plural `key` and count `n` in `locale`, with `{count}` filled in.
 pub fn translate_count(locale: Locale, key: &'static str, n: u64) -> String {
     let text = match entry(locale, key) {
-        Some(Text::Plural(forms)) => {
-            let category = category_name(plural_category(locale, n));
-            form(forms, category)
-                .or_else(|| form(forms, "other"))
-                .unwrap_or(key)
-        }
+        Some(Text::Plural(forms)) => form(forms, plural_name(locale, n))
+            .or_else(|| form(forms, "other"))
+            .unwrap_or(key),
         Some(Text::Plain(s)) => s,
         None => key,
     };

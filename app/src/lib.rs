@@ -150,6 +150,7 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/agent/admin/desk") view=pages::agent_desk::DeskAdmin ssr=SsrMode::Async/>
+                <Route path=path!("/agent/contacts/:id") view=pages::agent_contact::ContactView ssr=SsrMode::Async/>
                 <Route path=path!("/agent/canned") view=pages::agent_canned::CannedAdmin ssr=SsrMode::Async/>
                 <Route path=path!("/agent/search") view=pages::agent_search::SearchPage ssr=SsrMode::Async/>
                 <Route

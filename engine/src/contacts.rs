@@ -36,19 +36,295 @@ pub fn find_or_create(
         name: name.trim().to_string(),
         emails: vec![key.clone()],
         created_at: now,
+        phones: Vec::new(),
+        location: String::new(),
+        organization: String::new(),
+        group: String::new(),
+        notes: String::new(),
+        merged_into: None,
     };
     contacts.insert(id, codec::encode(&record)?.as_slice())?;
     by_email.insert(key.as_str(), id)?;
     Ok(id)
 }
 
-/// A contact's display name: their name, else their email, else a visitor label.
+/// A contact's display name: their name, else their email, else their phone, else a
+/// visitor label ("Visitor 7f3a", the same for the same contact).
 pub fn display_name(c: &ContactRecord) -> String {
     if !c.name.is_empty() {
         c.name.clone()
     } else if let Some(e) = c.emails.first() {
         e.clone()
+    } else if let Some(p) = c.phones.first() {
+        p.clone()
     } else {
-        format!("Visitor {}", c.id)
+        format!(
+            "Visitor {:04x}",
+            (c.id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48)
+        )
+    }
+}
+
+/// A phone number as the index keeps it: its digits, with a leading `+` when it had one;
+/// None when it has too few digits to be a number.
+pub fn phone_key(phone: &str) -> Option<String> {
+    let phone = phone.trim();
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() < 5 || digits.len() > 20 {
+        return None;
+    }
+    Some(if phone.starts_with('+') {
+        format!("+{digits}")
+    } else {
+        digits
+    })
+}
+
+/// Longest notes on a contact, in characters.
+pub const MAX_NOTES_CHARS: usize = 5_000;
+/// Longest name, location, organization or group, in characters.
+pub const MAX_FIELD_CHARS: usize = 120;
+/// Most emails, and most phones, a contact keeps.
+pub const MAX_ADDRESSES: usize = 10;
+/// Most tickets a contact page lists.
+pub const PAGE_TICKETS: usize = 100;
+
+impl crate::Engine {
+    /// A contact with the tickets of theirs that `viewer` may work, newest first.
+    pub fn contact(&self, viewer: u64, id: u64) -> Result<model::ContactPage> {
+        let txn = self.read()?;
+        let caller = crate::access::caller_read(&txn, viewer)?;
+        let contact: ContactRecord = match txn.open_table(tables::CONTACTS)?.get(id)? {
+            Some(raw) => codec::decode(raw.value())?,
+            None => return Err(crate::Error::not_found("Contact")),
+        };
+        let numbers = {
+            let facets = self.facets.read().unwrap_or_else(|p| p.into_inner());
+            let visible = facets.visible(&caller);
+            facets.tickets_of(&visible, id)
+        };
+        let total = numbers.len() as u64;
+        let mut tickets = Vec::new();
+        for number in numbers.into_iter().rev().take(PAGE_TICKETS) {
+            let ticket = crate::tickets::read_ticket(&txn, number)?;
+            if caller.may_work(&ticket) {
+                tickets.push(crate::tickets::summary_of(&txn, &ticket)?);
+            }
+        }
+        Ok(model::ContactPage {
+            contact: info(&contact),
+            tickets,
+            total,
+        })
+    }
+
+    /// Saves a contact's details. An address or phone another contact has is refused:
+    /// merge the two instead.
+    pub fn save_contact(&self, by: u64, c: &model::ContactInfo) -> Result<model::ContactInfo> {
+        use model::FieldError;
+        let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (name, location, organization, group) = (
+            one_line(&c.name),
+            one_line(&c.location),
+            one_line(&c.organization),
+            one_line(&c.group),
+        );
+        let mut errors = Vec::new();
+        for (field, value) in [
+            ("name", &name),
+            ("location", &location),
+            ("organization", &organization),
+            ("group", &group),
+        ] {
+            if value.chars().count() > MAX_FIELD_CHARS {
+                errors.push(FieldError::new(field, "error.too_long"));
+            }
+        }
+        if c.notes.chars().count() > MAX_NOTES_CHARS {
+            errors.push(FieldError::new("notes", "error.too_long"));
+        }
+        let mut emails: Vec<String> = Vec::new();
+        for e in &c.emails {
+            let e = e.trim().to_lowercase();
+            if e.is_empty() || emails.contains(&e) {
+                continue;
+            }
+            if !model::validate::email_looks_valid(&e) {
+                errors.push(FieldError::new("emails", "error.email_invalid"));
+            }
+            emails.push(e);
+        }
+        let mut phones: Vec<(String, String)> = Vec::new();
+        for p in &c.phones {
+            let p = p.trim();
+            if p.is_empty() {
+                continue;
+            }
+            match phone_key(p) {
+                Some(key) if !phones.iter().any(|(k, _)| *k == key) => {
+                    phones.push((key, one_line(p)));
+                }
+                Some(_) => {}
+                None => errors.push(FieldError::new("phones", "error.phone_invalid")),
+            }
+        }
+        if emails.len() > MAX_ADDRESSES || phones.len() > MAX_ADDRESSES {
+            errors.push(FieldError::new("emails", "error.too_many_addresses"));
+        }
+        if !errors.is_empty() {
+            return Err(crate::Error::invalid(errors));
+        }
+        let id = c.id;
+        let notes = c.notes.trim().to_string();
+        let saved = self.write(|txn| {
+            crate::access::caller_in(txn, by)?;
+            let mut contacts = txn.open_table(tables::CONTACTS)?;
+            let mut record: ContactRecord = match contacts.get(id)? {
+                Some(raw) => codec::decode(raw.value())?,
+                None => return Err(crate::Error::not_found("Contact")),
+            };
+            let mut by_email = txn.open_table(tables::CONTACT_BY_EMAIL)?;
+            let mut by_phone = txn.open_table(tables::CONTACT_BY_PHONE)?;
+            for e in &emails {
+                if by_email.get(e.as_str())?.is_some_and(|o| o.value() != id) {
+                    return Err(crate::Error::invalid(vec![FieldError::new(
+                        "emails",
+                        "error.contact_email_taken",
+                    )]));
+                }
+            }
+            for (key, _) in &phones {
+                if by_phone.get(key.as_str())?.is_some_and(|o| o.value() != id) {
+                    return Err(crate::Error::invalid(vec![FieldError::new(
+                        "phones",
+                        "error.phone_taken",
+                    )]));
+                }
+            }
+            for e in &record.emails {
+                by_email.remove(e.as_str())?;
+            }
+            for p in &record.phones {
+                if let Some(key) = phone_key(p) {
+                    by_phone.remove(key.as_str())?;
+                }
+            }
+            for e in &emails {
+                by_email.insert(e.as_str(), id)?;
+            }
+            for (key, _) in &phones {
+                by_phone.insert(key.as_str(), id)?;
+            }
+            record.name = name.clone();
+            record.emails = emails.clone();
+            record.phones = phones.iter().map(|(_, p)| p.clone()).collect();
+            record.location = location.clone();
+            record.organization = organization.clone();
+            record.group = group.clone();
+            record.notes = notes.clone();
+            contacts.insert(id, codec::encode(&record)?.as_slice())?;
+            Ok((info(&record), Vec::new()))
+        })?;
+        Ok(saved)
+    }
+
+    /// Merges contact `from` into `into`: their tickets, addresses and phones follow;
+    /// `from` keeps only a pointer to `into`.
+    pub fn merge_contacts(&self, by: u64, from: u64, into: u64) -> Result<()> {
+        if from == into {
+            return Err(crate::Error::invalid(vec![model::FieldError::new(
+                "merge_into",
+                "error.merge_self",
+            )]));
+        }
+        let numbers = {
+            let facets = self.facets.read().unwrap_or_else(|p| p.into_inner());
+            facets.tickets_of(&facets.all_tickets(), from)
+        };
+        let now = self.now();
+        self.write(|txn| {
+            crate::access::caller_in(txn, by)?;
+            let mut contacts = txn.open_table(tables::CONTACTS)?;
+            let read = |contacts: &redb::Table<u64, &[u8]>, id: u64| -> Result<ContactRecord> {
+                match contacts.get(id)? {
+                    Some(raw) => codec::decode(raw.value()),
+                    None => Err(crate::Error::not_found("Contact")),
+                }
+            };
+            let mut source = read(&contacts, from)?;
+            let mut target = read(&contacts, into)?;
+            if source.merged_into.is_some() || target.merged_into.is_some() {
+                return Err(crate::Error::invalid(vec![model::FieldError::new(
+                    "merge_into",
+                    "error.merged_already",
+                )]));
+            }
+            let mut by_email = txn.open_table(tables::CONTACT_BY_EMAIL)?;
+            for e in source.emails.drain(..) {
+                by_email.insert(e.as_str(), into)?;
+                if !target.emails.contains(&e) {
+                    target.emails.push(e);
+                }
+            }
+            let mut by_phone = txn.open_table(tables::CONTACT_BY_PHONE)?;
+            for p in source.phones.drain(..) {
+                if let Some(key) = phone_key(&p) {
+                    by_phone.insert(key.as_str(), into)?;
+                }
+                if !target.phones.contains(&p) {
+                    target.phones.push(p);
+                }
+            }
+            for (mine, theirs) in [
+                (&mut target.name, &source.name),
+                (&mut target.location, &source.location),
+                (&mut target.organization, &source.organization),
+                (&mut target.group, &source.group),
+            ] {
+                if mine.is_empty() {
+                    mine.clone_from(theirs);
+                }
+            }
+            if !source.notes.is_empty() {
+                if !target.notes.is_empty() {
+                    target.notes.push_str("\n\n");
+                }
+                target.notes.push_str(&source.notes);
+            }
+            source.merged_into = Some(into);
+            contacts.insert(from, codec::encode(&source)?.as_slice())?;
+            contacts.insert(into, codec::encode(&target)?.as_slice())?;
+            drop(contacts);
+            let mut events = Vec::new();
+            for number in numbers {
+                let mut ticket = crate::tickets::get_ticket(txn, number)?;
+                if ticket.requester != from {
+                    continue;
+                }
+                ticket.requester = into;
+                ticket.updated_at = now;
+                crate::tickets::put_ticket(txn, &ticket)?;
+                crate::enqueue(txn, &crate::store::records::Job::IndexTicket(number))?;
+                events.push(crate::Event::TicketChanged(number));
+            }
+            Ok(((), events))
+        })
+    }
+}
+
+/// A contact as the workspace shows it.
+fn info(c: &ContactRecord) -> model::ContactInfo {
+    model::ContactInfo {
+        id: c.id,
+        name: c.name.clone(),
+        display_name: display_name(c),
+        emails: c.emails.clone(),
+        phones: c.phones.clone(),
+        location: c.location.clone(),
+        organization: c.organization.clone(),
+        group: c.group.clone(),
+        notes: c.notes.clone(),
+        created_at: c.created_at,
+        merged_into: c.merged_into,
     }
 }

@@ -516,3 +516,98 @@ fn canned_responses_are_their_owners_or_shared_by_admins_with_departments() {
         .expect("shared deleted");
     assert!(titles(t.tim).is_empty());
 }
+
+#[test]
+fn a_contact_keeps_details_lists_tickets_and_merges_with_their_tickets() {
+    let d = desk();
+    let t = team(&d);
+    let e = &d.engine;
+    let first = d.customer_writes("First", "Hello");
+    let other = e
+        .create_ticket(
+            &new_ticket("A. Kovač", "ana.k@example.net", "Second", "Hi again"),
+            Channel::Email,
+        )
+        .expect("second");
+    let requester = |n: u64| {
+        e.ticket_detail(t.admin, n)
+            .expect("detail")
+            .summary
+            .requester
+    };
+    let (ana, dup) = (requester(first.number), requester(other.number));
+    assert_ne!(ana, dup);
+    let page = e.contact(t.admin, ana).expect("page");
+    assert_eq!(page.contact.display_name, "Ana Kovač");
+    assert_eq!(page.total, 1);
+
+    let details = model::ContactInfo {
+        id: ana,
+        name: "Ana Kovač".into(),
+        emails: vec!["ana@example.com".into(), "Ana@Work.example".into()],
+        phones: vec!["+386 40 123 456".into()],
+        location: "Ljubljana".into(),
+        organization: "Kovač d.o.o.".into(),
+        group: "VIP".into(),
+        notes: "Prefers email.".into(),
+        ..Default::default()
+    };
+    let saved = e.save_contact(t.tim, &details).expect("save");
+    assert_eq!(saved.emails, ["ana@example.com", "ana@work.example"]);
+    let invalid = |c: model::ContactInfo| {
+        let err = e.save_contact(t.tim, &c).expect_err("refused");
+        assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
+    };
+    invalid(model::ContactInfo {
+        phones: vec!["12".into()],
+        ..details.clone()
+    });
+    invalid(model::ContactInfo {
+        emails: vec!["ana.k@example.net".into()],
+        ..details.clone()
+    });
+    // A new ticket from the second address finds Ana.
+    let third = e
+        .create_ticket(
+            &new_ticket("Ana", "ana@work.example", "Third", "From work"),
+            Channel::Email,
+        )
+        .expect("third");
+    assert_eq!(requester(third.number), ana);
+
+    // Merging: the duplicate's tickets and address follow; it points to Ana.
+    e.merge_contacts(t.tim, dup, ana).expect("merge");
+    assert_eq!(requester(other.number), ana);
+    let page = e.contact(t.admin, ana).expect("page");
+    assert_eq!(page.total, 3);
+    assert!(page
+        .contact
+        .emails
+        .contains(&"ana.k@example.net".to_string()));
+    assert_eq!(
+        e.contact(t.admin, dup).expect("old").contact.merged_into,
+        Some(ana)
+    );
+    let later = e
+        .create_ticket(
+            &new_ticket("A. K.", "ana.k@example.net", "Fourth", "Later"),
+            Channel::Email,
+        )
+        .expect("fourth");
+    assert_eq!(requester(later.number), ana);
+    assert!(e.inbox_index_is_current().expect("index"));
+    let refused = e.merge_contacts(t.tim, dup, ana).expect_err("twice");
+    assert_eq!(refused.kind(), ErrorKind::Invalid);
+
+    // Tim does not see Ana's Billing ticket on her page.
+    let billing = ticket_in(&d, &t, t.billing);
+    assert_eq!(requester(billing), ana);
+    assert_eq!(e.contact(t.admin, ana).expect("admin").total, 5);
+    let tims = e.contact(t.tim, ana).expect("tim");
+    assert_eq!(tims.total, 4);
+    assert!(tims.tickets.iter().all(|s| s.number != billing));
+    assert_eq!(
+        e.contact(t.admin, 9_999).expect_err("none").kind(),
+        ErrorKind::NotFound
+    );
+}

@@ -268,6 +268,8 @@ pub enum FormResult<T> {
 pub struct TicketSummary {
     pub number: u64,
     pub subject: String,
+    /// The requester's contact id.
+    pub requester: u64,
     pub requester_name: String,
     pub requester_email: String,
     pub status: TicketStatus,
@@ -356,6 +358,33 @@ pub enum HistoryChange {
     MergedInto(u64),
     /// That ticket was merged into this one.
     MergedFrom(u64),
+}
+
+/// A customer as the workspace shows them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactInfo {
+    pub id: u64,
+    pub name: String,
+    /// The name, else an address, else a visitor label.
+    pub display_name: String,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub location: String,
+    pub organization: String,
+    pub group: String,
+    pub notes: String,
+    pub created_at: DateTime<Utc>,
+    /// The contact this one was merged into.
+    pub merged_into: Option<u64>,
+}
+
+/// A contact with their tickets (those the agent may work, newest first).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactPage {
+    pub contact: ContactInfo,
+    pub tickets: Vec<TicketSummary>,
+    /// How many tickets of theirs the agent may work.
+    pub total: u64,
 }
 
 /// What an administrator arranges on the desk's settings page.

@@ -395,3 +395,59 @@ pub async fn change_desk(what: String, id: u64, value: String) -> Result<(), App
         _ => Err(bad()),
     }
 }
+
+/// A contact with their tickets.
+#[server(endpoint = "agent/contact")]
+pub async fn contact(id: u64) -> Result<model::ContactPage, AppError> {
+    let me = agent().await?;
+    call(move |e| e.contact(me.id, id)).await
+}
+
+/// Saves a contact's details; `emails` and `phones` come one per line (or separated by
+/// commas).
+#[server(endpoint = "agent/contact-save")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_contact(
+    id: u64,
+    name: String,
+    emails: String,
+    phones: String,
+    location: String,
+    organization: String,
+    group: String,
+    notes: String,
+) -> Result<model::ContactInfo, AppError> {
+    let me = agent().await?;
+    let list = |s: &str| {
+        s.split(['\n', ','])
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let info = model::ContactInfo {
+        id,
+        name,
+        emails: list(&emails),
+        phones: list(&phones),
+        location,
+        organization,
+        group,
+        notes,
+        ..Default::default()
+    };
+    call(move |e| e.save_contact(me.id, &info)).await
+}
+
+/// Merges contact `id` into contact `into` (a number, `#` allowed).
+#[server(endpoint = "agent/contact-merge")]
+pub async fn merge_contact(id: u64, into: String) -> Result<(), AppError> {
+    let me = agent().await?;
+    let into: u64 = into.trim().trim_start_matches('#').parse().map_err(|_| {
+        fail(AppError::Invalid(vec![model::FieldError::new(
+            "merge_into",
+            "error.contact_number",
+        )]))
+    })?;
+    call(move |e| e.merge_contacts(me.id, id, into)).await
+}

@@ -119,7 +119,10 @@ fn TicketPane() -> impl IntoView {
                                         </p>
                                     })}
                                     <div class="ticket-meta">
-                                        <span>{s.requester_name.clone()} " · " {s.requester_email.clone()}</span>
+                                        <span>
+                                            <a href=format!("/agent/contacts/{}", s.requester)>{s.requester_name.clone()}</a>
+                                            " · " {s.requester_email.clone()}
+                                        </span>
                                         <span>{t(s.channel.label_key())}</span>
                                         {s.follow_up_of.map(|prev| view! {
                                             <span>

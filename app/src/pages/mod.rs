@@ -2,6 +2,7 @@
 
 pub mod agent_admin;
 pub mod agent_canned;
+pub mod agent_contact;
 pub mod agent_departments;
 pub mod agent_desk;
 pub mod agent_inbox;

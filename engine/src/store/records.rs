@@ -66,6 +66,15 @@ pub struct ContactRecord {
     pub name: String,
     pub emails: Vec<String>,
     pub created_at: DateTime<Utc>,
+    pub phones: Vec<String>,
+    pub location: String,
+    pub organization: String,
+    /// A customer group (e.g. "VIP", "Wholesale").
+    pub group: String,
+    /// The team's notes about the contact.
+    pub notes: String,
+    /// The contact this one was merged into.
+    pub merged_into: Option<u64>,
 }
 
 /// A member of the support team.

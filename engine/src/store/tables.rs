@@ -67,3 +67,6 @@ pub const VIEWS: TableDefinition<u64, &[u8]> = TableDefinition::new("views");
 
 /// Canned responses by id (see `records::CannedRecord`).
 pub const CANNED: TableDefinition<u64, &[u8]> = TableDefinition::new("canned");
+
+/// Contacts by phone number (digits, with a leading `+` when given).
+pub const CONTACT_BY_PHONE: TableDefinition<&str, u64> = TableDefinition::new("contact_by_phone");

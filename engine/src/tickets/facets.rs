@@ -8,7 +8,7 @@
 //! the writer returns, so an agent's next page load sees their change. A million
 //! tickets take about 30 MB.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use model::{Assigned, InboxFilter, Priority, Sort, TicketStatus};
@@ -46,7 +46,17 @@ pub(crate) struct Facets {
     spam: RoaringBitmap,
     /// By ticket number.
     rows: Vec<Row>,
+    /// The waiting tickets by (waiting since, number), and every ticket by (updated,
+    /// number): a page of a large selection in those orders is read off in order.
+    waiting_order: BTreeSet<(u32, u32)>,
+    updated_order: BTreeSet<(u32, u32)>,
 }
+
+/// A selection at least this large is paged by walking an order rather than ranking
+/// every ticket in it.
+const DENSE: u64 = 20_000;
+/// How far a walk goes before ranking takes over (a selection sparse in that order).
+const WALK_MAX: usize = 60_000;
 
 /// A time as the rows keep it.
 fn secs(at: DateTime<Utc>) -> u32 {
@@ -98,6 +108,11 @@ impl Facets {
     pub fn set(&mut self, t: &TicketRecord) {
         let Some(n) = key(t.number) else { return };
         if self.all.contains(n) {
+            let old = self.rows[n as usize];
+            if old.waiting != 0 {
+                self.waiting_order.remove(&(old.waiting, n));
+            }
+            self.updated_order.remove(&(old.updated, n));
             self.forget(n);
         }
         self.all.insert(n);
@@ -120,12 +135,17 @@ impl Facets {
         if self.rows.len() <= at {
             self.rows.resize(at + 1, Row::default());
         }
-        self.rows[at] = Row {
+        let row = Row {
             requester: u32::try_from(t.requester).unwrap_or(u32::MAX),
             created: secs(t.created_at),
             updated: secs(t.updated_at),
             waiting: t.waiting_since.map_or(0, secs),
         };
+        self.rows[at] = row;
+        if row.waiting != 0 {
+            self.waiting_order.insert((row.waiting, n));
+        }
+        self.updated_order.insert((row.updated, n));
     }
 
     /// Takes ticket `n` out of every set (its row is overwritten by the next `set`).
@@ -164,6 +184,24 @@ impl Facets {
             out |= of(&self.department, *d, &empty);
         }
         out
+    }
+
+    /// Every ticket.
+    pub fn all_tickets(&self) -> RoaringBitmap {
+        self.all.clone()
+    }
+
+    /// The numbers of the tickets of `visible` that contact `requester` opened, oldest
+    /// first.
+    pub fn tickets_of(&self, visible: &RoaringBitmap, requester: u64) -> Vec<u64> {
+        let Ok(r) = u32::try_from(requester) else {
+            return Vec::new();
+        };
+        visible
+            .iter()
+            .filter(|&n| self.rows[n as usize].requester == r)
+            .map(u64::from)
+            .collect()
     }
 
     /// The tickets of `visible` that `f` selects, for the agent `viewer`; `requester` is
@@ -260,13 +298,33 @@ impl Facets {
                 .skip(offset)
                 .take(limit)
                 .collect(),
-            Sort::Updated => self.top(matches, offset, limit, |r| u64::from(u32::MAX - r.updated)),
+            Sort::Updated => self
+                .walk(matches, offset, limit, self.updated_order.iter().rev())
+                .unwrap_or_else(|| {
+                    self.top(matches, offset, limit, |r, n| {
+                        (u64::from(u32::MAX - r.updated) << 32) | u64::from(u32::MAX - n)
+                    })
+                }),
             // Waiting tickets first, the longest waiting at the top; then the rest,
             // least recently updated first.
-            Sort::Waiting => self.top(matches, offset, limit, |r| match r.waiting {
-                0 => (1 << 32) | u64::from(r.updated),
-                w => u64::from(w),
-            }),
+            Sort::Waiting => {
+                let rest = self
+                    .updated_order
+                    .iter()
+                    .filter(|e| self.rows[e.1 as usize].waiting == 0);
+                self.walk(
+                    matches,
+                    offset,
+                    limit,
+                    self.waiting_order.iter().chain(rest),
+                )
+                .unwrap_or_else(|| {
+                    self.top(matches, offset, limit, |r, _| match r.waiting {
+                        0 => (1 << 32) | u64::from(r.updated),
+                        w => u64::from(w),
+                    })
+                })
+            }
         };
         numbers.into_iter().map(u64::from).collect()
     }
@@ -279,13 +337,13 @@ impl Facets {
         matches: &RoaringBitmap,
         offset: usize,
         limit: usize,
-        rank: impl Fn(Row) -> u64,
+        rank: impl Fn(Row, u32) -> u64,
     ) -> Vec<u32> {
         let keep = offset.saturating_add(limit).min(matches.len() as usize);
         if offset >= keep {
             return Vec::new();
         }
-        let keyed = |n: u32| (rank(self.rows[n as usize]), n);
+        let keyed = |n: u32| (rank(self.rows[n as usize], n), n);
         let best: Vec<(u64, u32)> = if keep <= 4096 {
             let mut heap = std::collections::BinaryHeap::with_capacity(keep + 1);
             for n in matches {
@@ -311,6 +369,40 @@ impl Facets {
         best[offset..].iter().map(|k| k.1).collect()
     }
 
+    /// One page of a large selection read off an order: the numbers of `order` that
+    /// are in `matches`, skipping `offset`. None when the selection is small, the page
+    /// deep, or the walk long (a selection sparse in that order): ranking is cheaper.
+    fn walk<'a>(
+        &self,
+        matches: &RoaringBitmap,
+        offset: usize,
+        limit: usize,
+        order: impl Iterator<Item = &'a (u32, u32)>,
+    ) -> Option<Vec<u32>> {
+        if matches.len() < DENSE || offset.saturating_add(limit) > WALK_MAX / 10 {
+            return None;
+        }
+        let mut out = Vec::with_capacity(limit);
+        let mut skipped = 0;
+        for (steps, &(_, n)) in order.enumerate() {
+            if steps >= WALK_MAX {
+                return None;
+            }
+            if !matches.contains(n) {
+                continue;
+            }
+            if skipped < offset {
+                skipped += 1;
+                continue;
+            }
+            out.push(n);
+            if out.len() >= limit {
+                break;
+            }
+        }
+        Some(out)
+    }
+
     /// Whether two indexes hold the same tickets with the same values.
     pub fn same_as(&self, other: &Facets) -> bool {
         let live = |m: &HashMap<u64, RoaringBitmap>| {
@@ -333,6 +425,8 @@ impl Facets {
             && live(&self.tag) == live(&other.tag)
             && self.spam == other.spam
             && rows(self) == rows(other)
+            && self.waiting_order == other.waiting_order
+            && self.updated_order == other.updated_order
     }
 }
 
@@ -363,10 +457,10 @@ mod tests {
                 matches.insert(n);
             }
         }
-        let rank = |r: Row| u64::from(r.updated);
+        let rank = |r: Row, _: u32| u64::from(r.updated);
         let mut expected: Vec<(u64, u32)> = matches
             .iter()
-            .map(|n| (rank(f.rows[n as usize]), n))
+            .map(|n| (rank(f.rows[n as usize], n), n))
             .collect();
         expected.sort_unstable();
         let want = |offset: usize, limit: usize| -> Vec<u32> {
@@ -390,6 +484,48 @@ mod tests {
                 want(offset, limit),
                 "{offset}+{limit}"
             );
+        }
+    }
+
+    /// A page read off an order is the page ranking gives, ties included.
+    #[test]
+    fn walked_pages_match_ranked_pages() {
+        let mut f = Facets::default();
+        let mut matches = RoaringBitmap::new();
+        for n in 1..=60_000u32 {
+            f.rows.resize(n as usize + 1, Row::default());
+            let updated = 1_000 + (n.wrapping_mul(2_654_435_761) >> 22) % 300;
+            let waiting = if n % 7 == 0 { 500 + (n % 50) } else { 0 };
+            f.rows[n as usize] = Row {
+                updated,
+                waiting,
+                ..Row::default()
+            };
+            if waiting != 0 {
+                f.waiting_order.insert((waiting, n));
+            }
+            f.updated_order.insert((updated, n));
+            if n % 5 != 0 {
+                matches.insert(n);
+            }
+        }
+        for sort in [Sort::Waiting, Sort::Updated] {
+            for (offset, limit) in [(0, 50), (3_000, 50), (8_560, 40)] {
+                let walked = f.page(&matches, sort, offset, limit);
+                let ranked: Vec<u64> = match sort {
+                    Sort::Updated => f.top(&matches, offset, limit, |r, n| {
+                        (u64::from(u32::MAX - r.updated) << 32) | u64::from(u32::MAX - n)
+                    }),
+                    _ => f.top(&matches, offset, limit, |r, _| match r.waiting {
+                        0 => (1 << 32) | u64::from(r.updated),
+                        w => u64::from(w),
+                    }),
+                }
+                .into_iter()
+                .map(u64::from)
+                .collect();
+                assert_eq!(walked, ranked, "{sort:?} {offset}+{limit}");
+            }
         }
     }
 }

@@ -4,8 +4,8 @@
 pub(crate) mod facets;
 mod merge;
 mod query;
-pub(crate) use query::read_ticket;
 pub use query::MAX_PAGE;
+pub(crate) use query::{read_ticket, summary_of};
 mod work;
 
 pub use work::{MAX_TAGS, MAX_TAG_CHARS};

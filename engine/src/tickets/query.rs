@@ -216,11 +216,16 @@ fn read_contact(txn: &ReadTransaction, id: u64) -> Result<Option<ContactRecord>>
     raw.map(|r| codec::decode(r.value())).transpose()
 }
 
+pub(crate) fn summary_of(txn: &ReadTransaction, t: &TicketRecord) -> Result<TicketSummary> {
+    summary(txn, t)
+}
+
 fn summary(txn: &ReadTransaction, t: &TicketRecord) -> Result<TicketSummary> {
     let requester = read_contact(txn, t.requester)?;
     Ok(TicketSummary {
         number: t.number,
         subject: t.subject.clone(),
+        requester: t.requester,
         requester_name: requester
             .as_ref()
             .map(contacts::display_name)

@@ -1,6 +1,7 @@
 //! Version 4: a ticket remembers since when it has waited on the team (the inbox's
 //! default order and, later, response targets read it); saved inbox views and canned
-//! responses get tables. A ticket waiting at the upgrade (New or Open) is taken to wait since its last
+//! responses get tables; contacts gain phones, location, organization, group, notes
+//! and a merge target, and a phone index. A ticket waiting at the upgrade (New or Open) is taken to wait since its last
 //! update, the best time version 3 kept.
 
 use chrono::{DateTime, Utc};
@@ -8,9 +9,18 @@ use model::{Channel, Priority, TicketStatus};
 use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
-use crate::store::records::TicketRecord;
+use crate::store::records::{ContactRecord, TicketRecord};
 use crate::store::{codec, tables};
 use crate::Result;
+
+/// A contact as versions 1 to 3 stored it.
+#[derive(Deserialize, Serialize)]
+pub(super) struct ContactV3 {
+    pub id: u64,
+    pub name: String,
+    pub emails: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
 
 /// A ticket as version 3 stored it.
 #[derive(Deserialize, Serialize)]
@@ -74,6 +84,30 @@ pub fn run(txn: &WriteTransaction) -> Result<()> {
     for (number, bytes) in upgraded {
         tickets.insert(number, bytes.as_slice())?;
     }
+    drop(tickets);
+    let mut contacts = txn.open_table(tables::CONTACTS)?;
+    let mut upgraded = Vec::new();
+    for entry in contacts.iter()? {
+        let (id, raw) = entry?;
+        let old: ContactV3 = codec::decode(raw.value())?;
+        let record = ContactRecord {
+            id: old.id,
+            name: old.name,
+            emails: old.emails,
+            created_at: old.created_at,
+            phones: Vec::new(),
+            location: String::new(),
+            organization: String::new(),
+            group: String::new(),
+            notes: String::new(),
+            merged_into: None,
+        };
+        upgraded.push((id.value(), codec::encode(&record)?));
+    }
+    for (id, bytes) in upgraded {
+        contacts.insert(id, bytes.as_slice())?;
+    }
+    txn.open_table(tables::CONTACT_BY_PHONE)?;
     txn.open_table(tables::VIEWS)?;
     txn.open_table(tables::CANNED)?;
     Ok(())
@@ -123,6 +157,17 @@ mod tests {
                 let bytes = codec::encode(&old).expect("encode");
                 tickets.insert(number, bytes.as_slice()).expect("insert");
             }
+            let contact = ContactV3 {
+                id: 7,
+                name: "Ana".into(),
+                emails: vec!["ana@example.com".into()],
+                created_at: at,
+            };
+            let bytes = codec::encode(&contact).expect("encode");
+            txn.open_table(tables::CONTACTS)
+                .expect("contacts")
+                .insert(7, bytes.as_slice())
+                .expect("insert");
             txn.open_table(tables::META)
                 .expect("meta")
                 .insert("schema_version", 3u32.to_le_bytes().as_slice())
@@ -144,5 +189,16 @@ mod tests {
         assert_eq!(answered.ccs, vec!["cc@example.com".to_string()]);
         assert!(read.open_table(tables::VIEWS).is_ok(), "views table made");
         assert!(read.open_table(tables::CANNED).is_ok(), "canned table made");
+        let contact: ContactRecord = codec::decode(
+            read.open_table(tables::CONTACTS)
+                .expect("contacts")
+                .get(7)
+                .expect("get")
+                .expect("kept")
+                .value(),
+        )
+        .expect("v4 contact");
+        assert_eq!((contact.name.as_str(), contact.emails.len()), ("Ana", 1));
+        assert!(contact.phones.is_empty() && contact.merged_into.is_none());
     }
 }
