@@ -28,6 +28,12 @@ test('fields change from the side panel and the history shows each change', asyn
     await side.getByLabel('Tags').fill('vip, card issue');
     await side.getByLabel('Tags').press('Tab');
     await expect(page.locator('.history')).toContainText('Tags: + vip, card issue');
+    await side.getByLabel('CC', { exact: true }).fill('boss@example.com, not an address');
+    await side.getByLabel('CC', { exact: true }).press('Tab');
+    await expect(side.getByRole('alert')).toHaveText('This does not look like an email address.');
+    await side.getByLabel('CC', { exact: true }).fill('Boss@Example.com');
+    await side.getByLabel('CC', { exact: true }).press('Tab');
+    await expect(page.locator('.history')).toContainText('CC: + boss@example.com');
     await side.getByRole('button', { name: 'Assign to me' }).click();
     await expect(side.getByLabel('Assignee')).toHaveValue(/\d+/);
     await expect(side.getByRole('button', { name: 'Assign to me' })).toHaveCount(0);

@@ -611,3 +611,41 @@ fn a_contact_keeps_details_lists_tickets_and_merges_with_their_tickets() {
         ErrorKind::NotFound
     );
 }
+
+#[test]
+fn ccs_are_set_checked_and_recorded() {
+    let d = desk();
+    let t = team(&d);
+    let e = &d.engine;
+    let n = d.customer_writes("Copy my boss", "Please.").number;
+    e.set_ccs(
+        t.tim,
+        n,
+        &[
+            " Boss@Example.com".into(),
+            "boss@example.com".into(),
+            "".into(),
+        ],
+    )
+    .expect("ccs");
+    let detail = e.ticket_detail(t.admin, n).expect("detail");
+    assert_eq!(detail.ccs, ["boss@example.com"]);
+    assert!(detail.history.iter().any(|h| h.change
+        == model::HistoryChange::Ccs {
+            added: vec!["boss@example.com".into()],
+            removed: vec![],
+        }));
+    let bad = e
+        .set_ccs(t.tim, n, &["not an address".into()])
+        .expect_err("invalid");
+    assert_eq!(bad.kind(), ErrorKind::Invalid);
+    let many: Vec<String> = (0..21).map(|i| format!("cc{i}@example.com")).collect();
+    assert_eq!(
+        e.set_ccs(t.tim, n, &many).expect_err("too many").kind(),
+        ErrorKind::Invalid
+    );
+    let billing = ticket_in(&d, &t, t.billing);
+    forbidden(e.set_ccs(t.tim, billing, &["x@example.com".into()]));
+    e.set_ccs(t.tim, n, &[]).expect("cleared");
+    assert!(e.ticket_detail(t.admin, n).expect("detail").ccs.is_empty());
+}

@@ -358,6 +358,11 @@ pub enum HistoryChange {
     MergedInto(u64),
     /// That ticket was merged into this one.
     MergedFrom(u64),
+    /// Addresses copied on replies, added and removed.
+    Ccs {
+        added: Vec<String>,
+        removed: Vec<String>,
+    },
 }
 
 /// A customer as the workspace shows them.

@@ -179,6 +179,7 @@ mod edit {
         Status(TicketStatus),
         Spam(bool),
         MergeInto(u64),
+        Ccs(Vec<String>),
     }
 
     /// Reads `value` as a new value for `field`. Input the forms could not have sent is
@@ -202,6 +203,7 @@ mod edit {
             "department" => Edit::Department(id(value)?),
             "tags" => Edit::Tags(tags(value)),
             "add_tags" => Edit::AddTags(tags(value)),
+            "ccs" => Edit::Ccs(tags(value)),
             "escalate" => Edit::Escalate(match value {
                 "leader" => Escalation::ToLeader,
                 d => Escalation::ToDepartment(id(d)?.ok_or_else(|| bad("value"))?),
@@ -239,6 +241,7 @@ mod edit {
             Edit::Status(s) => e.set_status(agent, number, *s),
             Edit::Spam(spam) => e.set_spam(agent, number, *spam),
             Edit::MergeInto(into) => e.merge(agent, &[number], *into),
+            Edit::Ccs(ccs) => e.set_ccs(agent, number, ccs),
         }
     }
 }

@@ -47,6 +47,7 @@ pub fn TicketSide(
     };
     let (assignee, department, kind) = (s.assignee, s.department, detail.ticket_type);
     let tags = detail.tags.join(", ");
+    let ccs = detail.ccs.join(", ");
     let postponed = detail.postponed_until;
     let escalate_to = NodeRef::<leptos::html::Select>::new();
     let reopen_at = NodeRef::<leptos::html::Input>::new();
@@ -91,6 +92,11 @@ pub fn TicketSide(
                 <input id="ticket-tags" type="text" value=tags aria-describedby="ticket-tags-hint"
                     on:change=move |ev| send("tags", event_target_value(&ev))/>
                 <small id="ticket-tags-hint" class="hint">{t("ticket.tags_hint")}</small>
+
+                <label for="ticket-ccs">{t("ticket.ccs")}</label>
+                <input id="ticket-ccs" type="text" value=ccs aria-describedby="ticket-ccs-hint"
+                    on:change=move |ev| send("ccs", event_target_value(&ev))/>
+                <small id="ticket-ccs-hint" class="hint">{t("ticket.ccs_hint")}</small>
 
                 <label for="ticket-department">{t("ticket.department")}</label>
                 <select id="ticket-department" on:change=move |ev| send("department", event_target_value(&ev))>
@@ -248,5 +254,15 @@ fn describe(change: &HistoryChange) -> String {
         HistoryChange::Spam(false) => t("history.not_spam").to_string(),
         HistoryChange::MergedInto(n) => format!("{} #{n}", t("history.merged_into")),
         HistoryChange::MergedFrom(n) => format!("{} #{n}", t("history.merged_from")),
+        HistoryChange::Ccs { added, removed } => {
+            let mut parts = Vec::new();
+            if !added.is_empty() {
+                parts.push(format!("+ {}", added.join(", ")));
+            }
+            if !removed.is_empty() {
+                parts.push(format!("− {}", removed.join(", ")));
+            }
+            format!("{}: {}", t("ticket.ccs"), parts.join("; "))
+        }
     }
 }

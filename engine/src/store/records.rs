@@ -202,6 +202,11 @@ pub enum Change {
         ticket: u64,
         messages: u64,
     },
+    /// Addresses copied on replies, added and removed.
+    CcsChanged {
+        added: Vec<String>,
+        removed: Vec<String>,
+    },
 }
 
 /// A canned response.

@@ -322,6 +322,7 @@ fn history(txn: &ReadTransaction, number: u64, limit: usize) -> Result<Vec<Histo
             Change::SpamMarked { spam } => HistoryChange::Spam(spam),
             Change::MergedInto { ticket } => HistoryChange::MergedInto(ticket),
             Change::MergedFrom { ticket, .. } => HistoryChange::MergedFrom(ticket),
+            Change::CcsChanged { added, removed } => HistoryChange::Ccs { added, removed },
             // Events about agents and the desk are not a ticket's.
             _ => continue,
         };

@@ -18,6 +18,8 @@ use crate::{audit, enqueue, Engine, Error, Event, Result};
 /// Most tags on one ticket, and the longest tag name.
 pub const MAX_TAGS: usize = 20;
 pub const MAX_TAG_CHARS: usize = 40;
+/// Most addresses copied on a ticket.
+pub const MAX_CCS: usize = 20;
 
 impl Engine {
     /// Sets a ticket's priority.
@@ -29,6 +31,40 @@ impl Engine {
                 from == priority,
                 Change::PriorityChanged { from, to: priority },
             ))
+        })
+    }
+
+    /// Sets the addresses copied on a ticket's replies (at most [`MAX_CCS`]).
+    pub fn set_ccs(&self, agent: u64, number: u64, ccs: &[String]) -> Result<()> {
+        let mut wanted: Vec<String> = Vec::new();
+        for cc in ccs {
+            let cc = cc.trim().to_lowercase();
+            if cc.is_empty() || wanted.contains(&cc) {
+                continue;
+            }
+            if !model::validate::email_looks_valid(&cc) {
+                return Err(invalid("ccs", "error.email_invalid"));
+            }
+            wanted.push(cc);
+        }
+        if wanted.len() > MAX_CCS {
+            return Err(invalid("ccs", "error.too_many_ccs"));
+        }
+        self.work_on(agent, number, |_, _, t, _| {
+            let added: Vec<String> = wanted
+                .iter()
+                .filter(|c| !t.ccs.contains(c))
+                .cloned()
+                .collect();
+            let removed: Vec<String> = t
+                .ccs
+                .iter()
+                .filter(|c| !wanted.contains(c))
+                .cloned()
+                .collect();
+            t.ccs = wanted.clone();
+            let unchanged = added.is_empty() && removed.is_empty();
+            Ok(none_if(unchanged, Change::CcsChanged { added, removed }))
         })
     }
 
