@@ -159,3 +159,26 @@ test('departments: an admin makes one, routes a ticket to it, and only its peopl
     await desk.stop();
   }
 });
+
+test('an agent sets a signature in their settings and it goes under their replies', async ({ page }) => {
+  const desk = await startDesk();
+  try {
+    const token = new URL(desk.setup).searchParams.get('token');
+    expect((await postForm(desk.base, '/api/auth/setup', { token, ...ADMIN })).status).toBe(200);
+    await postForm(desk.base, '/api/portal/create', { name: 'Ana', email: 'ana@example.com', subject: 'Hello', body: 'Hi.' });
+    await signIn(page, desk.base, ADMIN.email, ADMIN.password);
+    await page.goto(desk.base + '/agent/settings');
+    await hydrated(page);
+    await page.getByLabel('Signature').fill('Mara · Support');
+    await page.locator('.profile-form').getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.locator('.profile-form [role=status]')).toHaveText('Settings saved.');
+    await page.goto(desk.base + '/agent/tickets/1');
+    await hydrated(page);
+    await page.getByLabel('Message').fill('All sorted.');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await expect(page.locator('.message.from-agent').last()).toContainText('All sorted.');
+    await expect(page.locator('.message.from-agent').last()).toContainText('Mara · Support');
+  } finally {
+    await desk.stop();
+  }
+});

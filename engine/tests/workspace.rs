@@ -649,3 +649,39 @@ fn ccs_are_set_checked_and_recorded() {
     e.set_ccs(t.tim, n, &[]).expect("cleared");
     assert!(e.ticket_detail(t.admin, n).expect("detail").ccs.is_empty());
 }
+
+#[test]
+fn an_agents_signature_goes_under_their_replies_and_never_under_notes() {
+    let d = desk();
+    let t = team(&d);
+    let e = &d.engine;
+    let n = d.customer_writes("Hello", "Hi.").number;
+    let me = e
+        .set_agent_profile(t.tim, "  Tim   Novak ", "Tim · Support team\nExample Ltd")
+        .expect("profile");
+    assert_eq!(me.name, "Tim Novak");
+    e.reply(t.tim, n, "Done.\n\n").expect("reply");
+    e.add_note(t.tim, n, "Internal.").expect("note");
+    let bodies: Vec<String> = e
+        .ticket_detail(t.admin, n)
+        .expect("detail")
+        .messages
+        .into_iter()
+        .map(|m| m.body)
+        .collect();
+    assert_eq!(bodies[1], "Done.\n\nTim · Support team\nExample Ltd");
+    assert_eq!(bodies[2], "Internal.");
+    let long = "x".repeat(1_001);
+    assert_eq!(
+        e.set_agent_profile(t.tim, "Tim", &long)
+            .expect_err("long")
+            .kind(),
+        ErrorKind::Invalid
+    );
+    assert_eq!(
+        e.set_agent_profile(t.tim, "   ", "")
+            .expect_err("no name")
+            .kind(),
+        ErrorKind::Invalid
+    );
+}

@@ -488,6 +488,8 @@ pub struct AgentInfo {
     pub locale: Option<String>,
     /// Whether the agent may sign in.
     pub active: bool,
+    /// Added under the agent's public replies.
+    pub signature: String,
 }
 
 /// The languages the desk speaks: code and the language's own name, in the order a

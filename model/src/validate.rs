@@ -58,6 +58,13 @@ pub fn email_looks_valid(email: &str) -> bool {
         && email.len() <= limits::EMAIL_MAX_BYTES
 }
 
+/// What is wrong with an agent's name, if anything (the field is `name`).
+pub fn validate_name(name: &str) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    check_name(name, &mut errors);
+    errors
+}
+
 fn check_name(name: &str, errors: &mut Vec<FieldError>) {
     if name.trim().is_empty() {
         errors.push(FieldError::new("name", "error.name_required"));

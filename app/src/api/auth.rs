@@ -112,6 +112,15 @@ pub async fn save_language(locale: String) -> Result<AgentInfo, AppError> {
     Ok(saved)
 }
 
+/// The signed-in agent changes their name and the signature under their replies.
+#[server(endpoint = "me/profile")]
+pub async fn save_profile(name: String, signature: String) -> Result<AgentInfo, AppError> {
+    let me = agent().await?;
+    let saved = call(move |e| e.set_agent_profile(me.id, &name, &signature)).await?;
+    redirect_plain_form("/agent/settings");
+    Ok(saved)
+}
+
 /// An admin deactivates or reactivates an agent; a deactivated agent's sessions end.
 #[server(endpoint = "admin/agent-active")]
 pub async fn set_agent_active(id: u64, active: bool) -> Result<AgentInfo, AppError> {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::auth::{me, ChangePassword, SaveLanguage};
+use crate::api::auth::{me, ChangePassword, SaveLanguage, SaveProfile};
 use crate::api::field_error;
 use crate::components::{AgentFrame, Field};
 use crate::i18n::{t, t_dyn};
@@ -16,6 +16,7 @@ pub fn AgentSettings() -> impl IntoView {
 #[component]
 fn SettingsPane() -> impl IntoView {
     let save = ServerAction::<SaveLanguage>::new();
+    let profile = ServerAction::<SaveProfile>::new();
     let change = ServerAction::<ChangePassword>::new();
     let password_form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
@@ -62,6 +63,39 @@ fn SettingsPane() -> impl IntoView {
                             }}
                         </p>
                         <button type="submit" class="primary" disabled=move || save.pending().get()>
+                            {t("settings.save")}
+                        </button>
+                    </ActionForm>
+                }
+            })}
+        </Suspense>
+        <h2>{t("settings.profile_heading")}</h2>
+        <Suspense fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                let me = agent.await.ok().flatten();
+                let (name, signature) = me.map(|a| (a.name, a.signature)).unwrap_or_default();
+                view! {
+                    <ActionForm action=profile attr:class="card form settings profile-form" attr:novalidate=true>
+                        <div class="field">
+                            <label for="settings-name">{t("settings.name")}</label>
+                            <input id="settings-name" name="name" type="text" required=true maxlength="80" value=name/>
+                        </div>
+                        <div class="field">
+                            <label for="settings-signature">{t("settings.signature")}</label>
+                            <textarea id="settings-signature" name="signature" rows="3" aria-describedby="settings-signature-hint">{signature}</textarea>
+                            <small id="settings-signature-hint" class="hint">{t("settings.signature_hint")}</small>
+                        </div>
+                        <p class="form-status" role="status">
+                            {move || match profile.value().get() {
+                                Some(Ok(_)) => Some(t("settings.saved").to_string()),
+                                Some(Err(crate::api::AppError::Invalid(fields))) if !fields.is_empty() => {
+                                    Some(t_dyn(&fields[0].key).to_string())
+                                }
+                                Some(Err(e)) => Some(e.message()),
+                                None => None,
+                            }}
+                        </p>
+                        <button type="submit" class="primary" disabled=move || profile.pending().get()>
                             {t("settings.save")}
                         </button>
                     </ActionForm>

@@ -31,8 +31,12 @@ fn info(a: &AgentRecord) -> AgentInfo {
         role: a.role,
         locale: a.locale.clone(),
         active: a.active,
+        signature: a.signature.clone(),
     }
 }
+
+/// Longest signature, in characters.
+pub const MAX_SIGNATURE_CHARS: usize = 1_000;
 
 impl Engine {
     /// Whether any admin exists (if not, the desk needs its setup link).
@@ -189,6 +193,30 @@ impl Engine {
             let record = update_agent(txn, id, |a| a.locale = locale.clone())?;
             let change = Change::LanguageChanged { agent: id, locale };
             audit(txn, None, Actor::Agent(id), change, now)?;
+            Ok((info(&record), vec![]))
+        })
+    }
+
+    /// Agent `id` changes their own name and signature (added under their public
+    /// replies).
+    pub fn set_agent_profile(&self, id: u64, name: &str, signature: &str) -> Result<AgentInfo> {
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut errors = model::validate::validate_name(&name);
+        let signature = signature.trim().to_string();
+        if signature.chars().count() > MAX_SIGNATURE_CHARS {
+            errors.push(model::FieldError::new(
+                "signature",
+                "error.signature_too_long",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(Error::invalid(errors));
+        }
+        self.write(|txn| {
+            let record = update_agent(txn, id, |a| {
+                a.name = name.clone();
+                a.signature = signature.clone();
+            })?;
             Ok((info(&record), vec![]))
         })
     }

@@ -77,13 +77,20 @@ impl Engine {
         })
     }
 
-    /// An agent's public reply; the ticket becomes Answered.
+    /// An agent's public reply, with their signature under it; the ticket becomes
+    /// Answered.
     pub fn reply(&self, agent: u64, number: u64, body: &str) -> Result<()> {
+        let signature = self.agent(agent).map(|a| a.signature).unwrap_or_default();
+        let signed = if signature.is_empty() || body.trim().is_empty() {
+            body.to_string()
+        } else {
+            format!("{}\n\n{signature}", body.trim_end())
+        };
         self.add_to_ticket(
             number,
             Actor::Agent(agent),
             MessageKind::Reply,
-            body,
+            &signed,
             Some(TicketStatus::Answered),
         )
     }
