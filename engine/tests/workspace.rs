@@ -685,3 +685,114 @@ fn an_agents_signature_goes_under_their_replies_and_never_under_notes() {
         ErrorKind::Invalid
     );
 }
+
+#[test]
+fn no_engine_call_alters_or_removes_an_audit_event() {
+    let d = desk();
+    let t = team(&d);
+    let e = &d.engine;
+    let a = d.customer_writes("First", "One");
+    let b = d.customer_writes("Second", "Two");
+    let c = ticket_in(&d, &t, t.billing);
+    let history = |n: u64| -> Vec<String> {
+        e.ticket_history(t.admin, n)
+            .expect("history")
+            .iter()
+            .map(|r| format!("{r:?}"))
+            .collect()
+    };
+    let numbers = [a.number, b.number, c];
+    let mut before: Vec<Vec<String>> = numbers.iter().map(|&n| history(n)).collect();
+    let unchanged_prefix = |before: &mut Vec<Vec<String>>, what: &str| {
+        for (i, &n) in numbers.iter().enumerate() {
+            let now = history(n);
+            assert!(
+                now.len() >= before[i].len() && now[..before[i].len()] == before[i][..],
+                "{what} altered the history of #{n}"
+            );
+            before[i] = now;
+        }
+    };
+    // Every kind of change, each followed by the check that earlier events stand.
+    type Step<'a> = (&'a str, Box<dyn Fn() -> engine::Result<()> + 'a>);
+    let steps: Vec<Step> = vec![
+        (
+            "status",
+            Box::new(|| e.set_status(t.admin, a.number, TicketStatus::Pending)),
+        ),
+        (
+            "priority",
+            Box::new(|| e.set_priority(t.admin, a.number, Priority::High)),
+        ),
+        (
+            "type",
+            Box::new(|| e.set_ticket_type(t.admin, a.number, None)),
+        ),
+        (
+            "tags",
+            Box::new(|| e.set_tags(t.admin, a.number, &["vip".into()])),
+        ),
+        (
+            "add tags",
+            Box::new(|| e.add_tags(t.admin, b.number, &["vip".into()])),
+        ),
+        (
+            "ccs",
+            Box::new(|| e.set_ccs(t.admin, a.number, &["x@example.com".into()])),
+        ),
+        ("assign", Box::new(|| e.assign(t.admin, c, Some(t.bo)))),
+        (
+            "department",
+            Box::new(|| e.set_department(t.admin, b.number, Some(t.tech))),
+        ),
+        (
+            "escalate",
+            Box::new(|| e.escalate(t.bo, c, Escalation::ToLeader)),
+        ),
+        (
+            "postpone",
+            Box::new(|| e.postpone(t.admin, b.number, d.clock.now() + Duration::hours(1))),
+        ),
+        ("spam", Box::new(|| e.set_spam(t.admin, b.number, true))),
+        ("reply", Box::new(|| e.reply(t.admin, a.number, "Answer"))),
+        ("note", Box::new(|| e.add_note(t.admin, a.number, "Note"))),
+        (
+            "customer reply",
+            Box::new(|| e.customer_reply(a.number, &secret(&a), "More").map(|_| ())),
+        ),
+        (
+            "rename tag",
+            Box::new(|| {
+                let vip = e
+                    .tags()?
+                    .into_iter()
+                    .find(|l| l.name == "vip")
+                    .map_or(0, |l| l.id);
+                e.rename_tag(t.admin, vip, "gold").map(|_| ())
+            }),
+        ),
+        (
+            "merge",
+            Box::new(|| e.merge(t.admin, &[b.number], a.number)),
+        ),
+        (
+            "timers",
+            Box::new(|| {
+                d.clock.advance(Duration::days(30));
+                e.run_timers().map(|_| ())
+            }),
+        ),
+        (
+            "close",
+            Box::new(|| e.set_status(t.admin, c, TicketStatus::Closed)),
+        ),
+    ];
+    for (what, step) in steps {
+        step().unwrap_or_else(|err| panic!("{what}: {err}"));
+        unchanged_prefix(&mut before, what);
+    }
+    assert!(
+        before.iter().all(|h| h.len() > 2),
+        "each ticket gathered events"
+    );
+}
