@@ -56,14 +56,39 @@ fn focus(selector: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Moves focus to the next (`step` = 1) or previous (-1) ticket link in the list.
-fn move_in_list(step: i32) {
+/// Where the inbox keeps the numbers of the list it last showed, so `j`/`k` on a ticket
+/// page open the next or previous ticket of that list.
+pub const LAST_LIST: &str = "tessera.last-list";
+
+/// The ticket after (`step` = 1) or before (-1) ticket `number` in the last list shown.
+fn neighbour(number: u64, step: i32) -> Option<u64> {
+    let list = window()
+        .session_storage()
+        .ok()??
+        .get_item(LAST_LIST)
+        .ok()??;
+    let numbers: Vec<u64> = list.split(',').filter_map(|n| n.parse().ok()).collect();
+    let at = numbers.iter().position(|&n| n == number)? as i32;
+    numbers.get(usize::try_from(at + step).ok()?).copied()
+}
+
+/// Moves focus to the next (`step` = 1) or previous (-1) ticket link in the list; on a
+/// ticket page, opens the next or previous ticket of the last list.
+fn move_in_list(step: i32, open: &dyn Fn(&str)) {
     let Ok(links) = document().query_selector_all("table.tickets tbody a, .hits a") else {
         return;
     };
     let active = document().active_element();
     let len = links.length() as i32;
     if len == 0 {
+        let path = window().location().pathname().unwrap_or_default();
+        if let Some(next) = path
+            .strip_prefix("/agent/tickets/")
+            .and_then(|n| n.parse().ok())
+            .and_then(|n| neighbour(n, step))
+        {
+            open(&format!("/agent/tickets/{next}"));
+        }
         return;
     }
     let current = (0..len).find(|&i| {
@@ -126,8 +151,8 @@ pub fn KeyboardShortcuts() -> impl IntoView {
                     navigate("/agent/search", Default::default());
                 }
             }
-            "j" => move_in_list(1),
-            "k" => move_in_list(-1),
+            "j" => move_in_list(1, &|p| navigate(p, Default::default())),
+            "k" => move_in_list(-1, &|p| navigate(p, Default::default())),
             "r" => {
                 ev.prevent_default();
                 compose("reply");

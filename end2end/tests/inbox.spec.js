@@ -223,3 +223,17 @@ test('tickets merge into another from the list, and both say so', async ({ page 
   const junk = await postForm(desk.base, '/api/agent/change', { number: '2', field: 'merge_into', value: 'two' }, { cookie });
   expect(junk.status).toBe(422);
 });
+
+test('j and k on a ticket page open the next and previous ticket of the list', async ({ page }) => {
+  await signIn(page, desk.base, ADMIN.email, ADMIN.password);
+  await page.goto(desk.base + '/agent?sort=oldest');
+  await hydrated(page);
+  await expect(rows(page).first()).toContainText('Printer on fire');
+  await rows(page).nth(1).getByRole('link').click();
+  await expect(page).toHaveURL(/\/agent\/tickets\/2$/);
+  await hydrated(page);
+  await page.locator('body').press('j');
+  await expect(page).toHaveURL(/\/agent\/tickets\/3$/);
+  await page.locator('body').press('k');
+  await expect(page).toHaveURL(/\/agent\/tickets\/2$/);
+});

@@ -54,6 +54,15 @@ fn InboxList() -> impl IntoView {
         |(q, p, _, _)| inbox(q, p),
     );
     let lists = Resource::new(|| (), |_| desk_lists());
+    // Remembered for `j`/`k` on a ticket page (next and previous ticket of this list).
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = data.get() {
+            let numbers: Vec<String> = p.tickets.iter().map(|t| t.number.to_string()).collect();
+            if let Ok(Some(storage)) = window().session_storage() {
+                let _ = storage.set_item(crate::keys::LAST_LIST, &numbers.join(","));
+            }
+        }
+    });
     let views = use_context::<Views>();
     let me = use_context::<Me>();
     // Tickets ticked for a change to many at once; a new list starts with none.
