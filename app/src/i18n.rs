@@ -47,7 +47,16 @@ pub const TABLE_ID: &str = "tessera-texts";
 /// carries for the browser: a text, or texts by plural category, by key. Safe inside
 /// a `<script>` element.
 #[cfg(feature = "ssr")]
-pub fn page_table(locale: Locale) -> String {
+pub fn page_table(locale: Locale) -> &'static str {
+    use std::sync::OnceLock;
+    // Made once per locale: every page of that language carries the same table.
+    static TABLES: OnceLock<Vec<String>> = OnceLock::new();
+    let tables = TABLES.get_or_init(|| (0..LOCALES.len()).map(|i| table_json(Locale(i))).collect());
+    tables.get(locale.0).map_or("{}", String::as_str)
+}
+
+#[cfg(feature = "ssr")]
+fn table_json(locale: Locale) -> String {
     let mut map = serde_json::Map::new();
     for key in KEYS {
         let value = match entry(locale, key) {

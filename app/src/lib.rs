@@ -45,7 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// The page's texts for the browser (see [`i18n::page_table`]).
 fn page_texts(locale: Locale) -> String {
     #[cfg(feature = "ssr")]
-    return i18n::page_table(locale);
+    return i18n::page_table(locale).to_string();
     #[cfg(not(feature = "ssr"))]
     {
         let _ = locale;

@@ -78,6 +78,17 @@ impl Caller {
     }
 
     /// Admins only.
+    /// Whether the caller may change something kept per agent (a saved view, a canned
+    /// response): their own, or, for an administrator, a shared one (`owner` None).
+    /// Another agent's own does not exist for them.
+    pub fn may_change_owned(&self, owner: Option<u64>, what: &str) -> Result<()> {
+        match owner {
+            Some(o) if o == self.id => Ok(()),
+            Some(_) => Err(Error::not_found(what)),
+            None => self.must_be_admin(),
+        }
+    }
+
     pub fn must_be_admin(&self) -> Result<()> {
         if self.admin {
             Ok(())

@@ -43,7 +43,7 @@ impl Engine {
     /// Saves a canned response (a new one when `c.id` is 0). Sharing, and changing a
     /// shared one, is for administrators; an agent changes their own.
     pub fn save_canned(&self, by: u64, c: &Canned) -> Result<Canned> {
-        let title = c.title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let title = model::validate::one_line(&c.title);
         let body = c.body.trim().to_string();
         let mut errors = Vec::new();
         if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
@@ -77,12 +77,7 @@ impl Engine {
             let mut table = txn.open_table(tables::CANNED)?;
             let owner = (!shared).then_some(by);
             let id = if c.id == 0 {
-                let mut kept = 0;
-                for entry in table.iter()? {
-                    let r: CannedRecord = codec::decode(entry?.1.value())?;
-                    kept += usize::from(r.owner == owner);
-                }
-                if kept >= MAX_CANNED {
+                if store::count_where(&table, |r: &CannedRecord| r.owner == owner)? >= MAX_CANNED {
                     return Err(Error::invalid(vec![FieldError::new(
                         "title",
                         "error.too_many_canned",
@@ -94,7 +89,7 @@ impl Engine {
                     Some(raw) => codec::decode(raw.value())?,
                     None => return Err(Error::not_found("Canned response")),
                 };
-                may_change(&caller, &old)?;
+                caller.may_change_owned(old.owner, "Canned response")?;
                 c.id
             };
             let record = CannedRecord {
@@ -125,7 +120,7 @@ impl Engine {
                 Some(raw) => codec::decode(raw.value())?,
                 None => return Err(Error::not_found("Canned response")),
             };
-            may_change(&caller, &old)?;
+            caller.may_change_owned(old.owner, "Canned response")?;
             table.remove(id)?;
             Ok(((), Vec::new()))
         })
@@ -141,15 +136,5 @@ fn may_use(caller: &Caller, c: &CannedRecord) -> bool {
                 || c.departments.is_empty()
                 || c.departments.iter().any(|d| caller.departments.contains(d))
         }
-    }
-}
-
-/// An agent's own response is theirs to change, a shared one an administrator's;
-/// another agent's own does not exist for them.
-fn may_change(caller: &Caller, c: &CannedRecord) -> Result<()> {
-    match c.owner {
-        Some(owner) if owner == caller.id => Ok(()),
-        Some(_) => Err(Error::not_found("Canned response")),
-        None => caller.must_be_admin(),
     }
 }

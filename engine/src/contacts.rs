@@ -121,8 +121,8 @@ impl crate::Engine {
     /// Saves a contact's details. An address or phone another contact has is refused:
     /// merge the two instead.
     pub fn save_contact(&self, by: u64, c: &model::ContactInfo) -> Result<model::ContactInfo> {
+        use model::validate::one_line;
         use model::FieldError;
-        let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         let (name, location, organization, group) = (
             one_line(&c.name),
             one_line(&c.location),

@@ -39,7 +39,7 @@ impl Engine {
     /// Creates (id 0) or changes a department: admins only. Its leader and members must
     /// be agents.
     pub fn save_department(&self, by: u64, d: &Department) -> Result<Department> {
-        let name = d.name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = model::validate::one_line(&d.name);
         if name.is_empty() || name.chars().count() > 80 {
             return Err(Error::invalid(vec![model::FieldError::new(
                 "name",
@@ -335,7 +335,7 @@ impl Engine {
 }
 
 fn label_name(name: &str) -> Result<String> {
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = model::validate::one_line(name);
     if name.is_empty() || name.chars().count() > 60 {
         return Err(Error::invalid(vec![model::FieldError::new(
             "name",

@@ -63,7 +63,7 @@ impl Engine {
         filter: &InboxFilter,
         shared: bool,
     ) -> Result<SavedView> {
-        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = model::validate::one_line(name);
         if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
             return Err(Error::invalid(vec![FieldError::new(
                 "name",
@@ -79,12 +79,7 @@ impl Engine {
             let mut table = txn.open_table(tables::VIEWS)?;
             let owner = (!shared).then_some(by);
             let id = if id == 0 {
-                let mut kept = 0;
-                for entry in table.iter()? {
-                    let v: ViewRecord = codec::decode(entry?.1.value())?;
-                    kept += usize::from(v.owner == owner);
-                }
-                if kept >= MAX_VIEWS {
+                if store::count_where(&table, |v: &ViewRecord| v.owner == owner)? >= MAX_VIEWS {
                     return Err(Error::invalid(vec![FieldError::new(
                         "name",
                         "error.too_many_views",
@@ -96,7 +91,7 @@ impl Engine {
                     Some(raw) => codec::decode(raw.value())?,
                     None => return Err(Error::not_found("View")),
                 };
-                may_change(&caller, &old)?;
+                caller.may_change_owned(old.owner, "View")?;
                 id
             };
             let record = ViewRecord {
@@ -126,19 +121,9 @@ impl Engine {
                 Some(raw) => codec::decode(raw.value())?,
                 None => return Err(Error::not_found("View")),
             };
-            may_change(&caller, &old)?;
+            caller.may_change_owned(old.owner, "View")?;
             table.remove(id)?;
             Ok(((), Vec::new()))
         })
-    }
-}
-
-/// An agent's own view is theirs to change; a shared one an administrator's. Another
-/// agent's view is not found, as if it did not exist.
-fn may_change(caller: &crate::access::Caller, view: &ViewRecord) -> Result<()> {
-    match view.owner {
-        Some(owner) if owner == caller.id => Ok(()),
-        Some(_) => Err(Error::not_found("View")),
-        None => caller.must_be_admin(),
     }
 }

@@ -46,11 +46,7 @@ fn a_batch_becomes_tickets_like_one_by_one_creation() {
         .engine
         .inbox(
             d.viewer(),
-            &model::InboxFilter {
-                status: Some(TicketStatus::New),
-                sort: Sort::Newest,
-                ..Default::default()
-            },
+            &common::listing(Some(TicketStatus::New), Sort::Newest),
             0,
             10,
         )
@@ -97,16 +93,7 @@ fn one_invalid_ticket_refuses_the_whole_batch() {
     );
     let page = d
         .engine
-        .inbox(
-            d.viewer(),
-            &model::InboxFilter {
-                status: None,
-                sort: Sort::Newest,
-                ..Default::default()
-            },
-            0,
-            10,
-        )
+        .inbox(d.viewer(), &common::listing(None, Sort::Newest), 0, 10)
         .expect("inbox");
     assert_eq!(page.total, 0, "nothing of the batch was written");
 }

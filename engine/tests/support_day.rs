@@ -155,16 +155,7 @@ fn oversized_or_empty_input_is_refused_and_nothing_is_written() {
     assert_eq!(e.fields()[0].key, "error.message_too_long");
     let page = d
         .engine
-        .inbox(
-            d.viewer(),
-            &model::InboxFilter {
-                status: None,
-                sort: Sort::Newest,
-                ..Default::default()
-            },
-            0,
-            50,
-        )
+        .inbox(d.viewer(), &common::listing(None, Sort::Newest), 0, 50)
         .expect("inbox");
     assert_eq!(page.total, 1);
     assert_eq!(
@@ -190,11 +181,7 @@ fn inbox_filters_by_status_and_sorts_both_ways() {
         .engine
         .inbox(
             d.viewer(),
-            &model::InboxFilter {
-                status: Some(TicketStatus::Answered),
-                sort: Sort::Newest,
-                ..Default::default()
-            },
+            &common::listing(Some(TicketStatus::Answered), Sort::Newest),
             0,
             50,
         )
@@ -212,11 +199,7 @@ fn inbox_filters_by_status_and_sorts_both_ways() {
         .engine
         .inbox(
             d.viewer(),
-            &model::InboxFilter {
-                status: Some(TicketStatus::New),
-                sort: Sort::Oldest,
-                ..Default::default()
-            },
+            &common::listing(Some(TicketStatus::New), Sort::Oldest),
             0,
             50,
         )
@@ -232,16 +215,7 @@ fn inbox_filters_by_status_and_sorts_both_ways() {
     );
     let all = d
         .engine
-        .inbox(
-            d.viewer(),
-            &model::InboxFilter {
-                status: None,
-                sort: Sort::Newest,
-                ..Default::default()
-            },
-            1,
-            2,
-        )
+        .inbox(d.viewer(), &common::listing(None, Sort::Newest), 1, 2)
         .expect("inbox");
     assert_eq!(
         all.tickets.iter().map(|t| t.number).collect::<Vec<_>>(),

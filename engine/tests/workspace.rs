@@ -36,16 +36,7 @@ fn an_agent_outside_a_department_can_do_nothing_to_its_tickets() {
     forbidden(e.postpone(t.tim, n, until));
     // Nor does it show up in their inbox or searches.
     let inbox = e
-        .inbox(
-            t.tim,
-            &model::InboxFilter {
-                status: None,
-                sort: Sort::Newest,
-                ..Default::default()
-            },
-            0,
-            50,
-        )
+        .inbox(t.tim, &common::listing(None, Sort::Newest), 0, 50)
         .expect("inbox");
     assert!(inbox.tickets.iter().all(|s| s.number != n));
     d.indexed();

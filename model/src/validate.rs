@@ -58,6 +58,12 @@ pub fn email_looks_valid(email: &str) -> bool {
         && email.len() <= limits::EMAIL_MAX_BYTES
 }
 
+/// `s` on one line: trimmed, each run of whitespace a single space (how names, titles
+/// and labels are kept).
+pub fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// What is wrong with an agent's name, if anything (the field is `name`).
 pub fn validate_name(name: &str) -> Vec<FieldError> {
     let mut errors = Vec::new();

@@ -54,6 +54,17 @@ impl AppError {
         }
     }
 
+    /// What to tell the person in one line: the first invalid field's own message, else
+    /// the error's.
+    pub fn explain(&self) -> String {
+        match self {
+            AppError::Invalid(fields) if !fields.is_empty() => {
+                crate::i18n::t_dyn(&fields[0].key).to_string()
+            }
+            e => e.message(),
+        }
+    }
+
     /// The HTTP status that tells the truth about this error.
     pub fn status(&self) -> u16 {
         match self {

@@ -52,10 +52,7 @@ fn CannedPane() -> impl IntoView {
         </Transition>
         <p class="form-error" role="alert">
             {move || match save.value().get().map(|r| r.map(|_| ())).or(delete.value().get()) {
-                Some(Err(crate::api::AppError::Invalid(fields))) if !fields.is_empty() => {
-                    Some(crate::i18n::t_dyn(&fields[0].key).to_string())
-                }
-                Some(Err(e)) => Some(e.message()),
+                Some(Err(e)) => Some(e.explain()),
                 _ => None,
             }}
         </p>

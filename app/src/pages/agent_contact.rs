@@ -9,7 +9,7 @@ use model::ContactInfo;
 use crate::api::agent::{contact, MergeContact, SaveContact};
 use crate::api::AppError;
 use crate::components::{AgentFrame, Ago, Live, StatusBadge};
-use crate::i18n::{t, t_dyn, tn};
+use crate::i18n::{t, tn};
 use crate::pages::not_found::NotFound;
 
 #[component]
@@ -46,10 +46,7 @@ fn ContactPane() -> impl IntoView {
             .map(|r| r.map(|_| ()))
             .or(merge.value().get());
         match failed {
-            Some(Err(AppError::Invalid(fields))) if !fields.is_empty() => {
-                Some(t_dyn(&fields[0].key).to_string())
-            }
-            Some(Err(e)) => Some(e.message()),
+            Some(Err(e)) => Some(e.explain()),
             _ => None,
         }
     };

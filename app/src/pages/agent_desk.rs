@@ -54,10 +54,7 @@ fn DeskPane() -> impl IntoView {
         </Transition>
         <p class="form-error" role="alert">
             {move || match change.value().get() {
-                Some(Err(crate::api::AppError::Invalid(fields))) if !fields.is_empty() => {
-                    Some(crate::i18n::t_dyn(&fields[0].key).to_string())
-                }
-                Some(Err(e)) => Some(e.message()),
+                Some(Err(e)) => Some(e.explain()),
                 _ => None,
             }}
         </p>

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use model::{Channel, DeskLists, InboxFilter, Priority, SavedView, Sort, TicketStatus};
 
 use crate::api::agent::{desk_lists, inbox, BulkChange, DeleteView, SaveView, PAGE_SIZE};
@@ -36,8 +36,11 @@ fn InboxList() -> impl IntoView {
     let location = use_location();
     let query = move || location.search.get().trim_start_matches('?').to_string();
     let filter = Memo::new(move |_| InboxFilter::from_query(&query()));
+    let params = use_query_map();
     let page = Memo::new(move |_| {
-        form_urlencoded_get(&query(), "page")
+        params
+            .read()
+            .get("page")
             .and_then(|p| p.parse().ok())
             .unwrap_or(0usize)
     });
@@ -137,14 +140,6 @@ fn InboxList() -> impl IntoView {
             })}
         </Transition>
     }
-}
-
-/// The value of `key` in a query string.
-fn form_urlencoded_get(query: &str, key: &str) -> Option<String> {
-    query.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        (k == key).then(|| v.to_string())
-    })
 }
 
 /// The status tabs: every status with tickets under the current filter, with counts.
@@ -574,12 +569,7 @@ fn SaveViewControl(
         .map(|r| r.map(|_| ()))
         .or(delete.value().get())
     {
-        Some(Err(e)) => Some(match e {
-            crate::api::AppError::Invalid(fields) if !fields.is_empty() => {
-                crate::i18n::t_dyn(&fields[0].key).to_string()
-            }
-            e => e.message(),
-        }),
+        Some(Err(e)) => Some(e.explain()),
         _ => None,
     };
     view! {

@@ -88,10 +88,7 @@ fn SettingsPane() -> impl IntoView {
                         <p class="form-status" role="status">
                             {move || match profile.value().get() {
                                 Some(Ok(_)) => Some(t("settings.saved").to_string()),
-                                Some(Err(crate::api::AppError::Invalid(fields))) if !fields.is_empty() => {
-                                    Some(t_dyn(&fields[0].key).to_string())
-                                }
-                                Some(Err(e)) => Some(e.message()),
+                                Some(Err(e)) => Some(e.explain()),
                                 None => None,
                             }}
                         </p>

@@ -29,6 +29,19 @@ pub fn hash_word(text: &[u16], caret: usize) -> Option<(usize, String)> {
     starts_word.then_some((hash, word))
 }
 
+/// A text box's text in UTF-16 units and where its caret is, as the browser counts.
+#[cfg(feature = "hydrate")]
+fn text_and_caret(area: &web_sys::HtmlTextAreaElement) -> (Vec<u16>, usize) {
+    let text: Vec<u16> = area.value().encode_utf16().collect();
+    let caret = area
+        .selection_start()
+        .ok()
+        .flatten()
+        .map_or(text.len(), |c| c as usize)
+        .min(text.len());
+    (text, caret)
+}
+
 /// The responses whose title (or text) holds `query`, titles first.
 pub fn matching(all: &[Canned], query: &str) -> Vec<Canned> {
     let q = query.to_lowercase();
@@ -80,13 +93,7 @@ pub fn CannedPicker(
             else {
                 return;
             };
-            let text: Vec<u16> = area.value().encode_utf16().collect();
-            let caret = area
-                .selection_start()
-                .ok()
-                .flatten()
-                .map_or(text.len(), |c| c as usize)
-                .min(text.len());
+            let (text, caret) = text_and_caret(&area);
             let filled: Vec<u16> = placeholders
                 .get_untracked()
                 .fill(&c.body)
@@ -116,12 +123,7 @@ pub fn CannedPicker(
             else {
                 return;
             };
-            let text: Vec<u16> = area.value().encode_utf16().collect();
-            let caret = area
-                .selection_start()
-                .ok()
-                .flatten()
-                .map_or(text.len(), |c| c as usize);
+            let (text, caret) = text_and_caret(&area);
             open.set(hash_word(&text, caret));
             active.set(0);
         }

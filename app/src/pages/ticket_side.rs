@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use model::{DeskLists, HistoryChange, HistoryEntry, Priority, TicketDetail, TicketStatus};
 
 use crate::api::agent::{ChangeTicket, SetStatus};
-use crate::api::AppError;
 use crate::components::{when, Ago};
 use crate::i18n::t;
 
@@ -34,12 +33,7 @@ pub fn TicketSide(
         .get()
         .or(set_status.value().get().map(|r| r.map(|_| ())))
     {
-        Some(Err(e)) => Some(match e {
-            AppError::Invalid(fields) if !fields.is_empty() => {
-                crate::i18n::t_dyn(&fields[0].key).to_string()
-            }
-            e => e.message(),
-        }),
+        Some(Err(e)) => Some(e.explain()),
         _ => None,
     };
     let option = |id: u64, name: String, current: Option<u64>| {

@@ -200,7 +200,7 @@ impl Engine {
     /// Agent `id` changes their own name and signature (added under their public
     /// replies).
     pub fn set_agent_profile(&self, id: u64, name: &str, signature: &str) -> Result<AgentInfo> {
-        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = model::validate::one_line(name);
         let mut errors = model::validate::validate_name(&name);
         let signature = signature.trim().to_string();
         if signature.chars().count() > MAX_SIGNATURE_CHARS {

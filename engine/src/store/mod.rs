@@ -13,6 +13,18 @@ use redb::{ReadableTable, Table};
 use crate::Result;
 
 /// Takes the next value of a named sequence (ticket numbers, message ids, ...).
+/// How many records of `table` (by id, in the one record format) satisfy `wanted`.
+pub fn count_where<T: serde::de::DeserializeOwned>(
+    table: &impl redb::ReadableTable<u64, &'static [u8]>,
+    wanted: impl Fn(&T) -> bool,
+) -> Result<usize> {
+    let mut n = 0;
+    for entry in table.iter()? {
+        n += usize::from(wanted(&codec::decode(entry?.1.value())?));
+    }
+    Ok(n)
+}
+
 pub fn next_id(counters: &mut Table<&str, u64>, name: &str) -> Result<u64> {
     let next = counters.get(name)?.map(|v| v.value()).unwrap_or(0) + 1;
     counters.insert(name, next)?;

@@ -80,17 +80,11 @@ impl Engine {
     /// An agent's public reply, with their signature under it; the ticket becomes
     /// Answered.
     pub fn reply(&self, agent: u64, number: u64, body: &str) -> Result<()> {
-        let signature = self.agent(agent).map(|a| a.signature).unwrap_or_default();
-        let signed = if signature.is_empty() || body.trim().is_empty() {
-            body.to_string()
-        } else {
-            format!("{}\n\n{signature}", body.trim_end())
-        };
         self.add_to_ticket(
             number,
             Actor::Agent(agent),
             MessageKind::Reply,
-            &signed,
+            body,
             Some(TicketStatus::Answered),
         )
     }
@@ -215,6 +209,14 @@ impl Engine {
                 caller_in(txn, agent)?.check(&ticket)?;
             }
             ensure_room(txn, number, max)?;
+            let signed;
+            let body = match (kind, actor) {
+                (MessageKind::Reply, Actor::Agent(agent)) => {
+                    signed = signed_by(txn, agent, body)?;
+                    signed.as_str()
+                }
+                _ => body,
+            };
             add_message(txn, number, actor, kind, body, now)?;
             if let Some(status) = status {
                 change_status(txn, &mut ticket, status, actor, now)?;
@@ -228,6 +230,20 @@ impl Engine {
             Ok(((), vec![Event::TicketChanged(number)]))
         })
     }
+}
+
+/// An agent's public reply with their signature under it (read in the same
+/// transaction that stores the reply).
+fn signed_by(txn: &WriteTransaction, agent: u64, body: &str) -> Result<String> {
+    let signature = match txn.open_table(tables::AGENTS)?.get(agent)? {
+        Some(raw) => codec::decode::<crate::store::records::AgentRecord>(raw.value())?.signature,
+        None => String::new(),
+    };
+    Ok(if signature.is_empty() {
+        body.to_string()
+    } else {
+        format!("{}\n\n{signature}", body.trim_end())
+    })
 }
 
 /// What a new ticket starts with.

@@ -250,7 +250,7 @@ fn invalid(field: &str, key: &str) -> Error {
 pub(crate) fn tag_names(names: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for name in names {
-        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = model::validate::one_line(name);
         if name.is_empty() {
             continue;
         }

@@ -50,6 +50,15 @@ pub fn desk_with(options: Options) -> Desk {
     Desk { dir, engine, clock }
 }
 
+/// The inbox filter of one status (or all) in one order.
+pub fn listing(status: Option<model::TicketStatus>, sort: model::Sort) -> model::InboxFilter {
+    model::InboxFilter {
+        status,
+        sort,
+        ..Default::default()
+    }
+}
+
 pub fn new_ticket(name: &str, email: &str, subject: &str, body: &str) -> NewTicket {
     NewTicket {
         name: name.into(),
