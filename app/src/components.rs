@@ -133,6 +133,9 @@ pub fn Conversation(
     /// Where earlier messages are, when the conversation shows only its newest.
     #[prop(default = None)]
     earlier: Option<String>,
+    /// Where the messages' files download from (`/files`, or the customer's
+    /// `/t/{number}/{token}/files`).
+    files: String,
 ) -> impl IntoView {
     let count = messages.len() as u64;
     let heading = if earlier.is_some() {
@@ -150,15 +153,52 @@ pub fn Conversation(
                 .into_iter()
                 .map(|m| {
                     let note = m.kind == MessageKind::Note;
-                    let class = match (note, m.from_agent) {
-                        (true, _) => "message note",
-                        (false, true) => "message from-agent",
-                        (false, false) => "message from-customer",
+                    let class = match (m.kind, m.from_agent) {
+                        (MessageKind::Note, _) => "message note",
+                        (MessageKind::Call, _) => "message call",
+                        (_, true) => "message from-agent",
+                        (_, false) => "message from-customer",
                     };
+                    let call = m.call.map(|c| {
+                        let dir = match c.direction {
+                            model::CallDirection::Inbound => t("call.inbound"),
+                            model::CallDirection::Outbound => t("call.outbound"),
+                        };
+                        let mins = c.duration_secs.div_ceil(60);
+                        view! {
+                            <p class="call-line">
+                                <span class="note-label">{dir}</span> " "
+                                <a href=format!("tel:{}", c.number)>{c.number.clone()}</a> " · "
+                                {crate::i18n::tn("call.minutes", u64::from(mins))}
+                            </p>
+                        }
+                    });
+                    let attachments = (!m.attachments.is_empty()).then(|| {
+                        let base = files.clone();
+                        view! {
+                            <ul class="attachments" aria-label=t("files.label")>
+                                {m.attachments.into_iter().map(|a| {
+                                    let href = format!("{base}/{}/{}", a.id, url_encode(&a.name));
+                                    let preview = a.is_image().then(|| view! {
+                                        <img src=format!("{href}?inline=1") alt=a.name.clone() loading="lazy"/>
+                                    });
+                                    view! {
+                                        <li>
+                                            <a href=href download=a.name.clone() rel="external">
+                                                {preview}
+                                                <span class="file-name">{a.name.clone()}</span>
+                                                " " <span class="quiet">{crate::i18n::file_size(a.size)}</span>
+                                            </a>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }
+                    });
                     let who = if customer_view {
                         if m.from_agent { t("portal.team").to_string() } else { t("portal.you").to_string() }
                     } else {
-                        m.author_name.clone()
+                        person(&m.author_name)
                     };
                     view! {
                         <li class=class data-message-id=m.id.to_string()>
@@ -167,13 +207,38 @@ pub fn Conversation(
                                 {note.then(|| view! { <span class="note-label">{t("ticket.note_label")}</span> })}
                                 <time datetime=m.created_at.to_rfc3339()>{when(m.created_at)}</time>
                             </header>
-                            <div class="body">{m.body}</div>
+                            {call}
+                            <div class="body" inner_html=m.html></div>
+                            {attachments}
                         </li>
                     }
                 })
                 .collect_view()}
         </ol>
     }
+}
+
+/// A person's name as the desk shows it: a contact without name, address or phone
+/// is a visitor ("Visitor 7f3a"), in the page's language.
+pub fn person(name: &str) -> String {
+    match name.strip_prefix("Visitor ") {
+        Some(tag) if tag.len() == 4 && tag.chars().all(|c| c.is_ascii_hexdigit()) => {
+            format!("{} {tag}", t("contact.visitor"))
+        }
+        _ => name.to_string(),
+    }
+}
+
+/// The desk's name as an admin set it (empty for none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeskName(pub String);
+
+/// What the desk is called: its name, else "Tessera".
+pub fn brand() -> String {
+    use_context::<DeskName>()
+        .map(|d| d.0)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| t("app.name").to_string())
 }
 
 /// The signed-in agent, as the frame loads it; pages that need to know who is looking
@@ -205,18 +270,28 @@ impl Views {
 pub fn AgentFrame(children: Children) -> impl IntoView {
     let me = Resource::new(|| (), |_| api::auth::me());
     provide_context(Me(me));
-    let live = Live(RwSignal::new(0));
+    let live = Live {
+        tick: RwSignal::new(0),
+        changed: RwSignal::new(None),
+        presence: RwSignal::new(None),
+        notified: RwSignal::new(0),
+    };
     provide_context(live);
     listen_for_changes(live);
     let version = RwSignal::new(0u64);
     let views = Views {
         list: Resource::new(
-            move || (live.0.get(), version.get()),
+            move || (live.tick.get(), version.get()),
             |_| api::agent::views(),
         ),
         version,
     };
     provide_context(views);
+    let bell = Bell(Resource::new(
+        move || live.notified.get(),
+        |_| api::agent::notifications(),
+    ));
+    provide_context(bell);
     view! {
         <div class="workspace">
             <crate::keys::KeyboardShortcuts/>
@@ -233,17 +308,54 @@ pub fn AgentFrame(children: Children) -> impl IntoView {
     }
 }
 
-/// Counts changes announced by the desk since the page loaded; lists that should stay
-/// current read it so they refetch when it moves.
+/// What the desk's live stream announced since the page loaded: lists that should stay
+/// current read `tick` so they refetch when it moves; a ticket page reads
+/// [`Live::ticket_tick`], which moves only for its own ticket.
 #[derive(Clone, Copy)]
-pub struct Live(pub RwSignal<u64>);
+pub struct Live {
+    /// Counts ticket changes.
+    pub tick: RwSignal<u64>,
+    /// The ticket the last change was about; `None` after a reconnect or missed events,
+    /// when any ticket may have changed.
+    pub changed: RwSignal<Option<u64>>,
+    /// The ticket whose viewers changed last (with a count, so the same ticket twice
+    /// still moves it).
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    pub presence: RwSignal<Option<(u64, u64)>>,
+    /// Counts changes to the agent's notifications.
+    pub notified: RwSignal<u64>,
+}
 
 impl Live {
     /// The current count, tracked (0 where there is no workspace around).
     pub fn tick() -> u64 {
-        use_context::<Live>().map(|l| l.0.get()).unwrap_or(0)
+        use_context::<Live>().map(|l| l.tick.get()).unwrap_or(0)
+    }
+
+    /// A count that moves only when ticket `number()` changes (or anything may have).
+    pub fn ticket_tick(
+        number: impl Fn() -> Option<u64> + Copy + Send + Sync + 'static,
+    ) -> RwSignal<u64> {
+        let own = RwSignal::new(0u64);
+        if let Some(live) = use_context::<Live>() {
+            Effect::new(move |previous: Option<u64>| {
+                let tick = live.tick.get();
+                if previous.is_some_and(|p| p != tick) {
+                    let changed = live.changed.get_untracked();
+                    if changed.is_none() || changed == number() {
+                        own.update(|n| *n += 1);
+                    }
+                }
+                tick
+            });
+        }
+        own
     }
 }
+
+/// The agent's notifications, loaded by the frame for the bell.
+#[derive(Clone, Copy)]
+pub struct Bell(pub Resource<Result<model::Notifications, api::AppError>>);
 
 /// Opens the desk's live stream (`/api/live`) and bumps `live` on each change.
 fn listen_for_changes(live: Live) {
@@ -254,18 +366,41 @@ fn listen_for_changes(live: Live) {
         let Ok(source) = web_sys::EventSource::new("/api/live") else {
             return;
         };
-        let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            live.0.update(|n| *n += 1);
+        let data = |ev: &web_sys::Event| {
+            ev.dyn_ref::<web_sys::MessageEvent>()
+                .and_then(|m| m.data().as_string())
+                .unwrap_or_default()
+        };
+        let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            live.changed.set(data(&ev).parse().ok());
+            live.tick.update(|n| *n += 1);
         });
         let _ =
             source.add_event_listener_with_callback("ticket", on_change.as_ref().unchecked_ref());
         on_change.forget();
+        let on_presence = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            if let Ok(n) = data(&ev).parse() {
+                live.presence
+                    .update(|p| *p = Some((n, p.map_or(0, |p| p.1 + 1))));
+            }
+        });
+        let _ = source
+            .add_event_listener_with_callback("presence", on_presence.as_ref().unchecked_ref());
+        on_presence.forget();
+        let on_notify = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            live.notified.update(|n| *n += 1);
+        });
+        let _ =
+            source.add_event_listener_with_callback("notify", on_notify.as_ref().unchecked_ref());
+        on_notify.forget();
         // After a reconnect, whatever changed while the stream was down was not announced:
         // refetch. The first opening only marks the page as live.
         let mut reconnect = false;
         let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
             if reconnect {
-                live.0.update(|n| *n += 1);
+                live.changed.set(None);
+                live.tick.update(|n| *n += 1);
+                live.notified.update(|n| *n += 1);
             }
             reconnect = true;
             if let Some(body) = document().body() {
@@ -294,7 +429,10 @@ fn Sidebar(agent: AgentInfo, views: Views) -> impl IntoView {
     view! {
         <nav class="sidebar" aria-label=t("nav.views")>
             <a class="skip" href="#main">{t("nav.skip")}</a>
-            <a class="brand" href="/agent">{t("app.name")}</a>
+            <div class="brand-row">
+                <a class="brand" href="/agent">{crate::components::brand()}</a>
+                <BellMenu/>
+            </div>
             <form class="search-box" method="get" action="/agent/search" role="search">
                 <label class="visually-hidden" for="global-search">{t("search.label")}</label>
                 <input
@@ -342,6 +480,8 @@ fn Sidebar(agent: AgentInfo, views: Views) -> impl IntoView {
                     <li><a href="/agent/admin/departments">{t("nav.departments")}</a></li>
                     <li><a href="/agent/admin/desk">{t("nav.desk")}</a></li>
                 })}
+                <li><a href="/agent/contacts">{t("nav.contacts")}</a></li>
+                <li><a href="/agent/new-ticket">{t("intake.title")}</a></li>
                 <li><a href="/agent/canned">{t("nav.canned")}</a></li>
                 <li><a href="/agent/settings">{t("nav.settings")}</a></li>
             </ul>
@@ -352,6 +492,134 @@ fn Sidebar(agent: AgentInfo, views: Views) -> impl IntoView {
                 </ActionForm>
             </div>
         </nav>
+    }
+}
+
+/// The bell: unread notifications counted, the newest listed, each a link to its
+/// ticket. New ones also show as browser notifications when the agent allowed them.
+#[component]
+fn BellMenu() -> impl IntoView {
+    let Some(Bell(list)) = use_context::<Bell>() else {
+        return ().into_any();
+    };
+    let read_all = ServerAction::<api::agent::ReadNotifications>::new();
+    Effect::new(move |_| {
+        if read_all.version().get() > 0 {
+            if let Some(live) = use_context::<Live>() {
+                live.notified.update(|n| *n += 1);
+            }
+        }
+    });
+    #[cfg(feature = "hydrate")]
+    {
+        // The newest notification already known: only later ones pop up.
+        let known = StoredValue::new(None::<u64>);
+        Effect::new(move |_| {
+            let Some(Ok(n)) = list.get() else { return };
+            let newest = n.items.iter().map(|i| i.id).max();
+            if let Some(before) = known.get_value() {
+                for item in n.items.iter().filter(|i| !i.read && i.id > before) {
+                    browser_notification(item);
+                }
+            }
+            known.set_value(newest.or(known.get_value()).or(Some(0)));
+        });
+    }
+    let permission = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        permission
+            .set(web_sys::Notification::permission() == web_sys::NotificationPermission::Default);
+    });
+    view! {
+        <Transition fallback=|| view! { <span class="bell"></span> }>
+            {move || Suspend::new(async move {
+                let n = list.await.unwrap_or_default();
+                let label = if n.unread > 0 {
+                    format!("{} ({})", t("bell.label"), n.unread)
+                } else {
+                    t("bell.label").to_string()
+                };
+                view! {
+                    <details class="bell">
+                        <summary aria-label=label.clone() title=label>
+                            <svg class="icon" aria-hidden="true" viewBox="0 0 16 16" width="16" height="16">
+                                <path d="M8 1.5a4.5 4.5 0 0 0-4.5 4.5v3L2 11.5h12L12.5 9V6A4.5 4.5 0 0 0 8 1.5zM6.5 13a1.5 1.5 0 0 0 3 0" fill="none" stroke="currentColor"/>
+                            </svg>
+                            {(n.unread > 0).then(|| view! { <span class="count unread">{n.unread}</span> })}
+                        </summary>
+                        <div class="bell-menu">
+                            {if n.items.is_empty() {
+                                view! { <p class="quiet">{t("bell.empty")}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul>
+                                        {n.items.into_iter().map(|i| {
+                                            let what = match i.kind {
+                                                model::NotificationKind::Assigned => t("bell.assigned"),
+                                                model::NotificationKind::CustomerReplied => t("bell.replied"),
+                                            };
+                                            view! {
+                                                <li class:unread=!i.read>
+                                                    <a href=format!("/agent/tickets/{}", i.ticket)>
+                                                        <strong>{i.by}</strong> " " {what} " "
+                                                        <span class="ticket-number">{format!("#{}", i.ticket)}</span> " " {i.subject}
+                                                    </a>
+                                                    " " <Ago at=i.at/>
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                            <div class="bell-actions">
+                                {(n.unread > 0).then(|| view! {
+                                    <ActionForm action=read_all>
+                                        <button type="submit" class="link">{t("bell.read_all")}</button>
+                                    </ActionForm>
+                                })}
+                                <button type="button" class="link" hidden=move || !permission.get()
+                                    on:click=move |_| {
+                                        #[cfg(feature = "hydrate")]
+                                        {
+                                            let _ = web_sys::Notification::request_permission();
+                                        }
+                                        permission.set(false);
+                                    }
+                                >{t("bell.enable")}</button>
+                            </div>
+                        </div>
+                    </details>
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+/// Shows one notification in the system's notification area.
+#[cfg(feature = "hydrate")]
+fn browser_notification(item: &model::Notification) {
+    if web_sys::Notification::permission() != web_sys::NotificationPermission::Granted {
+        return;
+    }
+    let what = match item.kind {
+        model::NotificationKind::Assigned => t("bell.assigned"),
+        model::NotificationKind::CustomerReplied => t("bell.replied"),
+    };
+    let options = web_sys::NotificationOptions::new();
+    options.set_body(&format!("#{} {}", item.ticket, item.subject));
+    options.set_tag(&format!("tessera-{}", item.id));
+    if let Ok(n) = web_sys::Notification::new_with_options(&format!("{} {what}", item.by), &options)
+    {
+        let href = format!("/agent/tickets/{}", item.ticket);
+        let on_click = leptos::wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            let _ = window().focus();
+            let _ = window().location().set_href(&href);
+        });
+        use leptos::wasm_bindgen::JsCast;
+        n.set_onclick(Some(on_click.as_ref().unchecked_ref()));
+        on_click.forget();
     }
 }
 

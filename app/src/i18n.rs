@@ -150,10 +150,22 @@ pub fn negotiate(accept_language: &str) -> Option<Locale> {
 /// The locale of a page: the agent's own setting wins, then the visitor's choice (the
 /// cookie), then the browser's languages, then English.
 pub fn resolve(agent_setting: Option<&str>, cookie: Option<&str>, accept_language: &str) -> Locale {
+    resolve_with_default(agent_setting, cookie, accept_language, None)
+}
+
+/// [`resolve`], with the desk's default language in place of English when the browser
+/// asks for none the desk speaks.
+pub fn resolve_with_default(
+    agent_setting: Option<&str>,
+    cookie: Option<&str>,
+    accept_language: &str,
+    desk_default: Option<&str>,
+) -> Locale {
     agent_setting
         .and_then(Locale::from_code)
         .or_else(|| cookie.and_then(Locale::from_code))
         .or_else(|| negotiate(accept_language))
+        .or_else(|| desk_default.and_then(Locale::from_code))
         .unwrap_or_default()
 }
 
@@ -365,8 +377,26 @@ pub fn tn(key: &'static str, n: u64) -> String {
     translate_count(current(), key, n)
 }
 
+/// The time zone a page shows times in: an IANA name (`Europe/Ljubljana`), the agent's
+/// own or the desk's. The server renders in it and says which in `<html data-tz>`; the
+/// browser's `Intl` formats in the same zone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Zone(pub String);
+
+/// The page's time zone ("UTC" where none is given).
+pub fn current_zone() -> String {
+    use_context::<Zone>()
+        .map(|z| z.0)
+        .filter(|z| !z.is_empty())
+        .unwrap_or_else(|| "UTC".to_string())
+}
+
 #[cfg(feature = "ssr")]
 fn gregorian(at: DateTime<Utc>) -> Option<(Date<icu_calendar::Gregorian>, Time)> {
+    let at = match current_zone().parse::<chrono_tz::Tz>() {
+        Ok(tz) => at.with_timezone(&tz).naive_local(),
+        Err(_) => at.naive_utc(),
+    };
     let date = Date::try_new_gregorian(at.year(), at.month() as u8, at.day() as u8).ok()?;
     let time = Time::try_new(at.hour() as u8, at.minute() as u8, at.second() as u8, 0).ok()?;
     Some((date, time))
@@ -404,7 +434,7 @@ fn intl_format(locale: Locale, at: DateTime<Utc>, with_time: bool) -> Option<Str
     let set = |k: &str, v: &str| {
         Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v)).is_ok()
     };
-    set("timeZone", "UTC");
+    set("timeZone", &current_zone());
     set("year", "numeric");
     set("day", "numeric");
     if with_time {
@@ -463,3 +493,22 @@ pub fn lang() -> &'static str {
 
 #[cfg(test)]
 mod tests;
+
+/// A file's size for people: bytes, KB or MB (one decimal), numbers the locale's way.
+pub fn file_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    let locale = current();
+    if bytes < 1024 {
+        format!("{} B", number_in(locale, bytes))
+    } else if bytes < MIB {
+        format!("{} KB", number_in(locale, bytes.div_ceil(1024)))
+    } else {
+        let tenths = (bytes * 10 + MIB / 2) / MIB;
+        let point = if locale.code() == "en" { "." } else { "," };
+        format!(
+            "{}{point}{} MB",
+            number_in(locale, tenths / 10),
+            tenths % 10
+        )
+    }
+}

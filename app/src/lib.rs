@@ -17,16 +17,19 @@ use i18n::Locale;
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let locale = server_locale();
+    let (locale, zone, desk_name) = server_settings();
     provide_context(locale);
+    provide_context(i18n::Zone(zone.clone()));
+    provide_context(components::DeskName(desk_name.clone()));
     #[cfg(feature = "ssr")]
     content_security_policy();
     let lang = locale.code();
     view! {
         <!DOCTYPE html>
-        <html lang=lang>
+        <html lang=lang data-tz=zone>
             <head>
                 <meta charset="utf-8"/>
+                <meta name="application-name" content=desk_name/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
@@ -75,8 +78,10 @@ fn content_security_policy() {
     }
 }
 
-/// The locale the request asks for.
-fn server_locale() -> Locale {
+/// What the page is rendered in: the locale the request asks for (the desk's default
+/// language when the browser asks for none the desk speaks), the time zone (the
+/// agent's, else the desk's) and the desk's name.
+fn server_settings() -> (Locale, String, String) {
     #[cfg(feature = "ssr")]
     {
         if let Some(parts) = use_context::<http::request::Parts>() {
@@ -90,12 +95,20 @@ fn server_locale() -> Locale {
                 .uri
                 .path()
                 .starts_with("/agent")
-                .then(|| api::ssr::agent_locale(&parts.headers))
+                .then(|| api::ssr::signed_in_agent(&parts.headers))
                 .flatten();
-            return i18n::resolve(agent.as_deref(), cookie.as_deref(), accept);
+            let desk = api::ssr::desk_profile().unwrap_or_default();
+            let locale = i18n::resolve_with_default(
+                agent.as_ref().and_then(|a| a.locale.as_deref()),
+                cookie.as_deref(),
+                accept,
+                Some(desk.language.as_str()),
+            );
+            let zone = agent.and_then(|a| a.time_zone).unwrap_or(desk.time_zone);
+            return (locale, zone, desk.name);
         }
     }
-    Locale::default()
+    (Locale::default(), "UTC".to_string(), String::new())
 }
 
 /// The locale the server rendered the page in (read back from `<html lang>`).
@@ -113,12 +126,48 @@ fn client_locale() -> Locale {
     Locale::default()
 }
 
+/// An attribute of the page's `<html>` element, as the server wrote it.
+fn root_attribute(_name: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Some(v) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute(_name))
+        {
+            return v;
+        }
+    }
+    String::new()
+}
+
+/// The desk's name, as the server wrote it in `<meta name="application-name">`.
+fn desk_name_in_page() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Some(v) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| {
+                d.query_selector("meta[name=application-name]")
+                    .ok()
+                    .flatten()
+            })
+            .and_then(|e| e.get_attribute("content"))
+        {
+            return v;
+        }
+    }
+    String::new()
+}
+
 /// The root component: routes of the portal, the workspace and setup.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     if use_context::<Locale>().is_none() {
         provide_context(client_locale());
+        provide_context(i18n::Zone(root_attribute("data-tz")));
+        provide_context(components::DeskName(desk_name_in_page()));
     }
     // Marks the page once the wasm has taken over, for tests and styling.
     Effect::new(|_| {
@@ -132,7 +181,7 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <Stylesheet id="tessera" href="/pkg/tessera.css"/>
-        <Title text=i18n::t("app.name")/>
+        <Title text=components::brand()/>
         <Router>
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=path!("/") view=pages::portal_home::PortalHome/>
@@ -151,6 +200,8 @@ pub fn App() -> impl IntoView {
                 />
                 <Route path=path!("/agent/admin/desk") view=pages::agent_desk::DeskAdmin ssr=SsrMode::Async/>
                 <Route path=path!("/agent/contacts/:id") view=pages::agent_contact::ContactView ssr=SsrMode::Async/>
+                <Route path=path!("/agent/contacts") view=pages::agent_contacts::ContactsList ssr=SsrMode::Async/>
+                <Route path=path!("/agent/new-ticket") view=pages::agent_contacts::NewTicketPage ssr=SsrMode::Async/>
                 <Route path=path!("/agent/canned") view=pages::agent_canned::CannedAdmin ssr=SsrMode::Async/>
                 <Route path=path!("/agent/search") view=pages::agent_search::SearchPage ssr=SsrMode::Async/>
                 <Route

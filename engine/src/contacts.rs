@@ -48,6 +48,67 @@ pub fn find_or_create(
     Ok(id)
 }
 
+/// The contact with `email` (when given), else with phone `phone_key` (when given),
+/// else a new one with the name, address and phone given.
+pub fn find_or_create_by(
+    txn: &WriteTransaction,
+    name: &str,
+    email: &str,
+    phone_key: Option<&str>,
+    phone: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    if !email.is_empty() {
+        let known = txn
+            .open_table(tables::CONTACT_BY_EMAIL)?
+            .get(email)?
+            .map(|v| v.value());
+        if known.is_some() || phone_key.is_none() {
+            return find_or_create(txn, name, email, now);
+        }
+    }
+    if let Some(key) = phone_key {
+        let known = txn
+            .open_table(tables::CONTACT_BY_PHONE)?
+            .get(key)?
+            .map(|v| v.value());
+        if let Some(id) = known {
+            return Ok(id);
+        }
+    }
+    let id = store::next_id(&mut txn.open_table(tables::COUNTERS)?, "contact")?;
+    let record = ContactRecord {
+        id,
+        name: name.trim().to_string(),
+        emails: if email.is_empty() {
+            Vec::new()
+        } else {
+            vec![email.to_string()]
+        },
+        created_at: now,
+        phones: if phone_key.is_some() {
+            vec![phone.trim().to_string()]
+        } else {
+            Vec::new()
+        },
+        location: String::new(),
+        organization: String::new(),
+        group: String::new(),
+        notes: String::new(),
+        merged_into: None,
+    };
+    txn.open_table(tables::CONTACTS)?
+        .insert(id, codec::encode(&record)?.as_slice())?;
+    if !email.is_empty() {
+        txn.open_table(tables::CONTACT_BY_EMAIL)?
+            .insert(email, id)?;
+    }
+    if let Some(key) = phone_key {
+        txn.open_table(tables::CONTACT_BY_PHONE)?.insert(key, id)?;
+    }
+    Ok(id)
+}
+
 /// A contact's display name: their name, else their email, else their phone, else a
 /// visitor label ("Visitor 7f3a", the same for the same contact).
 pub fn display_name(c: &ContactRecord) -> String {
@@ -80,6 +141,18 @@ pub fn phone_key(phone: &str) -> Option<String> {
     })
 }
 
+/// Most contacts a contacts search reads.
+pub const SEARCH_SCAN: usize = 50_000;
+
+/// `s` lower-cased with accents dropped (č → c, ά → α), for matching.
+fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Longest notes on a contact, in characters.
 pub const MAX_NOTES_CHARS: usize = 5_000;
 /// Longest name, location, organization or group, in characters.
@@ -90,6 +163,76 @@ pub const MAX_ADDRESSES: usize = 10;
 pub const PAGE_TICKETS: usize = 100;
 
 impl crate::Engine {
+    /// Contacts for the contacts list, newest first: all of them, or those whose name,
+    /// address, phone or organization holds `query` (case and accents aside). At most
+    /// `limit`; a search reads at most [`SEARCH_SCAN`] contacts, newest first, past the
+    /// exact address and phone matches.
+    pub fn contacts_list(
+        &self,
+        viewer: u64,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<model::ContactRow>> {
+        let txn = self.read()?;
+        crate::access::caller_read(&txn, viewer)?;
+        let table = txn.open_table(tables::CONTACTS)?;
+        let needle = fold(query.trim());
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let row = |c: &ContactRecord| model::ContactRow {
+            id: c.id,
+            display_name: display_name(c),
+            email: c.emails.first().cloned().unwrap_or_default(),
+            phone: c.phones.first().cloned().unwrap_or_default(),
+            organization: c.organization.clone(),
+        };
+        // Exact address or phone first: found at once however many contacts there are.
+        if !needle.is_empty() {
+            let by_email = txn
+                .open_table(tables::CONTACT_BY_EMAIL)?
+                .get(needle.as_str())?
+                .map(|v| v.value());
+            let by_phone = match phone_key(query) {
+                Some(k) => txn
+                    .open_table(tables::CONTACT_BY_PHONE)?
+                    .get(k.as_str())?
+                    .map(|v| v.value()),
+                None => None,
+            };
+            for id in by_email.into_iter().chain(by_phone) {
+                if let Some(raw) = table.get(id)? {
+                    let c: ContactRecord = codec::decode(raw.value())?;
+                    if c.merged_into.is_none() && seen.insert(c.id) {
+                        out.push(row(&c));
+                    }
+                }
+            }
+        }
+        for entry in table.iter()?.rev().take(if needle.is_empty() {
+            limit * 4
+        } else {
+            SEARCH_SCAN
+        }) {
+            if out.len() >= limit {
+                break;
+            }
+            let c: ContactRecord = codec::decode(entry?.1.value())?;
+            if c.merged_into.is_some() || seen.contains(&c.id) {
+                continue;
+            }
+            let hit = needle.is_empty()
+                || fold(&c.name).contains(&needle)
+                || c.emails.iter().any(|e| e.contains(&needle))
+                || c.phones.iter().any(|p| fold(p).contains(&needle))
+                || fold(&c.organization).contains(&needle);
+            if hit {
+                seen.insert(c.id);
+                out.push(row(&c));
+            }
+        }
+        Ok(out)
+    }
+
     /// A contact with the tickets of theirs that `viewer` may work, newest first.
     pub fn contact(&self, viewer: u64, id: u64) -> Result<model::ContactPage> {
         let txn = self.read()?;

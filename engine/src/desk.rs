@@ -254,6 +254,68 @@ impl Engine {
         })
     }
 
+    /// The desk's name, time zone and default language (UTC and English unless set).
+    pub fn desk_profile(&self) -> Result<model::DeskProfile> {
+        let txn = self.read()?;
+        let settings = txn.open_table(tables::SETTINGS)?;
+        let text = |key: &str| -> Result<String> {
+            Ok(settings
+                .get(key)?
+                .map(|v| String::from_utf8_lossy(v.value()).into_owned())
+                .unwrap_or_default())
+        };
+        let time_zone = text("time_zone")?;
+        let language = text("language")?;
+        Ok(model::DeskProfile {
+            name: text("desk_name")?,
+            time_zone: if time_zone.is_empty() {
+                "UTC".to_string()
+            } else {
+                time_zone
+            },
+            language: if language.is_empty() {
+                model::LANGUAGES[0].0.to_string()
+            } else {
+                language
+            },
+        })
+    }
+
+    /// Sets the desk's name (at most 80 characters, empty for none), time zone (an IANA
+    /// name) and default language (one the desk speaks): admins only.
+    pub fn set_desk_profile(&self, by: u64, p: &model::DeskProfile) -> Result<model::DeskProfile> {
+        let name = model::validate::one_line(&p.name);
+        let mut errors = Vec::new();
+        if name.chars().count() > 80 {
+            errors.push(model::FieldError::new("name", "error.name_required"));
+        }
+        let zone = match time_zone(p.time_zone.trim(), "time_zone") {
+            Ok(z) => z,
+            Err(e) => {
+                errors.extend(e.fields().iter().cloned());
+                String::new()
+            }
+        };
+        if !model::LANGUAGES.iter().any(|(c, _)| *c == p.language) {
+            errors.push(model::FieldError::new("language", "error.generic"));
+        }
+        if !errors.is_empty() {
+            return Err(Error::invalid(errors));
+        }
+        let now = self.now();
+        self.write(|txn| {
+            caller_in(txn, by)?.must_be_admin()?;
+            let mut settings = txn.open_table(tables::SETTINGS)?;
+            settings.insert("desk_name", name.as_bytes())?;
+            settings.insert("time_zone", zone.as_bytes())?;
+            settings.insert("language", p.language.as_bytes())?;
+            drop(settings);
+            crate::audit(txn, None, Actor::Agent(by), Change::DeskProfileChanged, now)?;
+            Ok(((), Vec::new()))
+        })?;
+        self.desk_profile()
+    }
+
     /// Days after which a resolved ticket closes by itself.
     pub fn auto_close_days(&self) -> Result<u32> {
         let txn = self.read()?;
@@ -345,7 +407,20 @@ fn label_name(name: &str) -> Result<String> {
     Ok(name)
 }
 
-fn setting_u32(
+/// `zone` as a known IANA time zone name (its canonical spelling), else an invalid
+/// `field`.
+pub fn time_zone(zone: &str, field: &str) -> Result<String> {
+    zone.parse::<chrono_tz::Tz>()
+        .map(|tz| tz.name().to_string())
+        .map_err(|_| Error::invalid(vec![model::FieldError::new(field, "error.time_zone")]))
+}
+
+/// Every time zone the desk knows, by name.
+pub fn time_zones() -> Vec<&'static str> {
+    chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect()
+}
+
+pub(crate) fn setting_u32(
     table: &impl ReadableTable<&'static str, &'static [u8]>,
     key: &str,
 ) -> Result<Option<u32>> {

@@ -9,6 +9,10 @@ pub mod clock;
 mod contacts;
 pub mod desk;
 pub mod error;
+pub mod files;
+pub mod markdown;
+mod notify;
+pub mod presence;
 pub mod search;
 pub mod store;
 pub mod throttle;
@@ -36,6 +40,10 @@ use store::{codec, tables};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     TicketChanged(u64),
+    /// The agent's notifications changed (a new one, or some were read).
+    Notified(u64),
+    /// Who is on the ticket's page changed (see [`Engine::presence`]).
+    Presence(u64),
 }
 
 /// Figures for monitoring (see [`Engine::stats`]).
@@ -94,6 +102,8 @@ pub struct Engine {
     data_dir: PathBuf,
     /// The inbox's index of ticket fields, kept in step with each commit.
     facets: std::sync::RwLock<tickets::facets::Facets>,
+    /// Who is on which ticket's page, in memory.
+    presence: presence::Presence,
 }
 
 /// The database file inside a data folder.
@@ -146,6 +156,7 @@ impl Engine {
         let facets = db.with(|db| tickets::facets::Facets::build(&db.begin_read()?))?;
         let engine = Engine {
             facets: std::sync::RwLock::new(facets),
+            presence: Default::default(),
             db,
             search,
             throttle: throttle::Throttle::new(options.clock.clone(), options.portal_limits),
@@ -303,8 +314,10 @@ impl Engine {
         }
         let mut facets = self.facets.write().unwrap_or_else(|p| p.into_inner());
         let fresh = self.read().and_then(|txn| {
-            for Event::TicketChanged(number) in events {
-                facets.set(&tickets::read_ticket(&txn, *number)?);
+            for event in events {
+                if let Event::TicketChanged(number) = event {
+                    facets.set(&tickets::read_ticket(&txn, *number)?);
+                }
             }
             Ok(())
         });
@@ -313,8 +326,9 @@ impl Engine {
         }
     }
 
-    /// Writes a consistent copy of the database to `dest` (a folder that must not exist
-    /// or be empty). The search index is not copied: it is rebuilt from the copy.
+    /// Writes a consistent copy of the database and the attachments' blob store to `dest`
+    /// (a folder that must not exist or be empty). The search index is not copied: it is
+    /// rebuilt from the copy.
     pub fn backup(&self, dest: &Path) -> Result<()> {
         if dest.exists() && std::fs::read_dir(dest)?.next().is_some() {
             return Err(Error::new(
@@ -337,6 +351,9 @@ impl Engine {
             .open(db_file(dest))?;
         std::io::copy(&mut from, &mut to)?;
         to.sync_all()?;
+        // Blobs are never changed once written, and one the copied database names was
+        // written before it: copying them all under the lock catches every one.
+        files::copy_blobs(&self.data_dir, dest)?;
         txn.abort()?;
         Ok(())
     }
@@ -429,6 +446,8 @@ pub fn restore(src: &Path, data_dir: &Path) -> Result<()> {
     std::fs::copy(&backup, &partial)?;
     std::fs::File::open(&partial)?.sync_all()?;
     std::fs::rename(&partial, &current)?;
+    // The backup's files join the store; blobs already there are the same content.
+    files::copy_blobs(src, data_dir)?;
     let index = search::index_dir(data_dir);
     if index.exists() {
         std::fs::remove_dir_all(&index)?;

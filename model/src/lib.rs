@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 pub use canned::{Canned, Placeholders, PLACEHOLDERS_HINT};
 pub use inbox::{Assigned, InboxFilter, SavedView, Sort};
 pub use validate::{
-    limits, validate_agent, validate_new_ticket, validate_password, validate_reply, FieldError,
+    limits, validate_agent, validate_call, validate_new_ticket, validate_password, validate_reply,
+    FieldError,
 };
 
 /// Where a ticket is in its life. Codes are stored on disk: never renumber them.
@@ -171,16 +172,19 @@ pub enum Channel {
     Chat,
     Api,
     Agent,
+    /// An agent took the request on the phone.
+    Phone,
 }
 
 impl Channel {
     /// Every channel.
-    pub const ALL: [Channel; 5] = [
+    pub const ALL: [Channel; 6] = [
         Channel::Portal,
         Channel::Email,
         Channel::Chat,
         Channel::Api,
         Channel::Agent,
+        Channel::Phone,
     ];
 
     /// The channel's position in [`Channel::ALL`].
@@ -196,6 +200,7 @@ impl Channel {
             Channel::Chat => "chat",
             Channel::Api => "api",
             Channel::Agent => "agent",
+            Channel::Phone => "phone",
         }
     }
 
@@ -212,15 +217,60 @@ impl Channel {
             Channel::Chat => "channel.chat",
             Channel::Api => "channel.api",
             Channel::Agent => "channel.agent",
+            Channel::Phone => "channel.phone",
         }
     }
 }
 
-/// A public reply (seen by the customer) or an internal note (agents only).
+/// A public reply (seen by the customer), an internal note (agents only), or a logged
+/// phone call (agents only; its body is the call's summary).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MessageKind {
     Reply,
     Note,
+    Call,
+}
+
+impl MessageKind {
+    /// Whether the customer sees messages of this kind.
+    pub fn public(self) -> bool {
+        self == MessageKind::Reply
+    }
+}
+
+/// A file on a message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: u64,
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
+}
+
+impl Attachment {
+    /// Whether a browser may show it as a picture (a preview): raster images only, never
+    /// SVG, which can carry scripts.
+    pub fn is_image(&self) -> bool {
+        matches!(
+            self.content_type.as_str(),
+            "image/png" | "image/jpeg" | "image/gif" | "image/webp"
+        )
+    }
+}
+
+/// Which way a logged phone call went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CallDirection {
+    Inbound,
+    Outbound,
+}
+
+/// A logged phone call: who was called or called, and for how long.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallInfo {
+    pub direction: CallDirection,
+    pub number: String,
+    pub duration_secs: u32,
 }
 
 /// What an agent may do.
@@ -302,7 +352,12 @@ pub struct MessageView {
     pub author_name: String,
     pub from_agent: bool,
     pub body: String,
+    /// The body as safe HTML (Markdown rendered, raw HTML shown as text).
+    pub html: String,
     pub created_at: DateTime<Utc>,
+    pub attachments: Vec<Attachment>,
+    /// For a logged call: its direction, number and length.
+    pub call: Option<CallInfo>,
 }
 
 /// A ticket as an agent sees it: every message, notes included.
@@ -397,6 +452,9 @@ pub struct ContactPage {
 pub struct DeskSetup {
     /// Resolved tickets close by themselves after this many days (1 to 365).
     pub auto_close_days: u32,
+    /// The largest attachment accepted, in MiB.
+    pub attachment_max_mib: u32,
+    pub profile: DeskProfile,
     pub ticket_types: Vec<Label>,
     pub tags: Vec<Label>,
 }
@@ -490,6 +548,19 @@ pub struct AgentInfo {
     pub active: bool,
     /// Added under the agent's public replies.
     pub signature: String,
+    /// The agent's IANA time zone (`Europe/Ljubljana`); `None` follows the desk's.
+    pub time_zone: Option<String>,
+}
+
+/// The desk as its customers and agents see it named, and where it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskProfile {
+    /// Shown in page titles and the portal's header; empty for "Tessera".
+    pub name: String,
+    /// An IANA time zone name; times are shown in it unless an agent chose their own.
+    pub time_zone: String,
+    /// The language for visitors whose browser asks for none the desk speaks.
+    pub language: String,
 }
 
 /// The languages the desk speaks: code and the language's own name, in the order a
@@ -539,4 +610,64 @@ mod tests {
         assert_eq!(p[0], ("Κωδικός".to_string(), true));
         assert_eq!(p[1], (" πρόσβασης ξεχάστηκε".to_string(), false));
     }
+}
+
+/// Why an agent is notified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NotificationKind {
+    /// Someone else assigned the ticket to them.
+    Assigned,
+    /// The customer wrote on a ticket assigned to them.
+    CustomerReplied,
+}
+
+/// One notification, as the bell lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: u64,
+    pub ticket: u64,
+    pub subject: String,
+    pub kind: NotificationKind,
+    /// Who caused it: the assigning agent's or the customer's name.
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub read: bool,
+}
+
+/// An agent's newest notifications and how many are unread.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notifications {
+    pub unread: u32,
+    pub items: Vec<Notification>,
+}
+
+/// Another agent on the same ticket page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub name: String,
+    /// Writing a reply or note right now.
+    pub typing: bool,
+}
+
+/// What an agent enters to open a ticket for a customer who called or came by: the
+/// customer is found by email, else by phone, else made.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Intake {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub subject: String,
+    pub body: String,
+    /// `Phone` or `Agent` (in person, or anything else).
+    pub channel: Option<Channel>,
+}
+
+/// A contact in the contacts list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactRow {
+    pub id: u64,
+    pub display_name: String,
+    pub email: String,
+    pub phone: String,
+    pub organization: String,
 }

@@ -98,6 +98,26 @@ pub fn validate_reply(body: &str) -> Vec<FieldError> {
     errors
 }
 
+/// Problems with a logged call: a phone number of 3 to 40 characters (digits, spaces,
+/// `+ - ( ) .`), and at most a day long.
+pub fn validate_call(call: &crate::CallInfo) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let number = call.number.trim();
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    if digits < 3
+        || number.chars().count() > 40
+        || !number
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    {
+        errors.push(FieldError::new("phone", "error.phone_invalid"));
+    }
+    if call.duration_secs > 24 * 3600 {
+        errors.push(FieldError::new("duration", "error.duration_invalid"));
+    }
+    errors
+}
+
 /// Problems with a contact-form submission, one per field at most.
 pub fn validate_new_ticket(t: &NewTicket) -> Vec<FieldError> {
     let mut errors = Vec::new();

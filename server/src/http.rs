@@ -44,6 +44,7 @@ pub fn router(
     };
     let routes = generate_route_list(app::App);
     let live_engine = engine.clone();
+    let files = crate::files::routes(engine.clone());
     let page_engine = engine.clone();
     let page_trusted = trusted.clone();
     let context = move || {
@@ -75,11 +76,12 @@ pub fn router(
             app::shell(shell_options.clone())
         })
         .fallback(move |req: Request<Body>| fallback(req, not_found_page.clone()))
+        // No route takes more: forms and server functions are small. Uploads, merged
+        // in below, are held to the desk's file limit as they stream in.
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .merge(files)
         .layer(middleware::from_fn(same_origin))
         .layer(middleware::from_fn(security_headers))
-        // No route takes more: forms and server functions are small (uploads, when they
-        // come, get a route and a limit of their own).
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(
             counts,
             crate::metrics::record,
@@ -114,7 +116,7 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 
 /// Whether responses for `path` are private to one person (never to be cached).
 fn private_path(path: &str) -> bool {
-    ["/t/", "/agent", "/api/", "/setup", "/lang/"]
+    ["/t/", "/agent", "/api/", "/setup", "/lang/", "/files/"]
         .iter()
         .any(|p| path.starts_with(p))
 }

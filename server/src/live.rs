@@ -12,8 +12,10 @@ use engine::{Engine, Event};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::watch;
 
-/// `GET /api/live`: for signed-in agents, one `ticket` event (data: its number) per
-/// change; ends when the desk shuts down or the session ends.
+/// `GET /api/live`: for signed-in agents, one `ticket` event (data: its number, or `*`
+/// after missed events) per change, a `presence` event (data: the ticket number) when
+/// who is on a ticket's page changes, and a `notify` event when the agent's own
+/// notifications change; ends when the desk shuts down or the session ends.
 pub async fn events(
     engine: Arc<Engine>,
     shutdown: watch::Receiver<bool>,
@@ -22,16 +24,16 @@ pub async fn events(
     let Some(token) = app::api::ssr::session_token_in(&headers) else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    if !session_live(&engine, &token).await {
+    let Some(me) = session_agent(&engine, &token).await else {
         return StatusCode::UNAUTHORIZED.into_response();
-    }
+    };
     let changes = engine.subscribe();
     let mut recheck = tokio::time::interval(SESSION_RECHECK);
     recheck.tick().await;
     let state = (changes, shutdown, recheck, engine, token);
     let stream = futures_util::stream::unfold(
         state,
-        |(mut changes, mut shutdown, mut recheck, engine, token)| async move {
+        move |(mut changes, mut shutdown, mut recheck, engine, token)| async move {
             loop {
                 if *shutdown.borrow() {
                     return None;
@@ -41,19 +43,23 @@ pub async fn events(
                     // Sign-out, deactivation, a password change elsewhere or expiry end
                     // the stream within a few seconds.
                     _ = recheck.tick() => {
-                        if session_live(&engine, &token).await {
+                        if session_agent(&engine, &token).await.is_some() {
                             continue;
                         }
                         return None;
                     }
                     change = changes.recv() => match change {
-                        Ok(Event::TicketChanged(n)) => n.to_string(),
+                        Ok(Event::TicketChanged(n)) => ("ticket", n.to_string()),
+                        Ok(Event::Presence(n)) => ("presence", n.to_string()),
+                        // An event without data is never dispatched by browsers: it carries a 1.
+                        Ok(Event::Notified(agent)) if agent == me => ("notify", "1".to_string()),
+                        Ok(Event::Notified(_)) => continue,
                         // Missed some: tell the page to refresh whatever it shows.
-                        Err(RecvError::Lagged(_)) => "*".to_string(),
+                        Err(RecvError::Lagged(_)) => ("ticket", "*".to_string()),
                         Err(RecvError::Closed) => return None,
                     },
                 };
-                let event = SseEvent::default().event("ticket").data(data);
+                let event = SseEvent::default().event(data.0).data(data.1);
                 return Some((
                     Ok::<_, Infallible>(event),
                     (changes, shutdown, recheck, engine, token),
@@ -69,10 +75,11 @@ pub async fn events(
 /// How often an open stream checks that its session still holds.
 const SESSION_RECHECK: Duration = Duration::from_secs(3);
 
-/// Whether the session behind `token` is still signed in.
-async fn session_live(engine: &Arc<Engine>, token: &str) -> bool {
+/// The agent signed in by the session behind `token`, while it holds.
+async fn session_agent(engine: &Arc<Engine>, token: &str) -> Option<u64> {
     let (engine, token) = (engine.clone(), token.to_string());
-    tokio::task::spawn_blocking(move || engine.session_agent(&token).is_ok())
+    tokio::task::spawn_blocking(move || engine.session_agent(&token).ok().map(|a| a.id))
         .await
-        .unwrap_or(false)
+        .ok()
+        .flatten()
 }

@@ -3,6 +3,7 @@
 mod assets;
 mod config;
 mod control;
+mod files;
 mod http;
 mod language;
 mod live;
@@ -209,6 +210,16 @@ fn serve(options: Options) -> anyhow::Result<()> {
             "pruning sessions",
             Engine::prune_sessions,
             |()| {},
+        ));
+        // Forget uploads never attached to a message, hourly.
+        tokio::spawn(every(
+            std::time::Duration::from_secs(3600),
+            true,
+            engine.clone(),
+            stopping.clone(),
+            "pruning uploads",
+            Engine::prune_uploads,
+            |_| {},
         ));
         // Move tickets on by time every half minute: postponed tickets reopen, resolved
         // ones close after the desk's auto-close days.

@@ -49,23 +49,125 @@ pub async fn delete_view(id: u64) -> Result<(), AppError> {
     call(move |e| e.delete_view(me.id, id)).await
 }
 
-/// A ticket with its whole conversation.
+/// A ticket with its whole conversation. Opening it reads the agent's notifications
+/// about it.
 #[server(endpoint = "agent/ticket")]
 pub async fn ticket(number: u64, show: Option<usize>) -> Result<TicketDetail, AppError> {
     let me = agent().await?;
     let show = super::conversation_length(show.unwrap_or(0));
-    call(move |e| e.ticket_detail_latest(me.id, number, show)).await
-}
-
-/// A public reply (`kind` = "reply") or an internal note (`kind` = "note").
-#[server(endpoint = "agent/post")]
-pub async fn post_message(number: u64, kind: String, body: String) -> Result<(), AppError> {
-    let me = agent().await?;
-    call(move |e| match kind.as_str() {
-        "note" => e.add_note(me.id, number, &body),
-        _ => e.reply(me.id, number, &body),
+    call(move |e| {
+        let detail = e.ticket_detail_latest(me.id, number, show)?;
+        e.mark_notifications_read(me.id, Some(number))?;
+        Ok(detail)
     })
     .await
+}
+
+/// A public reply (`kind` = "reply"), an internal note ("note") or a logged phone call
+/// ("call", with `direction` "in" or "out", `phone` and `minutes`; the body is its
+/// summary). `attachments` lists the agent's uploads to attach, separated by commas.
+/// `seen` is the newest message the agent had on screen when they began writing: if
+/// the customer or another agent wrote since, the post is held (a `held` field error)
+/// and the page shows the new message; sending again goes through.
+#[server(endpoint = "agent/post")]
+pub async fn post_message(
+    number: u64,
+    kind: String,
+    body: String,
+    #[server(default)] attachments: String,
+    #[server(default)] seen: String,
+    #[server(default)] direction: String,
+    #[server(default)] phone: String,
+    #[server(default)] minutes: String,
+) -> Result<(), AppError> {
+    let me = agent().await?;
+    let bad = |field: &str| {
+        fail(AppError::Invalid(vec![model::FieldError::new(
+            field,
+            "error.generic",
+        )]))
+    };
+    let ids = attachments
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<u64>().map_err(|_| bad("attachments")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let seen = match seen.trim() {
+        "" => None,
+        s => Some(s.parse::<u64>().map_err(|_| bad("seen"))?),
+    };
+    let kind = match kind.as_str() {
+        "note" => model::MessageKind::Note,
+        "call" => model::MessageKind::Call,
+        _ => model::MessageKind::Reply,
+    };
+    let call_info = if kind == model::MessageKind::Call {
+        let minutes: f64 = match minutes.trim().replace(',', ".") {
+            m if m.is_empty() => 0.0,
+            m => m.parse().map_err(|_| {
+                fail(AppError::Invalid(vec![model::FieldError::new(
+                    "duration",
+                    "error.duration_invalid",
+                )]))
+            })?,
+        };
+        if !(0.0..=1440.0).contains(&minutes) {
+            return Err(fail(AppError::Invalid(vec![model::FieldError::new(
+                "duration",
+                "error.duration_invalid",
+            )])));
+        }
+        Some(model::CallInfo {
+            direction: if direction == "out" {
+                model::CallDirection::Outbound
+            } else {
+                model::CallDirection::Inbound
+            },
+            number: phone,
+            duration_secs: (minutes * 60.0).round() as u32,
+        })
+    } else {
+        None
+    };
+    call(move |e| {
+        let post = engine::tickets::Post {
+            kind,
+            body: &body,
+            attachments: &ids,
+            call: call_info.as_ref(),
+            seen,
+        };
+        e.post(me.id, number, &post).map(|_| ())
+    })
+    .await
+}
+
+/// Says the agent's ticket page is open (`doing` = "viewing" or "typing") or gone
+/// ("left"); answers who else is on the ticket.
+#[server(endpoint = "agent/presence")]
+pub async fn presence(number: u64, doing: String) -> Result<Vec<model::Viewer>, AppError> {
+    let me = agent().await?;
+    let doing = match doing.as_str() {
+        "typing" => engine::presence::Doing::Typing,
+        "left" => engine::presence::Doing::Left,
+        _ => engine::presence::Doing::Viewing,
+    };
+    call(move |e| e.presence(me.id, number, doing)).await
+}
+
+/// The agent's newest notifications.
+#[server(endpoint = "agent/notifications")]
+pub async fn notifications() -> Result<model::Notifications, AppError> {
+    let me = agent().await?;
+    call(move |e| e.notifications(me.id)).await
+}
+
+/// Marks all the agent's notifications read.
+#[server(endpoint = "agent/notifications-read")]
+pub async fn read_notifications() -> Result<(), AppError> {
+    let me = agent().await?;
+    call(move |e| e.mark_notifications_read(me.id, None)).await
 }
 
 /// Changes a ticket's status.
@@ -261,6 +363,53 @@ pub fn parse_local_time(value: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     )
 }
 
+/// An admin names the desk and sets its time zone and default language.
+#[server(endpoint = "admin/desk-profile")]
+pub async fn save_desk_profile(
+    name: String,
+    time_zone: String,
+    language: String,
+) -> Result<model::DeskProfile, AppError> {
+    let me = agent().await?;
+    let profile = model::DeskProfile {
+        name,
+        time_zone,
+        language,
+    };
+    call(move |e| e.set_desk_profile(me.id, &profile)).await
+}
+
+/// The contacts list: the newest, or those matching `query`.
+#[server(endpoint = "agent/contacts")]
+pub async fn contacts(query: String) -> Result<Vec<model::ContactRow>, AppError> {
+    let me = agent().await?;
+    call(move |e| e.contacts_list(me.id, &query, 100)).await
+}
+
+/// An agent opens a ticket for a customer who called or came by; answers its number.
+#[server(endpoint = "agent/new-ticket")]
+pub async fn new_ticket(
+    name: String,
+    email: String,
+    phone: String,
+    subject: String,
+    body: String,
+    channel: String,
+) -> Result<u64, AppError> {
+    let me = agent().await?;
+    let intake = model::Intake {
+        name,
+        email,
+        phone,
+        subject,
+        body,
+        channel: model::Channel::from_slug(&channel),
+    };
+    let created = call(move |e| e.open_for_customer(me.id, &intake)).await?;
+    super::ssr::redirect_plain_form(&format!("/agent/tickets/{}", created.number));
+    Ok(created.number)
+}
+
 /// Every department (for the admin page).
 #[server(endpoint = "admin/departments")]
 pub async fn list_departments() -> Result<Vec<model::Department>, AppError> {
@@ -362,6 +511,8 @@ pub async fn desk_setup() -> Result<model::DeskSetup, AppError> {
     call(move |e| {
         Ok(model::DeskSetup {
             auto_close_days: e.auto_close_days()?,
+            attachment_max_mib: e.attachment_max_mib()?,
+            profile: e.desk_profile()?,
             ticket_types: e.ticket_types()?,
             tags: e.tags()?,
         })
@@ -385,6 +536,15 @@ pub async fn change_desk(what: String, id: u64, value: String) -> Result<(), App
         "auto_close" => {
             let days: u32 = value.trim().parse().map_err(|_| bad())?;
             call(move |e| e.set_auto_close_days(me.id, days)).await
+        }
+        "attachment_max" => {
+            let mib: u32 = value.trim().parse().map_err(|_| {
+                fail(AppError::Invalid(vec![model::FieldError::new(
+                    "value",
+                    "error.mib_range",
+                )]))
+            })?;
+            call(move |e| e.set_attachment_max_mib(me.id, mib)).await
         }
         "type" => {
             let label = model::Label { id, name: value };

@@ -104,12 +104,32 @@ pub async fn add_agent(
 
 /// The signed-in agent chooses the workspace language (empty: follow the browser).
 #[server(endpoint = "me/language")]
-pub async fn save_language(locale: String) -> Result<AgentInfo, AppError> {
+pub async fn save_language(
+    locale: String,
+    #[server(default)] time_zone: Option<String>,
+) -> Result<AgentInfo, AppError> {
     let me = agent().await?;
     let locale = (!locale.is_empty()).then_some(locale);
-    let saved = call(move |e| e.set_agent_locale(me.id, locale.as_deref())).await?;
+    let saved = call(move |e| {
+        let saved = e.set_agent_locale(me.id, locale.as_deref())?;
+        match time_zone {
+            Some(zone) => e.set_agent_time_zone(me.id, Some(&zone)),
+            None => Ok(saved),
+        }
+    })
+    .await?;
     redirect_plain_form("/agent/settings");
     Ok(saved)
+}
+
+/// Every time zone the desk knows (IANA names), for the settings' pickers.
+#[server(endpoint = "me/time-zones")]
+pub async fn time_zones() -> Result<Vec<String>, AppError> {
+    agent().await?;
+    Ok(engine::desk::time_zones()
+        .into_iter()
+        .map(str::to_string)
+        .collect())
 }
 
 /// The signed-in agent changes their name and the signature under their replies.
@@ -126,6 +146,17 @@ pub async fn save_profile(name: String, signature: String) -> Result<AgentInfo, 
 pub async fn set_agent_active(id: u64, active: bool) -> Result<AgentInfo, AppError> {
     let me = agent().await?;
     call(move |e| e.set_agent_active(me.id, id, active)).await
+}
+
+/// An admin makes an agent an admin (`role` = "admin") or an agent ("agent").
+#[server(endpoint = "admin/agent-role")]
+pub async fn set_agent_role(id: u64, role: String) -> Result<AgentInfo, AppError> {
+    let me = agent().await?;
+    let role = match role.as_str() {
+        "admin" => model::Role::Admin,
+        _ => model::Role::Agent,
+    };
+    call(move |e| e.set_agent_role(me.id, id, role)).await
 }
 
 /// The signed-in agent changes their password; their other sessions end.

@@ -296,12 +296,16 @@ pub mod ssr {
             .map(|(_, v)| v.to_string())
     }
 
-    /// The workspace language the agent signed in on this request chose, if any. Read
-    /// while the page renders, so it is a plain (fast) lookup in the engine.
-    pub fn agent_locale(headers: &http::HeaderMap) -> Option<String> {
+    /// The agent a request's session cookie signs in, if any.
+    pub fn signed_in_agent(headers: &http::HeaderMap) -> Option<AgentInfo> {
         let engine = use_context::<Arc<Engine>>()?;
         let token = session_token_in(headers)?;
-        engine.session_agent(&token).ok()?.locale
+        engine.session_agent(&token).ok()
+    }
+
+    /// The desk's name, time zone and default language.
+    pub fn desk_profile() -> Option<model::DeskProfile> {
+        use_context::<Arc<Engine>>()?.desk_profile().ok()
     }
 
     /// The signed-in agent, or `NotSignedIn`.

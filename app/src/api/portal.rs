@@ -42,17 +42,32 @@ pub async fn load_portal_ticket(
     call(move |e| e.customer_ticket_latest(number, &key, show)).await
 }
 
-/// The customer answers through their private link.
+/// The customer answers through their private link, with the files they uploaded
+/// (`attachments`: ids separated by commas).
 #[server(endpoint = "portal/reply")]
 pub async fn customer_reply(
     number: u64,
     key: String,
     body: String,
+    #[server(default)] attachments: String,
 ) -> Result<model::CustomerReplied, AppError> {
     let client = client_address();
+    let ids = attachments
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<u64>().map_err(|_| {
+                AppError::Invalid(vec![model::FieldError::new(
+                    "attachments",
+                    "error.file_gone",
+                )])
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let replied = call(move |e| {
         e.throttle().portal_reply(&client)?;
-        e.customer_reply(number, &key, &body)
+        e.customer_reply_with_files(number, &key, &body, &ids)
     })
     .await?;
     if let model::CustomerReplied::FollowUp(c) = &replied {

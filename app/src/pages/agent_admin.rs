@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use model::Role;
 
-use crate::api::auth::{list_agents, me, AddAgent, SetAgentActive};
+use crate::api::auth::{list_agents, me, AddAgent, SetAgentActive, SetAgentRole};
 use crate::api::field_error;
 use crate::components::{AgentFrame, Field};
 use crate::i18n::t;
@@ -18,8 +18,15 @@ pub fn AgentsAdmin() -> impl IntoView {
 fn AgentsPane() -> impl IntoView {
     let add = ServerAction::<AddAgent>::new();
     let activate = ServerAction::<SetAgentActive>::new();
+    let set_role = ServerAction::<SetAgentRole>::new();
     let agents = Resource::new(
-        move || (add.version().get(), activate.version().get()),
+        move || {
+            (
+                add.version().get(),
+                activate.version().get(),
+                set_role.version().get(),
+            )
+        },
         |_| list_agents(),
     );
     let signed_in = Resource::new(|| (), |_| me());
@@ -34,7 +41,7 @@ fn AgentsPane() -> impl IntoView {
         }
     });
     view! {
-        <Title text=format!("{} · {}", t("admin.agents"), t("app.name"))/>
+        <Title text=format!("{} · {}", t("admin.agents"), crate::components::brand())/>
         <div class="list-head"><h1>{t("admin.agents")}</h1></div>
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
@@ -53,7 +60,24 @@ fn AgentsPane() -> impl IntoView {
                                     <tr>
                                         <td>{a.name.clone()}</td>
                                         <td>{a.email}</td>
-                                        <td>{if a.role == Role::Admin { t("admin.role_admin") } else { t("admin.role_agent") }}</td>
+                                        <td>
+                                            {if Some(a.id) == my_id {
+                                                view! { <span>{t("admin.role_admin")}</span> }.into_any()
+                                            } else {
+                                                let id = a.id;
+                                                view! {
+                                                    <select
+                                                        aria-label=format!("{}: {}", t("admin.is_admin"), a.name)
+                                                        on:change=move |ev| {
+                                                            set_role.dispatch(SetAgentRole { id, role: event_target_value(&ev) });
+                                                        }
+                                                    >
+                                                        <option value="agent" selected=a.role == Role::Agent>{t("admin.role_agent")}</option>
+                                                        <option value="admin" selected=a.role == Role::Admin>{t("admin.role_admin")}</option>
+                                                    </select>
+                                                }.into_any()
+                                            }}
+                                        </td>
                                         <td class="agent-status">
                                             {if a.active { t("admin.active") } else { t("admin.inactive") }} " "
                                             // No one deactivates themselves.
@@ -79,6 +103,12 @@ fn AgentsPane() -> impl IntoView {
                 }
             })}
         </Transition>
+        <p class="form-error" role="alert">
+            {move || match set_role.value().get() {
+                Some(Err(e)) => Some(e.message()),
+                _ => None,
+            }}
+        </p>
         <p class="form-error" role="alert">
             {move || match activate.value().get() {
                 Some(Err(e)) => Some(e.message()),

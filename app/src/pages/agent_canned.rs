@@ -25,7 +25,7 @@ fn CannedPane() -> impl IntoView {
     let lists = Resource::new(|| (), |_| desk_lists());
     let me = use_context::<Me>();
     view! {
-        <Title text=format!("{} · {}", t("canned.title"), t("app.name"))/>
+        <Title text=format!("{} · {}", t("canned.title"), crate::components::brand())/>
         <div class="list-head"><h1>{t("canned.title")}</h1></div>
         <p class="hint">{t("canned.intro")} " " <code>{PLACEHOLDERS_HINT}</code></p>
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>

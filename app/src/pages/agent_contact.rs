@@ -57,8 +57,8 @@ fn ContactPane() -> impl IntoView {
                     Ok(page) => {
                         let c = page.contact.clone();
                         view! {
-                            <Title text=format!("{} · {}", c.display_name, t("app.name"))/>
-                            <div class="list-head"><h1>{c.display_name.clone()}</h1></div>
+                            <Title text=format!("{} · {}", crate::components::person(&c.display_name), crate::components::brand())/>
+                            <div class="list-head"><h1>{crate::components::person(&c.display_name)}</h1></div>
                             {c.merged_into.map(|into| view! {
                                 <p class="notice" role="note">
                                     {t("contact.merged_notice")} " "

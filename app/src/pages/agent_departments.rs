@@ -20,7 +20,7 @@ fn DepartmentsPane() -> impl IntoView {
     let departments = Resource::new(move || save.version().get(), |_| list_departments());
     let agents = Resource::new(|| (), |_| list_agents());
     view! {
-        <Title text=format!("{} · {}", t("admin.departments"), t("app.name"))/>
+        <Title text=format!("{} · {}", t("admin.departments"), crate::components::brand())/>
         <div class="list-head"><h1>{t("admin.departments")}</h1></div>
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {

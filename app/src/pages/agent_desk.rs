@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use model::Label;
 
-use crate::api::agent::{desk_setup, ChangeDesk};
+use crate::api::agent::{desk_setup, ChangeDesk, SaveDeskProfile};
+use crate::api::auth::time_zones;
 use crate::components::AgentFrame;
 use crate::i18n::t;
 
@@ -17,19 +18,67 @@ pub fn DeskAdmin() -> impl IntoView {
 #[component]
 fn DeskPane() -> impl IntoView {
     let change = ServerAction::<ChangeDesk>::new();
-    let setup = Resource::new(move || change.version().get(), |_| desk_setup());
+    let save_profile = ServerAction::<SaveDeskProfile>::new();
+    let setup = Resource::new(
+        move || (change.version().get(), save_profile.version().get()),
+        |_| desk_setup(),
+    );
+    let zones = Resource::new(|| (), |_| time_zones());
     view! {
-        <Title text=format!("{} · {}", t("desk.title"), t("app.name"))/>
+        <Title text=format!("{} · {}", t("desk.title"), crate::components::brand())/>
         <div class="list-head"><h1>{t("desk.title")}</h1></div>
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
+                let zone_list = zones.await.unwrap_or_default();
                 match setup.await {
                     Ok(s) => view! {
                         <div class="desk-setup">
+                            <section class="card" aria-labelledby="desk-profile">
+                                <h2 id="desk-profile">{t("desk.profile")}</h2>
+                                <ActionForm action=save_profile attr:class="form" attr:novalidate=true>
+                                    <div class="field">
+                                        <label for="desk-name">{t("desk.name")}</label>
+                                        <input id="desk-name" name="name" type="text" maxlength="80" value=s.profile.name.clone()
+                                            placeholder=t("app.name")/>
+                                    </div>
+                                    <div class="field">
+                                        <label for="desk-zone">{t("desk.time_zone")}</label>
+                                        <input id="desk-zone" name="time_zone" type="text" list="desk-zones" required=true
+                                            autocomplete="off" spellcheck="false" value=s.profile.time_zone.clone()/>
+                                        <datalist id="desk-zones">
+                                            {zone_list.into_iter().map(|z| view! { <option value=z></option> }).collect_view()}
+                                        </datalist>
+                                    </div>
+                                    <div class="field">
+                                        <label for="desk-language">{t("desk.language")}</label>
+                                        <select id="desk-language" name="language">
+                                            {model::LANGUAGES.iter().map(|(code, name)| view! {
+                                                <option value=*code lang=*code selected=s.profile.language == *code>{*name}</option>
+                                            }).collect_view()}
+                                        </select>
+                                    </div>
+                                    <p class="form-status" role="status">
+                                        {move || match save_profile.value().get() {
+                                            Some(Ok(_)) => Some(t("settings.saved").to_string()),
+                                            Some(Err(e)) => Some(e.explain()),
+                                            None => None,
+                                        }}
+                                    </p>
+                                    <button type="submit" class="primary" disabled=move || save_profile.pending().get()>
+                                        {t("settings.save")}
+                                    </button>
+                                </ActionForm>
+                            </section>
                             <section class="card form" aria-labelledby="desk-auto-close">
                                 <h2 id="desk-auto-close">{t("desk.auto_close")}</h2>
                                 <LabelRow what="auto_close" id=0 value=s.auto_close_days.to_string()
                                     label=t("desk.auto_close_days") button=t("admin.save") change=change kind="number"/>
+                            </section>
+                            <section class="card form" aria-labelledby="desk-files">
+                                <h2 id="desk-files">{t("files.label")}</h2>
+                                <LabelRow what="attachment_max" id=0 value=s.attachment_max_mib.to_string()
+                                    label=t("desk.attachment_max") button=t("admin.save") change=change kind="number"/>
+                                <p class="hint">{t("desk.attachment_max_hint")}</p>
                             </section>
                             <section class="card form" aria-labelledby="desk-types">
                                 <h2 id="desk-types">{t("desk.types")}</h2>

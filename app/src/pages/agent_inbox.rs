@@ -95,7 +95,7 @@ fn InboxList() -> impl IntoView {
                         .map(|v| v.name.clone())
                         .unwrap_or_else(|| t("inbox.title").to_string());
                     view! {
-                        <Title text=format!("{title} · {}", t("app.name"))/>
+                        <Title text=format!("{title} · {}", crate::components::brand())/>
                         <div class="list-head">
                             <h1>{title}</h1>
                             <SaveViewControl filter=filter current=current views=views me=me/>
@@ -427,7 +427,7 @@ fn TicketTable(
                                 <td class="subject">
                                     <a href=format!("/agent/tickets/{n}")>{tk.subject}</a>
                                 </td>
-                                <td class="col-requester">{if tk.requester_name.is_empty() { NONE.to_string() } else { tk.requester_name }}</td>
+                                <td class="col-requester">{if tk.requester_name.is_empty() { NONE.to_string() } else { crate::components::person(&tk.requester_name) }}</td>
                                 <td><StatusBadge status=tk.status/></td>
                                 <td class=format!("col-priority priority priority-{}", tk.priority.slug())>{t(tk.priority.label_key())}</td>
                                 <td class="col-assignee">{tk.assignee_name.filter(|n| !n.is_empty()).unwrap_or_else(|| NONE.to_string())}</td>

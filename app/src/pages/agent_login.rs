@@ -17,10 +17,10 @@ pub fn Login() -> impl IntoView {
         }
     });
     view! {
-        <Title text=format!("{} · {}", t("login.title"), t("app.name"))/>
+        <Title text=format!("{} · {}", t("login.title"), crate::components::brand())/>
         <div class="portal">
             <header class="portal-header">
-                <a class="brand" href="/">{t("app.name")}</a>
+                <a class="brand" href="/">{crate::components::brand()}</a>
                 <LanguageMenu/>
             </header>
             <main id="main" class="portal-main narrow">

@@ -48,7 +48,7 @@ fn SearchPane() -> impl IntoView {
         });
     };
     view! {
-        <Title text=format!("{} · {}", t("search.results"), t("app.name"))/>
+        <Title text=format!("{} · {}", t("search.results"), crate::components::brand())/>
         <div class="list-head">
             <h1>{t("search.results")}</h1>
         </div>
@@ -76,7 +76,7 @@ fn SearchPane() -> impl IntoView {
                                             <span class="ticket-number">{format!("#{}", h.number)}</span> " "
                                             <span class="hit-subject">{highlighted(h.subject)}</span>
                                         </a>
-                                        <span class="hit-meta">{h.requester_name} " " <StatusBadge status=h.status/></span>
+                                        <span class="hit-meta">{crate::components::person(&h.requester_name)} " " <StatusBadge status=h.status/></span>
                                         <p class="hit-body">{highlighted(h.body)}</p>
                                     </li>
                                 })

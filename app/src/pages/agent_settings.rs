@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::auth::{me, ChangePassword, SaveLanguage, SaveProfile};
+use crate::api::auth::{me, time_zones, ChangePassword, SaveLanguage, SaveProfile};
 use crate::api::field_error;
 use crate::components::{AgentFrame, Field};
-use crate::i18n::{t, t_dyn};
+use crate::i18n::t;
 
 #[component]
 pub fn AgentSettings() -> impl IntoView {
@@ -28,6 +28,7 @@ fn SettingsPane() -> impl IntoView {
     });
     let err = move |name: &'static str| field_error(change.value(), name);
     let agent = Resource::new(|| (), |_| me());
+    let zones = Resource::new(|| (), |_| time_zones());
     // The whole workspace speaks the new language after a reload.
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
@@ -35,12 +36,15 @@ fn SettingsPane() -> impl IntoView {
         }
     });
     view! {
-        <Title text=format!("{} · {}", t("settings.title"), t("app.name"))/>
+        <Title text=format!("{} · {}", t("settings.title"), crate::components::brand())/>
         <div class="list-head"><h1>{t("settings.title")}</h1></div>
         <p class="lead">{t("settings.lead")}</p>
         <Suspense fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
-                let chosen = agent.await.ok().flatten().and_then(|a| a.locale).unwrap_or_default();
+                let me = agent.await.ok().flatten();
+                let chosen = me.as_ref().and_then(|a| a.locale.clone()).unwrap_or_default();
+                let zone = me.and_then(|a| a.time_zone).unwrap_or_default();
+                let zones = zones.await.unwrap_or_default();
                 view! {
                     <ActionForm action=save attr:class="card form settings language-form">
                         <div class="field">
@@ -55,10 +59,19 @@ fn SettingsPane() -> impl IntoView {
                                     .collect_view()}
                             </select>
                         </div>
+                        <div class="field">
+                            <label for="settings-zone">{t("settings.time_zone")}</label>
+                            <input id="settings-zone" name="time_zone" type="text" list="settings-zones" value=zone
+                                autocomplete="off" spellcheck="false" aria-describedby="settings-zone-hint"/>
+                            <datalist id="settings-zones">
+                                {zones.into_iter().map(|z| view! { <option value=z></option> }).collect_view()}
+                            </datalist>
+                            <small id="settings-zone-hint" class="hint">{t("settings.time_zone_hint")}</small>
+                        </div>
                         <p class="form-status" role="status">
                             {move || match save.value().get() {
                                 Some(Ok(_)) => Some(t("settings.saved").to_string()),
-                                Some(Err(e)) => Some(e.field("locale").map_or(e.message(), |k| t_dyn(&k).to_string())),
+                                Some(Err(e)) => Some(e.explain()),
                                 None => None,
                             }}
                         </p>

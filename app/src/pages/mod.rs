@@ -3,6 +3,7 @@
 pub mod agent_admin;
 pub mod agent_canned;
 pub mod agent_contact;
+pub mod agent_contacts;
 pub mod agent_departments;
 pub mod agent_desk;
 pub mod agent_inbox;
@@ -14,5 +15,7 @@ pub mod canned_picker;
 pub mod not_found;
 pub mod portal_home;
 pub mod portal_ticket;
+pub mod presence;
 pub mod setup;
 pub mod ticket_side;
+pub mod uploader;

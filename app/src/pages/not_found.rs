@@ -11,7 +11,7 @@ pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::api::ssr::set_status(404);
     view! {
-        <Title text=format!("{} · {}", t("notfound.title"), t("app.name"))/>
+        <Title text=format!("{} · {}", t("notfound.title"), crate::components::brand())/>
         <div class="portal">
             <main id="main" class="portal-main not-found">
                 <h1>{t("notfound.title")}</h1>

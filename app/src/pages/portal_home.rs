@@ -18,10 +18,10 @@ pub fn PortalHome() -> impl IntoView {
         _ => None,
     };
     view! {
-        <Title text=format!("{} · {}", t("portal.title"), t("app.name"))/>
+        <Title text=format!("{} · {}", t("portal.title"), crate::components::brand())/>
         <div class="portal">
             <header class="portal-header">
-                <a class="brand" href="/">{t("app.name")}</a>
+                <a class="brand" href="/">{crate::components::brand()}</a>
                 <nav class="portal-links">
                     <LanguageMenu/>
                     <a class="quiet" href="/agent">{t("portal.agent_link")}</a>

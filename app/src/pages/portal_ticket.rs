@@ -14,6 +14,7 @@ use crate::components::{
 };
 use crate::i18n::t;
 use crate::pages::not_found::NotFound;
+use crate::pages::uploader::{FilePicker, Uploads};
 
 #[component]
 pub fn PortalTicket() -> impl IntoView {
@@ -32,14 +33,21 @@ pub fn PortalTicket() -> impl IntoView {
         },
     );
     let form = NodeRef::<leptos::html::Form>::new();
+    let uploads = Uploads::new(format!(
+        "/t/{}/{}/files",
+        number().unwrap_or(0),
+        crate::components::url_encode(&key())
+    ));
     Effect::new(move |_| {
         if let Some(Ok(_)) = reply.value().get() {
             if let Some(f) = form.get() {
                 f.reset();
+                uploads.clear();
             }
         }
     });
     let body_error = field_error(reply.value(), "body");
+    let files_error = field_error(reply.value(), "attachments");
     view! {
         <Suspense fallback=|| view! { <div class="skeleton-page" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
@@ -47,10 +55,10 @@ pub fn PortalTicket() -> impl IntoView {
                     Ok(tk) => view! {
                         <div class="portal">
                             <header class="portal-header">
-                                <a class="brand" href="/">{t("app.name")}</a>
+                                <a class="brand" href="/">{crate::components::brand()}</a>
                                 <LanguageMenu/>
                             </header>
-                            <Title text=format!("#{} {} · {}", tk.number, tk.subject, t("app.name"))/>
+                            <Title text=format!("#{} {} · {}", tk.number, tk.subject, crate::components::brand())/>
                             <main id="main" class="portal-main">
                                 <h1>
                                     <span class="ticket-number">{format!("#{}", tk.number)}</span> " " {tk.subject.clone()}
@@ -61,14 +69,35 @@ pub fn PortalTicket() -> impl IntoView {
                                     <time datetime=tk.created_at.to_rfc3339() title=when(tk.created_at)>{long_date(tk.created_at)}</time>
                                 </p>
                                 <Conversation
+                                    files=format!("/t/{}/{}/files", tk.number, crate::components::url_encode(&key()))
                                     messages=tk.messages.clone()
                                     customer_view=true
                                     earlier=tk.earlier.then(|| earlier_href(&format!("/t/{}/{}", tk.number, key()), tk.messages.len()))
                                 />
-                                <ActionForm action=reply node_ref=form attr:class="card form" attr:novalidate=true>
+                                <ActionForm action=reply node_ref=form attr:class="card form" attr:novalidate=true
+                                    on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
+                                    on:drop=move |ev: leptos::ev::DragEvent| {
+                                        #[cfg(feature = "hydrate")]
+                                        if crate::pages::uploader::take_files(uploads, ev.data_transfer()) {
+                                            ev.prevent_default();
+                                        }
+                                        #[cfg(not(feature = "hydrate"))]
+                                        let _ = ev;
+                                    }
+                                    on:paste=move |ev: leptos::ev::ClipboardEvent| {
+                                        #[cfg(feature = "hydrate")]
+                                        if crate::pages::uploader::take_files(uploads, ev.clipboard_data()) {
+                                            ev.prevent_default();
+                                        }
+                                        #[cfg(not(feature = "hydrate"))]
+                                        let _ = ev;
+                                    }
+                                >
                                     <input type="hidden" name="number" value=tk.number.to_string()/>
                                     <input type="hidden" name="key" value=key()/>
                                     <Field name="body" label=t("portal.your_reply") multiline=true error=body_error/>
+                                    <FilePicker uploads=uploads/>
+                                    <p class="field-error" role="alert">{move || files_error.get().map(|k| crate::i18n::t_dyn(&k))}</p>
                                     <p class="form-status" role="status">
                                         {move || match reply.value().get() {
                                             Some(Ok(CustomerReplied::Added)) => Some(t("portal.reply_sent").into_any()),
@@ -83,7 +112,7 @@ pub fn PortalTicket() -> impl IntoView {
                                             _ => None,
                                         }}
                                     </p>
-                                    <button type="submit" class="primary" disabled=move || reply.pending().get()>
+                                    <button type="submit" class="primary" disabled=move || reply.pending().get() || uploads.busy()>
                                         {t("portal.send_reply")}
                                     </button>
                                 </ActionForm>

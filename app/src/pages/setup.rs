@@ -25,10 +25,10 @@ pub fn Setup() -> impl IntoView {
         }
     });
     view! {
-        <Title text=format!("{} · {}", t("setup.title"), t("app.name"))/>
+        <Title text=format!("{} · {}", t("setup.title"), crate::components::brand())/>
         <div class="portal">
             <header class="portal-header">
-                <span class="brand">{t("app.name")}</span>
+                <span class="brand">{crate::components::brand()}</span>
                 <LanguageMenu/>
             </header>
             <main id="main" class="portal-main narrow">

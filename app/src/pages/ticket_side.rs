@@ -211,6 +211,7 @@ fn describe(change: &HistoryChange) -> String {
         HistoryChange::Created => t("history.created").to_string(),
         HistoryChange::Message(model::MessageKind::Reply) => t("history.replied").to_string(),
         HistoryChange::Message(model::MessageKind::Note) => t("history.noted").to_string(),
+        HistoryChange::Message(model::MessageKind::Call) => t("history.called").to_string(),
         HistoryChange::FollowUpOpened(n) => format!("{} #{n}", t("history.follow_up")),
         HistoryChange::Status(a, b) => arrow(
             t("ticket.status"),

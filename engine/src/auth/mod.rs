@@ -32,6 +32,7 @@ fn info(a: &AgentRecord) -> AgentInfo {
         locale: a.locale.clone(),
         active: a.active,
         signature: a.signature.clone(),
+        time_zone: a.time_zone.clone(),
     }
 }
 
@@ -217,6 +218,53 @@ impl Engine {
                 a.name = name.clone();
                 a.signature = signature.clone();
             })?;
+            Ok((info(&record), vec![]))
+        })
+    }
+
+    /// Agent `id` chooses the time zone their workspace shows times in (an IANA name),
+    /// or `None` to follow the desk's.
+    pub fn set_agent_time_zone(&self, id: u64, zone: Option<&str>) -> Result<AgentInfo> {
+        let zone = match zone.map(str::trim).filter(|z| !z.is_empty()) {
+            Some(z) => Some(crate::desk::time_zone(z, "time_zone")?),
+            None => None,
+        };
+        self.write(|txn| {
+            let record = update_agent(txn, id, |a| a.time_zone = zone.clone())?;
+            Ok((info(&record), vec![]))
+        })
+    }
+
+    /// An admin makes agent `id` an admin or an agent. The desk always keeps an active
+    /// admin: the last one cannot be made an agent.
+    pub fn set_agent_role(&self, by: u64, id: u64, role: Role) -> Result<AgentInfo> {
+        let now = self.now();
+        self.write(|txn| {
+            crate::access::caller_in(txn, by)?.must_be_admin()?;
+            if role == Role::Agent {
+                let agents = txn.open_table(tables::AGENTS)?;
+                let mut other_admins = 0;
+                for entry in agents.iter()? {
+                    let a: AgentRecord = codec::decode(entry?.1.value())?;
+                    if a.id != id && a.role == Role::Admin && a.active {
+                        other_admins += 1;
+                    }
+                }
+                if other_admins == 0 {
+                    return Err(Error::new(
+                        ErrorKind::Conflict,
+                        "The desk needs an administrator: make someone else one first",
+                    ));
+                }
+            }
+            let record = update_agent(txn, id, |a| a.role = role)?;
+            audit(
+                txn,
+                None,
+                Actor::Agent(by),
+                Change::RoleChanged { agent: id, role },
+                now,
+            )?;
             Ok((info(&record), vec![]))
         })
     }

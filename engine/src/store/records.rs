@@ -207,6 +207,13 @@ pub enum Change {
         added: Vec<String>,
         removed: Vec<String>,
     },
+    /// An admin made an agent an admin, or an admin an agent.
+    RoleChanged {
+        agent: u64,
+        role: Role,
+    },
+    /// An admin changed the desk's name, time zone or default language.
+    DeskProfileChanged,
 }
 
 /// A canned response.
@@ -248,4 +255,44 @@ pub struct AuditRecord {
 pub enum Job {
     /// Bring the search index's copy of this ticket up to date.
     IndexTicket(u64),
+}
+
+/// A logged phone call's details (the message holds its summary).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CallRecord {
+    pub direction: model::CallDirection,
+    pub number: String,
+    pub duration_secs: u32,
+}
+
+impl From<&model::CallInfo> for CallRecord {
+    fn from(c: &model::CallInfo) -> Self {
+        CallRecord {
+            direction: c.direction,
+            number: c.number.trim().to_string(),
+            duration_secs: c.duration_secs,
+        }
+    }
+}
+
+impl From<CallRecord> for model::CallInfo {
+    fn from(c: CallRecord) -> Self {
+        model::CallInfo {
+            direction: c.direction,
+            number: c.number,
+            duration_secs: c.duration_secs,
+        }
+    }
+}
+
+/// Something an agent is told about in the workspace.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct NotificationRecord {
+    pub id: u64,
+    pub ticket: u64,
+    pub kind: model::NotificationKind,
+    /// Who caused it (the agent who assigned, the customer who wrote).
+    pub by: Actor,
+    pub at: DateTime<Utc>,
+    pub read: bool,
 }

@@ -70,3 +70,19 @@ pub const CANNED: TableDefinition<u64, &[u8]> = TableDefinition::new("canned");
 
 /// Contacts by phone number (digits, with a leading `+` when given).
 pub const CONTACT_BY_PHONE: TableDefinition<&str, u64> = TableDefinition::new("contact_by_phone");
+
+/// Attachment id → attachment record (see `files::AttachmentRecord`).
+pub const ATTACHMENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("attachments");
+/// (message id, attachment id) → (); a message's files in order.
+pub const MESSAGE_ATTACHMENTS: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("message_attachments");
+/// (upload time in Unix seconds, attachment id) → (); uploads not yet attached.
+pub const UPLOADS_PENDING: TableDefinition<(i64, u64), ()> =
+    TableDefinition::new("uploads_pending");
+/// SHA-256 of a blob → how many attachments hold it.
+pub const BLOBS: TableDefinition<&[u8], u64> = TableDefinition::new("blobs");
+/// Message id → the call it logs (see `records::CallRecord`); the message's body is the
+/// call's summary.
+pub const CALLS: TableDefinition<u64, &[u8]> = TableDefinition::new("calls");
+/// (agent id, notification id) → notification record, an agent's newest last.
+pub const NOTIFICATIONS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("notifications");

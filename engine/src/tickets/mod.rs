@@ -37,6 +37,66 @@ impl Engine {
         })
     }
 
+    /// An agent opens a ticket for a customer who called or came by (a phone intake):
+    /// the customer is matched by email, else by phone, else added as a contact; the
+    /// first message is what they asked, in the customer's name.
+    pub fn open_for_customer(&self, agent: u64, input: &model::Intake) -> Result<TicketCreated> {
+        let mut errors = Vec::new();
+        let email = input.email.trim().to_lowercase();
+        let phone = input.phone.trim().to_string();
+        if email.is_empty() && phone.is_empty() {
+            errors.push(model::FieldError::new("email", "error.email_or_phone"));
+        }
+        if !email.is_empty() && !model::validate::email_looks_valid(&email) {
+            errors.push(model::FieldError::new("email", "error.email_invalid"));
+        }
+        let phone_key = if phone.is_empty() {
+            None
+        } else {
+            match contacts::phone_key(&phone) {
+                Some(k) => Some(k),
+                None => {
+                    errors.push(model::FieldError::new("phone", "error.phone_invalid"));
+                    None
+                }
+            }
+        };
+        let name = model::validate::one_line(&input.name);
+        if name.chars().count() > 120 {
+            errors.push(model::FieldError::new("name", "error.name_required"));
+        }
+        let subject = model::validate::one_line(&input.subject);
+        if subject.is_empty() {
+            errors.push(model::FieldError::new("subject", "error.subject_required"));
+        } else if subject.chars().count() > model::limits::SUBJECT_MAX_CHARS {
+            errors.push(model::FieldError::new("subject", "error.subject_too_long"));
+        }
+        errors.extend(model::validate_reply(&input.body));
+        if !errors.is_empty() {
+            return Err(Error::invalid(errors));
+        }
+        let channel = match input.channel {
+            Some(Channel::Phone) | None => Channel::Phone,
+            Some(_) => Channel::Agent,
+        };
+        let now = self.now();
+        let secret = token::new_token();
+        self.write(|txn| {
+            caller_in(txn, agent)?;
+            let requester =
+                contacts::find_or_create_by(txn, &name, &email, phone_key.as_deref(), &phone, now)?;
+            let opening = Opening {
+                subject: &subject,
+                channel,
+                requester,
+                body: &input.body,
+                follow_up_of: None,
+            };
+            let number = open_ticket(txn, &opening, &secret, now)?;
+            Ok((created(number, &secret), vec![Event::TicketChanged(number)]))
+        })
+    }
+
     /// Opens many tickets in one transaction (an import, or seeding a benchmark), each
     /// exactly as [`Engine::create_ticket`] would: the same records, audit events and
     /// index jobs, with one commit for the batch. Every ticket is checked first; one
@@ -80,18 +140,43 @@ impl Engine {
     /// An agent's public reply, with their signature under it; the ticket becomes
     /// Answered.
     pub fn reply(&self, agent: u64, number: u64, body: &str) -> Result<()> {
-        self.add_to_ticket(
-            number,
-            Actor::Agent(agent),
-            MessageKind::Reply,
-            body,
-            Some(TicketStatus::Answered),
-        )
+        self.post(agent, number, &Post::new(MessageKind::Reply, body))
+            .map(|_| ())
     }
 
     /// An agent's internal note; the customer never sees it. The status is unchanged.
     pub fn add_note(&self, agent: u64, number: u64, body: &str) -> Result<()> {
-        self.add_to_ticket(number, Actor::Agent(agent), MessageKind::Note, body, None)
+        self.post(agent, number, &Post::new(MessageKind::Note, body))
+            .map(|_| ())
+    }
+
+    /// An agent adds a reply, a note or a logged call to a ticket, with their uploads
+    /// attached; returns the new message's id. A reply makes the ticket Answered and
+    /// carries the agent's signature; a note or a call changes no status.
+    ///
+    /// When `post.seen` names the newest message the agent had on screen and someone
+    /// else has written since (the customer, or another agent's reply), nothing is
+    /// added: the post is held (`held` field error) until the agent has seen the new
+    /// message and sends again.
+    pub fn post(&self, agent: u64, number: u64, post: &Post<'_>) -> Result<u64> {
+        let mut errors = if post.attachments.is_empty() || !post.body.trim().is_empty() {
+            model::validate_reply(post.body)
+        } else {
+            Vec::new()
+        };
+        if let Some(call) = post.call {
+            if post.kind != MessageKind::Call {
+                errors.push(model::FieldError::new("kind", "error.generic"));
+            }
+            errors.extend(model::validate_call(call));
+        } else if post.kind == MessageKind::Call {
+            errors.push(model::FieldError::new("kind", "error.generic"));
+        }
+        if !errors.is_empty() {
+            return Err(Error::invalid(errors));
+        }
+        let status = (post.kind == MessageKind::Reply).then_some(TicketStatus::Answered);
+        self.add_to_ticket(number, Actor::Agent(agent), post, status)
     }
 
     /// The customer's reply through their private link; the ticket becomes Open again.
@@ -99,10 +184,26 @@ impl Engine {
     /// the two happens is decided in the same transaction that writes it, so a reply
     /// racing an agent's close still lands somewhere.
     pub fn customer_reply(&self, number: u64, secret: &str, body: &str) -> Result<CustomerReplied> {
+        self.customer_reply_with_files(number, secret, body, &[])
+    }
+
+    /// [`Engine::customer_reply`] with the customer's uploads attached (the text may then
+    /// be empty).
+    pub fn customer_reply_with_files(
+        &self,
+        number: u64,
+        secret: &str,
+        body: &str,
+        attachments: &[u64],
+    ) -> Result<CustomerReplied> {
         // A stranger learns nothing, not even from validation, about a ticket they
         // cannot see, and uses up none of its replies.
         self.ticket_for_customer(number, secret)?;
-        let errors = model::validate_reply(body);
+        let errors = if attachments.is_empty() || !body.trim().is_empty() {
+            model::validate_reply(body)
+        } else {
+            Vec::new()
+        };
         if !errors.is_empty() {
             return Err(Error::invalid(errors));
         }
@@ -123,6 +224,7 @@ impl Engine {
                 let mut target = get_ticket(txn, into)?;
                 ensure_room(txn, into, max)?;
                 let id = add_message(txn, into, actor, MessageKind::Reply, body, now)?;
+                crate::files::attach(txn, actor, id, attachments)?;
                 txn.open_table(tables::TICKET_MESSAGES)?
                     .insert((number, id), ())?;
                 if reopens_on_customer_reply(target.status) || target.status == TicketStatus::Closed
@@ -132,21 +234,23 @@ impl Engine {
                 target.updated_at = now;
                 put_ticket(txn, &target)?;
                 enqueue(txn, &Job::IndexTicket(into))?;
-                return Ok((
-                    CustomerReplied::Added,
-                    vec![Event::TicketChanged(into), Event::TicketChanged(number)],
-                ));
+                let mut events = vec![Event::TicketChanged(into), Event::TicketChanged(number)];
+                events.extend(tell_assignee(txn, &target, actor, now)?);
+                return Ok((CustomerReplied::Added, events));
             }
             if ticket.status != TicketStatus::Closed {
                 ensure_room(txn, number, max)?;
-                add_message(txn, number, actor, MessageKind::Reply, body, now)?;
+                let id = add_message(txn, number, actor, MessageKind::Reply, body, now)?;
+                crate::files::attach(txn, actor, id, attachments)?;
                 if reopens_on_customer_reply(ticket.status) {
                     change_status(txn, &mut ticket, TicketStatus::Open, actor, now)?;
                 }
                 ticket.updated_at = now;
                 put_ticket(txn, &ticket)?;
                 enqueue(txn, &Job::IndexTicket(number))?;
-                return Ok((CustomerReplied::Added, vec![Event::TicketChanged(number)]));
+                let mut events = vec![Event::TicketChanged(number)];
+                events.extend(tell_assignee(txn, &ticket, actor, now)?);
+                return Ok((CustomerReplied::Added, events));
             }
             let opening = Opening {
                 subject: &ticket.subject,
@@ -156,6 +260,15 @@ impl Engine {
                 follow_up_of: Some(number),
             };
             let follow_up = open_ticket(txn, &opening, &new_secret, now)?;
+            let first = txn
+                .open_table(tables::TICKET_MESSAGES)?
+                .range((follow_up, 0)..=(follow_up, u64::MAX))?
+                .next()
+                .transpose()?
+                .map(|(k, _)| k.value().1);
+            if let Some(first) = first {
+                crate::files::attach(txn, actor, first, attachments)?;
+            }
             audit(
                 txn,
                 Some(number),
@@ -193,31 +306,41 @@ impl Engine {
         &self,
         number: u64,
         actor: Actor,
-        kind: MessageKind,
-        body: &str,
+        post: &Post<'_>,
         status: Option<TicketStatus>,
-    ) -> Result<()> {
-        let errors = model::validate_reply(body);
-        if !errors.is_empty() {
-            return Err(Error::invalid(errors));
-        }
+    ) -> Result<u64> {
+        let kind = post.kind;
         let now = self.now();
         let max = self.max_messages_per_ticket;
         self.write(|txn| {
             let mut ticket = get_ticket(txn, number)?;
             if let Actor::Agent(agent) = actor {
                 caller_in(txn, agent)?.check(&ticket)?;
+                if let Some(seen) = post.seen {
+                    if written_since(txn, number, seen, agent)? {
+                        return Err(Error::invalid(vec![model::FieldError::new(
+                            "held",
+                            "error.held_new_message",
+                        )]));
+                    }
+                }
             }
             ensure_room(txn, number, max)?;
             let signed;
             let body = match (kind, actor) {
                 (MessageKind::Reply, Actor::Agent(agent)) => {
-                    signed = signed_by(txn, agent, body)?;
+                    signed = signed_by(txn, agent, post.body)?;
                     signed.as_str()
                 }
-                _ => body,
+                _ => post.body,
             };
-            add_message(txn, number, actor, kind, body, now)?;
+            let id = add_message(txn, number, actor, kind, body, now)?;
+            crate::files::attach(txn, actor, id, post.attachments)?;
+            if let Some(call) = post.call {
+                let record = crate::store::records::CallRecord::from(call);
+                txn.open_table(tables::CALLS)?
+                    .insert(id, codec::encode(&record)?.as_slice())?;
+            }
             if let Some(status) = status {
                 change_status(txn, &mut ticket, status, actor, now)?;
             }
@@ -227,9 +350,81 @@ impl Engine {
             ticket.updated_at = now;
             put_ticket(txn, &ticket)?;
             enqueue(txn, &Job::IndexTicket(number))?;
-            Ok(((), vec![Event::TicketChanged(number)]))
+            Ok((id, vec![Event::TicketChanged(number)]))
         })
     }
+}
+
+/// Notifies the ticket's assignee that the customer wrote, if it has one.
+fn tell_assignee(
+    txn: &WriteTransaction,
+    ticket: &TicketRecord,
+    by: Actor,
+    now: DateTime<Utc>,
+) -> Result<Option<Event>> {
+    ticket
+        .assignee
+        .map(|a| {
+            crate::notify::notify(
+                txn,
+                a,
+                ticket.number,
+                model::NotificationKind::CustomerReplied,
+                by,
+                now,
+            )
+        })
+        .transpose()
+}
+
+/// What an agent adds to a ticket (see [`Engine::post`]).
+#[derive(Clone, Debug)]
+pub struct Post<'a> {
+    pub kind: MessageKind,
+    pub body: &'a str,
+    /// The agent's uploads to attach.
+    pub attachments: &'a [u64],
+    /// For a logged call ([`MessageKind::Call`]): its details; the body is its summary.
+    pub call: Option<&'a model::CallInfo>,
+    /// The newest message the agent had on screen, to hold the post if someone else
+    /// wrote since; `None` sends regardless.
+    pub seen: Option<u64>,
+}
+
+impl<'a> Post<'a> {
+    /// A post of `kind` with `body` and nothing else.
+    pub fn new(kind: MessageKind, body: &'a str) -> Self {
+        Post {
+            kind,
+            body,
+            attachments: &[],
+            call: None,
+            seen: None,
+        }
+    }
+}
+
+/// Whether anyone but `agent` wrote to ticket `number` after message `seen`: the
+/// customer, or another agent's reply (notes and calls hold nothing back).
+fn written_since(txn: &WriteTransaction, number: u64, seen: u64, agent: u64) -> Result<bool> {
+    let links = txn.open_table(tables::TICKET_MESSAGES)?;
+    let messages = txn.open_table(tables::MESSAGES)?;
+    for link in links.range((number, seen.saturating_add(1))..=(number, u64::MAX))? {
+        let id = link?.0.value().1;
+        let Some(raw) = messages.get(id)? else {
+            continue;
+        };
+        let m: MessageRecord = codec::decode(raw.value())?;
+        let held = match m.author {
+            Actor::Agent(a) => a != agent && m.kind == MessageKind::Reply,
+            Actor::Contact(_) => true,
+            Actor::System => false,
+        };
+        if held {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// An agent's public reply with their signature under it (read in the same

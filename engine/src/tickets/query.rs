@@ -10,7 +10,7 @@ use redb::ReadTransaction;
 use crate::access::caller_read;
 use crate::auth::read_agent;
 use crate::store::records::{
-    Actor, AuditRecord, Change, ContactRecord, MessageRecord, TicketRecord,
+    Actor, AuditRecord, CallRecord, Change, ContactRecord, MessageRecord, TicketRecord,
 };
 use crate::store::{codec, tables};
 use crate::{contacts, search, token, Engine, Error, Result};
@@ -359,7 +359,7 @@ fn messages(
         let id = link?.0.value().1;
         let Some(raw) = table.get(id)? else { continue };
         let m: MessageRecord = codec::decode(raw.value())?;
-        if m.kind == MessageKind::Note && !with_notes {
+        if !m.kind.public() && !with_notes {
             continue;
         }
         if out.len() >= count.max(1) {
@@ -380,13 +380,23 @@ fn messages(
             ),
             Actor::System => ("Tessera".to_string(), true),
         };
+        let call = match m.kind {
+            MessageKind::Call => match txn.open_table(tables::CALLS)?.get(m.id)? {
+                Some(raw) => Some(codec::decode::<CallRecord>(raw.value())?.into()),
+                None => None,
+            },
+            _ => None,
+        };
         out.push(MessageView {
             id: m.id,
             kind: m.kind,
             author_name,
             from_agent,
+            html: crate::markdown::to_html(&m.body),
             body: m.body,
             created_at: m.created_at,
+            attachments: crate::files::of_message(txn, m.id)?,
+            call,
         });
     }
     out.reverse();

@@ -222,13 +222,27 @@ impl Engine {
             if changes.is_empty() && ticket.status == status {
                 return Ok(((), Vec::new()));
             }
+            let mut events = vec![Event::TicketChanged(number)];
             for change in changes {
+                // Given a ticket by someone else: the new assignee hears of it.
+                if let Change::AssigneeChanged { to: Some(to), .. } = change {
+                    if to != agent {
+                        events.push(crate::notify::notify(
+                            txn,
+                            to,
+                            number,
+                            model::NotificationKind::Assigned,
+                            Actor::Agent(agent),
+                            now,
+                        )?);
+                    }
+                }
                 audit(txn, Some(number), Actor::Agent(agent), change, now)?;
             }
             ticket.updated_at = now;
             put_ticket(txn, &ticket)?;
             enqueue(txn, &Job::IndexTicket(number))?;
-            Ok(((), vec![Event::TicketChanged(number)]))
+            Ok(((), events))
         })
     }
 }

@@ -5,6 +5,7 @@ mod v001_initial;
 mod v002_agent_settings;
 mod v003_ticket_model;
 mod v004_waiting_views;
+mod v005_files_calls_notifications;
 
 use std::path::Path;
 
@@ -14,7 +15,7 @@ use super::tables::META;
 use crate::Result;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 type Step = fn(&WriteTransaction) -> Result<()>;
 
@@ -24,6 +25,7 @@ const STEPS: [Step; SCHEMA_VERSION as usize] = [
     v002_agent_settings::run,
     v003_ticket_model::run,
     v004_waiting_views::run,
+    v005_files_calls_notifications::run,
 ];
 
 /// The schema version stored in `db` (0 for a new database).

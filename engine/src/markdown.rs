@@ -1,0 +1,134 @@
+//! Message bodies are Markdown. They are rendered here, on the server, to HTML that is
+//! safe to show: raw HTML in a message is shown as text, links go only to web and mail
+//! addresses (and open in a new tab without handing over the desk's page), images are
+//! never loaded but offered as links, and single line breaks are kept as written.
+
+use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+/// `body` rendered as safe HTML.
+pub fn to_html(body: &str) -> String {
+    let options =
+        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS;
+    let mut in_image = false;
+    let events = Parser::new_ext(body, options).filter_map(|event| match event {
+        // What someone typed as HTML is shown, never run.
+        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+        // Plain-text messages (most email) break lines where they mean to.
+        Event::SoftBreak => Some(Event::HardBreak),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Some(Event::Start(Tag::Link {
+            link_type,
+            dest_url: safe_url(dest_url),
+            title,
+            id,
+        })),
+        // An image becomes a link to it: nothing remote loads by itself.
+        Event::Start(Tag::Image {
+            dest_url,
+            title,
+            id,
+            ..
+        }) => {
+            in_image = true;
+            Some(Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url: safe_url(dest_url),
+                title,
+                id,
+            }))
+        }
+        Event::End(TagEnd::Image) if in_image => {
+            in_image = false;
+            Some(Event::End(TagEnd::Link))
+        }
+        other => Some(other),
+    });
+    let mut out = String::with_capacity(body.len() * 3 / 2);
+    html::push_html(&mut out, events);
+    // Links leave the desk in a new tab, telling the other site nothing.
+    out.replace(
+        "<a href=",
+        "<a rel=\"noopener noreferrer nofollow\" target=\"_blank\" href=",
+    )
+}
+
+/// `url` when it is a web or mail address or a path on the desk, else nothing.
+fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+    let lower = url.trim().to_ascii_lowercase();
+    let has_scheme = lower
+        .split_once(':')
+        .is_some_and(|(scheme, _)| !scheme.contains(['/', '?', '#']));
+    if !has_scheme
+        || lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("mailto:")
+    {
+        url
+    } else {
+        CowStr::Borrowed("#")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_html;
+
+    #[test]
+    fn markdown_renders() {
+        let html = to_html("**bold** and *it*\n\n- one\n- two\n\n`code`");
+        assert!(html.contains("<strong>bold</strong>"), "{html}");
+        assert!(html.contains("<em>it</em>"), "{html}");
+        assert!(html.contains("<li>one</li>"), "{html}");
+        assert!(html.contains("<code>code</code>"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        let html = to_html("<script>alert(1)</script>\n\nhi <img src=x onerror=alert(1)>");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn only_safe_links() {
+        for bad in [
+            "[x](javascript:alert(1))",
+            "[x]( JavaScript:alert(1))",
+            "[x](data:text/html,hi)",
+            "[x](vbscript:msgbox)",
+        ] {
+            let html = to_html(bad);
+            assert!(html.contains("href=\"#\""), "{bad} gave {html}");
+        }
+        let html = to_html("[site](https://example.com/a?b=1) <https://example.org>");
+        assert!(
+            html.contains("href=\"https://example.com/a?b=1\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("rel=\"noopener noreferrer nofollow\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn images_become_links() {
+        let html = to_html("![logo](https://tracker.example/pixel.png)");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(
+            html.contains("href=\"https://tracker.example/pixel.png\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn line_breaks_are_kept() {
+        let html = to_html("line one\nline two");
+        assert!(html.contains("<br"), "{html}");
+    }
+}
