@@ -47,8 +47,11 @@ pub fn Field(
     /// Keeps the text in this signal, so it survives the field being drawn again.
     #[prop(optional)]
     keep: Option<RwSignal<String>>,
+    /// The element's id, when two forms on a page have a field of the same name.
+    #[prop(optional)]
+    id: Option<&'static str>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = id.map_or_else(|| format!("field-{name}"), str::to_string);
     let error_id = format!("{id}-error");
     let invalid = move || error.get().is_some().then_some("true");
     let described = error_id.clone();
@@ -479,6 +482,7 @@ fn Sidebar(agent: AgentInfo, views: Views) -> impl IntoView {
                     <li><a href="/agent/admin/agents">{t("nav.agents")}</a></li>
                     <li><a href="/agent/admin/departments">{t("nav.departments")}</a></li>
                     <li><a href="/agent/admin/desk">{t("nav.desk")}</a></li>
+                    <li><a href="/agent/admin/mail">{t("mail.title")}</a></li>
                 })}
                 <li><a href="/agent/contacts">{t("nav.contacts")}</a></li>
                 <li><a href="/agent/new-ticket">{t("intake.title")}</a></li>

@@ -190,6 +190,13 @@ pub fn App() -> impl IntoView {
                     view=pages::portal_ticket::PortalTicket
                     ssr=SsrMode::Async
                 />
+                <Route path=path!("/portal") view=pages::portal_account::PortalAccount ssr=SsrMode::Async/>
+                <Route path=path!("/portal/sign-in/:token") view=pages::portal_account::PortalSignIn/>
+                <Route
+                    path=path!("/portal/tickets/:number")
+                    view=pages::portal_ticket::PortalTicket
+                    ssr=SsrMode::Async
+                />
                 <Route path=path!("/setup") view=pages::setup::Setup ssr=SsrMode::Async/>
                 <Route path=path!("/agent/login") view=pages::agent_login::Login/>
                 <Route path=path!("/agent") view=pages::agent_inbox::Inbox ssr=SsrMode::Async/>
@@ -199,6 +206,7 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/agent/admin/desk") view=pages::agent_desk::DeskAdmin ssr=SsrMode::Async/>
+                <Route path=path!("/agent/admin/mail") view=pages::agent_mail::MailAdmin ssr=SsrMode::Async/>
                 <Route path=path!("/agent/contacts/:id") view=pages::agent_contact::ContactView ssr=SsrMode::Async/>
                 <Route path=path!("/agent/contacts") view=pages::agent_contacts::ContactsList ssr=SsrMode::Async/>
                 <Route path=path!("/agent/new-ticket") view=pages::agent_contacts::NewTicketPage ssr=SsrMode::Async/>

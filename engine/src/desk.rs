@@ -267,6 +267,7 @@ impl Engine {
         let time_zone = text("time_zone")?;
         let language = text("language")?;
         Ok(model::DeskProfile {
+            address: text("address")?,
             name: text("desk_name")?,
             time_zone: if time_zone.is_empty() {
                 "UTC".to_string()
@@ -299,6 +300,10 @@ impl Engine {
         if !model::LANGUAGES.iter().any(|(c, _)| *c == p.language) {
             errors.push(model::FieldError::new("language", "error.generic"));
         }
+        let address = p.address.trim().trim_end_matches('/').to_string();
+        if !address.is_empty() && !is_web_address(&address) {
+            errors.push(model::FieldError::new("address", "error.desk_address"));
+        }
         if !errors.is_empty() {
             return Err(Error::invalid(errors));
         }
@@ -309,11 +314,31 @@ impl Engine {
             settings.insert("desk_name", name.as_bytes())?;
             settings.insert("time_zone", zone.as_bytes())?;
             settings.insert("language", p.language.as_bytes())?;
+            settings.insert("address", address.as_bytes())?;
             drop(settings);
             crate::audit(txn, None, Actor::Agent(by), Change::DeskProfileChanged, now)?;
             Ok(((), Vec::new()))
         })?;
         self.desk_profile()
+    }
+
+    /// Remembers `address` as the desk's address unless one is set (the first admin's
+    /// setup page gives it).
+    pub fn remember_address(&self, address: &str) -> Result<()> {
+        let address = address.trim().trim_end_matches('/');
+        if !is_web_address(address) || !self.desk_profile()?.address.is_empty() {
+            return Ok(());
+        }
+        self.write(|txn| {
+            let mut settings = txn.open_table(tables::SETTINGS)?;
+            let empty = settings
+                .get("address")?
+                .is_none_or(|v| v.value().is_empty());
+            if empty {
+                settings.insert("address", address.as_bytes())?;
+            }
+            Ok(((), Vec::new()))
+        })
     }
 
     /// Days after which a resolved ticket closes by itself.
@@ -413,6 +438,21 @@ pub fn time_zone(zone: &str, field: &str) -> Result<String> {
     zone.parse::<chrono_tz::Tz>()
         .map(|tz| tz.name().to_string())
         .map_err(|_| Error::invalid(vec![model::FieldError::new(field, "error.time_zone")]))
+}
+
+/// Whether `s` is a web address without a path: `http(s)://host[:port]`.
+fn is_web_address(s: &str) -> bool {
+    let Some(rest) = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest.len() <= 253
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
 }
 
 /// Every time zone the desk knows, by name.

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, Utc};
-use model::{Attachment, MessageKind};
+use model::Attachment;
 use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -29,6 +29,10 @@ pub const MAX_MAX_MIB: u32 = 1024;
 pub const MAX_PER_MESSAGE: usize = 20;
 /// How long an upload waits to be attached before it is forgotten.
 const PENDING_HOURS: i64 = 24;
+/// Uploads forgotten per transaction.
+const PRUNE_BATCH: usize = 1000;
+/// Uploads one person may have waiting to be attached at once.
+pub const MAX_PENDING: usize = 30;
 
 /// A stored file, as the database knows it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -111,7 +115,11 @@ pub fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = model::validate::one_line(base)
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':'))
+        .filter(|c| {
+            !c.is_control()
+                && !is_format(*c)
+                && !matches!(c, '\u{22}' | '<' | '>' | '|' | '*' | '?' | ':')
+        })
         .take(200)
         .collect();
     let cleaned = cleaned.trim_matches(|c: char| c == '.' || c.is_whitespace());
@@ -120,6 +128,12 @@ pub fn clean_name(name: &str) -> String {
     } else {
         cleaned.to_string()
     }
+}
+
+/// Invisible characters that change how a name reads (bidirectional overrides and
+/// marks, zero-width joiners): `invoice\u{202e}fdp.exe` would show as `invoiceexe.pdf`.
+fn is_format(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
 }
 
 /// A declared content type kept as given when it looks like one (`type/subtype`, lower
@@ -227,6 +241,12 @@ impl Engine {
             if let Actor::Agent(agent) = owner {
                 caller_in(txn, agent)?;
             }
+            if pending_of(txn, owner)? >= MAX_PENDING {
+                return Err(Error::invalid(vec![model::FieldError::new(
+                    "file",
+                    "error.too_many_uploads",
+                )]));
+            }
             // Inside the write transaction, so no pruning removes the blob meanwhile.
             keep_blob(txn, &blobs, &hash, &upload.path)?;
             let id = store::next_id(&mut txn.open_table(tables::COUNTERS)?, "attachment")?;
@@ -285,7 +305,7 @@ impl Engine {
             None => record.owner == Actor::Contact(ticket.requester),
             Some(message) => {
                 let m = read_message(&txn, message)?;
-                m.kind != MessageKind::Note
+                m.kind.public()
                     && txn
                         .open_table(tables::TICKET_MESSAGES)?
                         .get((number, message))?
@@ -300,15 +320,27 @@ impl Engine {
     }
 
     /// Forgets uploads never attached within a day, and their blobs when nothing else
-    /// holds them. Returns how many; run it now and then.
+    /// holds them, a batch per transaction until none is due. Returns how many; run it
+    /// now and then.
     pub fn prune_uploads(&self) -> Result<usize> {
+        let mut total = 0;
+        loop {
+            let n = self.prune_upload_batch()?;
+            total += n;
+            if n < PRUNE_BATCH {
+                return Ok(total);
+            }
+        }
+    }
+
+    fn prune_upload_batch(&self) -> Result<usize> {
         let cutoff = (self.now() - Duration::hours(PENDING_HOURS)).timestamp();
         let blobs = blobs_dir(&self.data_dir);
         self.write(|txn| {
             let due: Vec<(i64, u64)> = txn
                 .open_table(tables::UPLOADS_PENDING)?
                 .range(..=(cutoff, u64::MAX))?
-                .take(1000)
+                .take(PRUNE_BATCH)
                 .map(|e| Ok(e?.0.value()))
                 .collect::<Result<_>>()?;
             for key in &due {
@@ -325,6 +357,32 @@ impl Engine {
             }
             Ok((due.len(), Vec::new()))
         })
+    }
+}
+
+/// How many uploads `owner` has waiting to be attached.
+fn pending_of(txn: &WriteTransaction, owner: Actor) -> Result<usize> {
+    let pending = txn.open_table(tables::UPLOADS_PENDING)?;
+    let table = txn.open_table(tables::ATTACHMENTS)?;
+    let mut n = 0;
+    for entry in pending.iter()? {
+        let id = entry?.0.value().1;
+        if let Some(raw) = table.get(id)? {
+            if codec::decode::<AttachmentRecord>(raw.value())?.owner == owner {
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Empties the temporary folder of uploads a crash or a kill cut short.
+pub(crate) fn clear_partial_uploads(data_dir: &Path) {
+    let tmp = blobs_dir(data_dir).join("tmp");
+    if let Ok(entries) = std::fs::read_dir(&tmp) {
+        for e in entries.flatten() {
+            let _ = std::fs::remove_file(e.path());
+        }
     }
 }
 

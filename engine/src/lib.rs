@@ -10,10 +10,14 @@ mod contacts;
 pub mod desk;
 pub mod error;
 pub mod files;
+pub mod kb;
+pub mod mail;
 pub mod markdown;
 mod notify;
+pub mod portal;
 pub mod presence;
 pub mod search;
+pub mod secret;
 pub mod store;
 pub mod throttle;
 pub mod tickets;
@@ -44,6 +48,8 @@ pub enum Event {
     Notified(u64),
     /// Who is on the ticket's page changed (see [`Engine::presence`]).
     Presence(u64),
+    /// A message joined the outbox (or the SMTP settings changed): the mailer looks.
+    MailQueued,
 }
 
 /// Figures for monitoring (see [`Engine::stats`]).
@@ -104,6 +110,10 @@ pub struct Engine {
     facets: std::sync::RwLock<tickets::facets::Facets>,
     /// Who is on which ticket's page, in memory.
     presence: presence::Presence,
+    /// The knowledge base's search index.
+    kb_index: kb::index::KbIndex,
+    /// Article views not yet written.
+    kb_views: kb::PendingViews,
 }
 
 /// The database file inside a data folder.
@@ -150,13 +160,20 @@ impl Engine {
             ),
         })?;
         store::migrate::run(&db, &file)?;
+        files::clear_partial_uploads(data_dir);
         let db = Arc::new(store::Db::new(&file, db));
         let search = Arc::new(SearchIndex::open(&search::index_dir(data_dir))?);
         let (events, _) = tokio::sync::broadcast::channel(256);
         let facets = db.with(|db| tickets::facets::Facets::build(&db.begin_read()?))?;
+        let kb_index = kb::index::KbIndex::open(&kb::index::dir(data_dir))?;
+        if kb_index.fresh() {
+            db.with(|db| kb::rebuild_index(&db.begin_read()?, &kb_index))?;
+        }
         let engine = Engine {
             facets: std::sync::RwLock::new(facets),
             presence: Default::default(),
+            kb_index,
+            kb_views: Default::default(),
             db,
             search,
             throttle: throttle::Throttle::new(options.clock.clone(), options.portal_limits),
@@ -351,10 +368,14 @@ impl Engine {
             .open(db_file(dest))?;
         std::io::copy(&mut from, &mut to)?;
         to.sync_all()?;
-        // Blobs are never changed once written, and one the copied database names was
-        // written before it: copying them all under the lock catches every one.
-        files::copy_blobs(&self.data_dir, dest)?;
         txn.abort()?;
+        // Outside the lock: blobs never change once written, every one the copy names was
+        // written before it, and only unattached uploads' blobs are ever removed.
+        files::copy_blobs(&self.data_dir, dest)?;
+        let key = secret::key_file(&self.data_dir);
+        if key.exists() {
+            std::fs::copy(&key, secret::key_file(dest))?;
+        }
         Ok(())
     }
 }
@@ -448,6 +469,21 @@ pub fn restore(src: &Path, data_dir: &Path) -> Result<()> {
     std::fs::rename(&partial, &current)?;
     // The backup's files join the store; blobs already there are the same content.
     files::copy_blobs(src, data_dir)?;
+    // The backup's secrets open with the backup's key.
+    let key = secret::key_file(src);
+    if key.exists() {
+        let here = secret::key_file(data_dir);
+        if here.exists() {
+            std::fs::rename(
+                &here,
+                here.with_extension(format!(
+                    "key.before-restore-{}",
+                    Utc::now().format("%Y%m%d-%H%M%S")
+                )),
+            )?;
+        }
+        std::fs::copy(&key, &here)?;
+    }
     let index = search::index_dir(data_dir);
     if index.exists() {
         std::fs::remove_dir_all(&index)?;

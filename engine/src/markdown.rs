@@ -9,7 +9,7 @@ use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd
 pub fn to_html(body: &str) -> String {
     let options =
         Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS;
-    let mut in_image = false;
+    let mut images = 0usize;
     let events = Parser::new_ext(body, options).filter_map(|event| match event {
         // What someone typed as HTML is shown, never run.
         Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
@@ -33,7 +33,7 @@ pub fn to_html(body: &str) -> String {
             id,
             ..
         }) => {
-            in_image = true;
+            images += 1;
             Some(Event::Start(Tag::Link {
                 link_type: LinkType::Inline,
                 dest_url: safe_url(dest_url),
@@ -41,8 +41,8 @@ pub fn to_html(body: &str) -> String {
                 id,
             }))
         }
-        Event::End(TagEnd::Image) if in_image => {
-            in_image = false;
+        Event::End(TagEnd::Image) if images > 0 => {
+            images -= 1;
             Some(Event::End(TagEnd::Link))
         }
         other => Some(other),
@@ -122,6 +122,16 @@ mod tests {
         assert!(!html.contains("<img"), "{html}");
         assert!(
             html.contains("href=\"https://tracker.example/pixel.png\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn nested_images_close_every_link() {
+        let html = to_html("![a ![b](x) c](https://evil.example) after");
+        assert_eq!(
+            html.matches("<a ").count(),
+            html.matches("</a>").count(),
             "{html}"
         );
     }

@@ -51,7 +51,7 @@ impl Engine {
     /// The agent's newest notifications, with the count of unread ones.
     pub fn notifications(&self, agent: u64) -> Result<Notifications> {
         let txn = self.read()?;
-        crate::access::caller_read(&txn, agent)?;
+        let caller = crate::access::caller_read(&txn, agent)?;
         let table = txn.open_table(tables::NOTIFICATIONS)?;
         let mut out = Notifications::default();
         for entry in table.range((agent, 0)..=(agent, u64::MAX))?.rev() {
@@ -62,7 +62,11 @@ impl Engine {
             if out.items.len() >= LISTED {
                 continue;
             }
+            // A ticket the agent may no longer see keeps its notification, not its
+            // subject.
             let subject = crate::tickets::read_ticket(&txn, n.ticket)
+                .ok()
+                .filter(|t| caller.may_work(t))
                 .map(|t| t.subject)
                 .unwrap_or_default();
             let by = match n.by {

@@ -583,6 +583,7 @@ fn roles_time_zones_and_the_desk_profile_are_checked() {
         name: "Acme Support".into(),
         time_zone: "Europe/Zagreb".into(),
         language: "hr".into(),
+        address: "https://help.acme.example".into(),
     };
     assert!(e.set_desk_profile(t.bo, &wanted).is_err());
     assert_eq!(e.set_desk_profile(t.admin, &wanted).expect("set"), wanted);
@@ -593,5 +594,16 @@ fn roles_time_zones_and_the_desk_profile_are_checked() {
     };
     let err = e.set_desk_profile(t.admin, &bad).expect_err("bad");
     assert_eq!(err.fields().len(), 2);
+    let no_path = model::DeskProfile {
+        address: "https://help.acme.example/evil?x=1".into(),
+        ..wanted.clone()
+    };
+    assert_eq!(
+        e.set_desk_profile(t.admin, &no_path)
+            .expect_err("path")
+            .fields()[0]
+            .key,
+        "error.desk_address"
+    );
     assert_eq!(e.desk_profile().expect("p"), wanted);
 }

@@ -561,6 +561,9 @@ pub struct DeskProfile {
     pub time_zone: String,
     /// The language for visitors whose browser asks for none the desk speaks.
     pub language: String,
+    /// Where customers reach the desk (`https://help.example.com`): links in mail start
+    /// with it. Taken from the setup page's address until an admin changes it.
+    pub address: String,
 }
 
 /// The languages the desk speaks: code and the language's own name, in the order a
@@ -670,4 +673,177 @@ pub struct ContactRow {
     pub email: String,
     pub phone: String,
     pub organization: String,
+}
+
+/// Why the desk sends a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MailKind {
+    /// A customer's one-time sign-in link to the portal.
+    SignInLink,
+    /// A ticket's private link, asked for with its number and the requester's address.
+    TicketLink,
+    /// An invitation to rate a resolved ticket.
+    Survey,
+    /// An agent's reply, for the customer.
+    Reply,
+    /// An admin's test of the SMTP settings.
+    Test,
+}
+
+/// Where a message in the outbox is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MailState {
+    /// Not tried yet (or no SMTP server is set up).
+    Waiting,
+    /// A try failed for a reason that may pass; it is tried again later.
+    Retrying,
+    Sent,
+    /// Failed for good (or after many tries); an admin may send it again.
+    Failed,
+}
+
+/// A message in the outbox, as the outgoing-mail page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingMail {
+    pub id: u64,
+    pub to: String,
+    pub subject: String,
+    pub kind: MailKind,
+    pub ticket: Option<u64>,
+    pub created_at: DateTime<Utc>,
+    pub state: MailState,
+    pub attempts: u32,
+    pub last_error: String,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// How the desk talks to its SMTP server.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SmtpSecurity {
+    /// TLS from the first byte (usually port 465).
+    Tls,
+    /// Plain, then upgraded with STARTTLS, which is required (usually port 587).
+    #[default]
+    StartTls,
+    /// No encryption: only for a server on the same machine or network.
+    None,
+}
+
+impl SmtpSecurity {
+    pub fn slug(self) -> &'static str {
+        match self {
+            SmtpSecurity::Tls => "tls",
+            SmtpSecurity::StartTls => "starttls",
+            SmtpSecurity::None => "none",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Self> {
+        [
+            SmtpSecurity::Tls,
+            SmtpSecurity::StartTls,
+            SmtpSecurity::None,
+        ]
+        .into_iter()
+        .find(|x| x.slug() == s)
+    }
+}
+
+/// The desk's SMTP server, as the admin's form shows and sends it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmtpSettings {
+    /// Empty: no server; messages wait in the outbox.
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: String,
+    /// Only ever sent to the desk: `None` keeps the stored password.
+    pub password: Option<String>,
+    /// Whether a password is stored (it is never shown back).
+    pub password_set: bool,
+    /// The sender address (`support@example.com`).
+    pub from: String,
+}
+
+/// A knowledge-base category; one level of nesting (`parent` is a top-level one).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KbCategory {
+    pub id: u64,
+    pub name: String,
+    pub parent: Option<u64>,
+    /// Order among its siblings.
+    pub position: u32,
+}
+
+/// A knowledge-base article as agents edit it and customers read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Article {
+    pub id: u64,
+    pub category: Option<u64>,
+    pub title: String,
+    pub slug: String,
+    /// Markdown.
+    pub body: String,
+    /// The body rendered safely.
+    pub html: String,
+    /// A code of [`LANGUAGES`].
+    pub language: String,
+    /// Customers may read it (once published); otherwise agents only.
+    pub public: bool,
+    /// A draft is seen by agents only.
+    pub published: bool,
+    pub tags: Vec<String>,
+    pub views: u64,
+    pub helpful_yes: u64,
+    pub helpful_no: u64,
+    pub updated_at: DateTime<Utc>,
+    /// Who saved the current revision.
+    pub updated_by: String,
+    pub revisions: u32,
+}
+
+/// An article in lists and search results.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleSummary {
+    pub id: u64,
+    pub category: Option<u64>,
+    pub title: String,
+    pub slug: String,
+    /// The start of the text, without Markdown.
+    pub excerpt: String,
+    pub language: String,
+    pub public: bool,
+    pub published: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What an agent saves: a new article (`id` 0) or a change to one.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleInput {
+    pub id: u64,
+    pub category: Option<u64>,
+    pub title: String,
+    /// Empty: made from the title.
+    pub slug: String,
+    pub body: String,
+    pub language: String,
+    pub public: bool,
+    pub published: bool,
+    pub tags: Vec<String>,
+}
+
+/// One saved version of an article.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleRevision {
+    pub number: u32,
+    pub title: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The help center's front page: categories and public articles.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelpCenter {
+    pub categories: Vec<KbCategory>,
+    pub articles: Vec<ArticleSummary>,
 }

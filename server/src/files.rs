@@ -34,6 +34,11 @@ pub fn routes<S: Clone + Send + Sync + 'static>(engine: Arc<Engine>) -> Router<S
             "/t/{number}/{secret}/files/{id}/{name}",
             get(customer_download),
         )
+        .route("/portal/tickets/{number}/files", post(session_upload))
+        .route(
+            "/portal/tickets/{number}/files/{id}/{name}",
+            get(session_download),
+        )
         .with_state(engine)
 }
 
@@ -75,6 +80,37 @@ async fn customer_upload(
     receive(engine, owner, &q.name, &headers, body).await
 }
 
+/// A signed-in customer's key (`session:…`, from their cookie), if any.
+fn session_key(headers: &HeaderMap) -> Option<String> {
+    app::api::ssr::cookie_in(headers, app::api::ssr::CUSTOMER_COOKIE)
+        .map(|s| format!("{}{s}", engine::portal::SESSION_KEY))
+}
+
+async fn session_upload(
+    state: State<Arc<Engine>>,
+    Path(number): Path<u64>,
+    q: Query<UploadQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let Some(key) = session_key(&headers) else {
+        return error(StatusCode::NOT_FOUND, "error.not_found");
+    };
+    customer_upload(state, Path((number, key)), q, headers, body).await
+}
+
+async fn session_download(
+    state: State<Arc<Engine>>,
+    Path((number, id, name)): Path<(u64, u64, String)>,
+    q: Query<DownloadQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(key) = session_key(&headers) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    customer_download(state, Path((number, key, id, name)), q).await
+}
+
 async fn agent_download(
     State(engine): State<Arc<Engine>>,
     Path((id, _name)): Path<(u64, String)>,
@@ -102,6 +138,9 @@ async fn customer_download(
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
 }
+
+/// How long an upload may send nothing before it is dropped.
+const UPLOAD_IDLE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Streams the request body into the blob store as `owner`'s upload.
 async fn receive(
@@ -132,7 +171,12 @@ async fn receive(
         Err(e) => return engine_error(&e),
     };
     let mut stream = body.into_data_stream();
-    while let Some(chunk) = stream.next().await {
+    loop {
+        // A sender that goes quiet is dropped rather than held open.
+        let Ok(next) = tokio::time::timeout(UPLOAD_IDLE, stream.next()).await else {
+            return error(StatusCode::REQUEST_TIMEOUT, "error.upload_broken");
+        };
+        let Some(chunk) = next else { break };
         let Ok(chunk) = chunk else {
             // The sender went away or sent too much for the connection: nothing is kept.
             return error(StatusCode::BAD_REQUEST, "error.upload_broken");
@@ -202,7 +246,7 @@ fn served_type(content_type: &str) -> String {
 fn ascii_name(name: &str) -> String {
     name.chars()
         .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+            if c.is_ascii_graphic() && c != '\u{22}' && c != '\\' || c == ' ' {
                 c
             } else {
                 '_'

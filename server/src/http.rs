@@ -116,9 +116,11 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 
 /// Whether responses for `path` are private to one person (never to be cached).
 fn private_path(path: &str) -> bool {
-    ["/t/", "/agent", "/api/", "/setup", "/lang/", "/files/"]
-        .iter()
-        .any(|p| path.starts_with(p))
+    [
+        "/t/", "/agent", "/api/", "/setup", "/lang/", "/files/", "/portal",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p))
 }
 
 /// Headers every response carries: no MIME sniffing, and no private-link token leaked

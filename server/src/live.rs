@@ -53,7 +53,7 @@ pub async fn events(
                         Ok(Event::Presence(n)) => ("presence", n.to_string()),
                         // An event without data is never dispatched by browsers: it carries a 1.
                         Ok(Event::Notified(agent)) if agent == me => ("notify", "1".to_string()),
-                        Ok(Event::Notified(_)) => continue,
+                        Ok(Event::Notified(_) | Event::MailQueued) => continue,
                         // Missed some: tell the page to refresh whatever it shows.
                         Err(RecvError::Lagged(_)) => ("ticket", "*".to_string()),
                         Err(RecvError::Closed) => return None,

@@ -7,6 +7,7 @@ mod files;
 mod http;
 mod language;
 mod live;
+mod mailer;
 mod metrics;
 mod tls;
 
@@ -236,6 +237,8 @@ fn serve(options: Options) -> anyhow::Result<()> {
                 }
             },
         ));
+        // Sends the outbox through the desk's SMTP server, once one is set up.
+        tokio::spawn(mailer::run(engine.clone(), stopping.clone()));
         control::listen(&options.data_dir, engine.clone(), stopping.clone())?;
         let trusted = app::api::ssr::TrustedProxies(options.trusted_proxies.clone());
         let app = http::router(

@@ -143,6 +143,13 @@ pub async fn post_message(
     .await
 }
 
+/// A message body as it will show: Markdown rendered safely.
+#[server(endpoint = "agent/preview")]
+pub async fn preview(body: String) -> Result<String, AppError> {
+    agent().await?;
+    Ok(engine::markdown::to_html(&body))
+}
+
 /// Says the agent's ticket page is open (`doing` = "viewing" or "typing") or gone
 /// ("left"); answers who else is on the ticket.
 #[server(endpoint = "agent/presence")]
@@ -369,12 +376,14 @@ pub async fn save_desk_profile(
     name: String,
     time_zone: String,
     language: String,
+    #[server(default)] address: String,
 ) -> Result<model::DeskProfile, AppError> {
     let me = agent().await?;
     let profile = model::DeskProfile {
         name,
         time_zone,
         language,
+        address,
     };
     call(move |e| e.set_desk_profile(me.id, &profile)).await
 }
@@ -408,6 +417,68 @@ pub async fn new_ticket(
     let created = call(move |e| e.open_for_customer(me.id, &intake)).await?;
     super::ssr::redirect_plain_form(&format!("/agent/tickets/{}", created.number));
     Ok(created.number)
+}
+
+/// The outgoing-mail page: the SMTP settings (never the password) and the outbox.
+#[server(endpoint = "admin/mail")]
+pub async fn mail_setup() -> Result<(model::SmtpSettings, Vec<model::OutgoingMail>), AppError> {
+    let me = agent().await?;
+    call(move |e| Ok((e.smtp_settings(me.id)?, e.outgoing_mail(me.id)?))).await
+}
+
+/// Saves the SMTP settings. An empty `password` keeps the stored one unless
+/// `forget_password` is set.
+#[server(endpoint = "admin/smtp")]
+pub async fn save_smtp(
+    host: String,
+    port: String,
+    security: String,
+    username: String,
+    password: String,
+    #[server(default)] forget_password: Option<String>,
+    from: String,
+) -> Result<(), AppError> {
+    let me = agent().await?;
+    let port: u16 = match port.trim() {
+        "" => 0,
+        p => p.parse().map_err(|_| {
+            fail(AppError::Invalid(vec![model::FieldError::new(
+                "port",
+                "error.smtp_port",
+            )]))
+        })?,
+    };
+    let password = if forget_password.is_some_and(|f| !f.is_empty()) {
+        Some(String::new())
+    } else if password.is_empty() {
+        None
+    } else {
+        Some(password)
+    };
+    let settings = model::SmtpSettings {
+        host,
+        port,
+        security: model::SmtpSecurity::from_slug(&security).unwrap_or_default(),
+        username,
+        password,
+        password_set: false,
+        from,
+    };
+    call(move |e| e.set_smtp_settings(me.id, &settings)).await
+}
+
+/// Queues a test message to `to`.
+#[server(endpoint = "admin/mail-test")]
+pub async fn send_test_mail(to: String) -> Result<(), AppError> {
+    let me = agent().await?;
+    call(move |e| e.send_test_mail(me.id, &to)).await
+}
+
+/// Sends a failed or waiting message again.
+#[server(endpoint = "admin/mail-resend")]
+pub async fn resend_mail(id: u64) -> Result<(), AppError> {
+    let me = agent().await?;
+    call(move |e| e.resend_mail(me.id, id)).await
 }
 
 /// Every department (for the admin page).

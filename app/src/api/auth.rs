@@ -68,7 +68,15 @@ pub async fn complete_setup(
         password,
         admin: true,
     };
-    let signed = call(move |e| e.complete_setup(&token, &admin)).await?;
+    let address = super::ssr::request_origin();
+    let signed = call(move |e| {
+        let signed = e.complete_setup(&token, &admin)?;
+        if let Some(address) = address {
+            e.remember_address(&address)?;
+        }
+        Ok(signed)
+    })
+    .await?;
     set_session_cookie(Some(&signed.session));
     redirect_plain_form("/agent");
     Ok(signed.agent)

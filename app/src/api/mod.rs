@@ -296,6 +296,71 @@ pub mod ssr {
             .map(|(_, v)| v.to_string())
     }
 
+    /// The address the browser reached the desk at (`https://help.example.com`), from
+    /// the request's Host and scheme.
+    pub fn request_origin() -> Option<String> {
+        let parts = use_context::<http::request::Parts>()?;
+        let host = parts
+            .headers
+            .get(http::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .or_else(|| parts.uri.authority().map(|a| a.to_string()))?;
+        let scheme = if over_https() { "https" } else { "http" };
+        Some(format!("{scheme}://{host}"))
+    }
+
+    /// The desk's address for links in mail: the one an admin set (or setup noted),
+    /// else the request's own.
+    pub fn desk_address() -> String {
+        desk_profile()
+            .map(|p| p.address)
+            .filter(|a| !a.is_empty())
+            .or_else(request_origin)
+            .unwrap_or_default()
+    }
+
+    /// The customer session cookie's name.
+    pub const CUSTOMER_COOKIE: &str = "tessera_customer";
+
+    /// The signed-in customer's session token, if the request carries one.
+    pub fn customer_session() -> Option<String> {
+        let parts = use_context::<http::request::Parts>()?;
+        cookie_in(&parts.headers, CUSTOMER_COOKIE)
+    }
+
+    /// Sets (or with `None` clears) the customer's session cookie.
+    pub fn set_customer_cookie(token: Option<&str>) {
+        let Some(opts) = use_context::<leptos_axum::ResponseOptions>() else {
+            return;
+        };
+        let secure = if over_https() { "; Secure" } else { "" };
+        let value = match token {
+            Some(t) => format!(
+                "{CUSTOMER_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+                engine::portal::SESSION_DAYS * 24 * 3600
+            ),
+            None => {
+                format!("{CUSTOMER_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+            }
+        };
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            opts.append_header(SET_COOKIE, v);
+        }
+    }
+
+    /// A customer's ticket key: the private link's secret when given, else the signed-in
+    /// customer's session (see `engine::portal::SESSION_KEY`).
+    pub fn customer_key(key: String) -> String {
+        if !key.is_empty() {
+            return key;
+        }
+        match customer_session() {
+            Some(s) => format!("{}{s}", engine::portal::SESSION_KEY),
+            None => String::new(),
+        }
+    }
+
     /// The agent a request's session cookie signs in, if any.
     pub fn signed_in_agent(headers: &http::HeaderMap) -> Option<AgentInfo> {
         let engine = use_context::<Arc<Engine>>()?;

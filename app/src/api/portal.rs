@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use model::{CustomerTicket, TicketCreated};
 
 #[cfg(feature = "ssr")]
-use super::ssr::{call, client_address, redirect_plain_form};
+use super::ssr::{call, client_address, customer_key, redirect_plain_form};
 use super::AppError;
 
 /// Opens a ticket from the portal's contact form.
@@ -39,6 +39,7 @@ pub async fn load_portal_ticket(
     show: Option<usize>,
 ) -> Result<CustomerTicket, AppError> {
     let show = super::conversation_length(show.unwrap_or(0));
+    let key = customer_key(key);
     call(move |e| e.customer_ticket_latest(number, &key, show)).await
 }
 
@@ -52,6 +53,7 @@ pub async fn customer_reply(
     #[server(default)] attachments: String,
 ) -> Result<model::CustomerReplied, AppError> {
     let client = client_address();
+    let key = customer_key(key);
     let ids = attachments
         .split(',')
         .map(str::trim)
@@ -74,4 +76,71 @@ pub async fn customer_reply(
         redirect_plain_form(&c.link);
     }
     Ok(replied)
+}
+
+/// Mails a one-time sign-in link to `email`, if the desk knows the address. The answer
+/// is the same either way.
+#[server(endpoint = "portal/sign-in-link")]
+pub async fn request_sign_in(email: String) -> Result<(), AppError> {
+    let client = client_address();
+    let base = super::ssr::desk_address();
+    call(move |e| {
+        e.throttle().portal_ticket(&client)?;
+        e.request_sign_in_link(&email, &base)
+    })
+    .await
+}
+
+/// Mails the link to ticket `number` to `email` if it is the requester's address. The
+/// answer is the same either way: the page shows nothing of the ticket.
+#[server(endpoint = "portal/status")]
+pub async fn request_status(number: String, email: String) -> Result<(), AppError> {
+    let client = client_address();
+    let base = super::ssr::desk_address();
+    let number: u64 = number.trim().trim_start_matches('#').parse().map_err(|_| {
+        AppError::Invalid(vec![model::FieldError::new("number", "error.merge_number")])
+    })?;
+    call(move |e| {
+        e.throttle().portal_ticket(&client)?;
+        e.request_ticket_link(number, &email, &base)
+    })
+    .await
+}
+
+/// Signs the customer in with a sign-in link's token; answers the ticket to open, if
+/// the link was for one.
+#[server(endpoint = "portal/sign-in")]
+pub async fn sign_in_with_link(token: String) -> Result<Option<u64>, AppError> {
+    let signed = call(move |e| e.customer_sign_in(&token)).await?;
+    super::ssr::set_customer_cookie(Some(&signed.session));
+    let next = match signed.ticket {
+        Some(n) => format!("/portal/tickets/{n}"),
+        None => "/portal".to_string(),
+    };
+    redirect_plain_form(&next);
+    Ok(signed.ticket)
+}
+
+/// The signed-in customer's tickets; `None` when no customer is signed in.
+#[server(endpoint = "portal/mine")]
+pub async fn my_tickets() -> Result<Option<Vec<model::TicketSummary>>, AppError> {
+    let Some(session) = super::ssr::customer_session() else {
+        return Ok(None);
+    };
+    match call(move |e| e.customer_tickets(&session)).await {
+        Ok(list) => Ok(Some(list)),
+        Err(AppError::NotSignedIn) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Signs the customer out.
+#[server(endpoint = "portal/sign-out")]
+pub async fn customer_sign_out() -> Result<(), AppError> {
+    if let Some(session) = super::ssr::customer_session() {
+        call(move |e| e.customer_sign_out(&session)).await?;
+    }
+    super::ssr::set_customer_cookie(None);
+    redirect_plain_form("/portal");
+    Ok(())
 }

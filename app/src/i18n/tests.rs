@@ -150,7 +150,7 @@ fn plural_forms_are_exactly_the_cldr_categories_of_each_language() {
 fn keys_in_sources() -> BTreeMap<String, PathBuf> {
     let mut found = BTreeMap::new();
     let workspace = app_dir().parent().expect("workspace").to_path_buf();
-    let mut stack: Vec<PathBuf> = ["app/src", "model/src", "engine/src"]
+    let mut stack: Vec<PathBuf> = ["app/src", "model/src", "engine/src", "server/src"]
         .iter()
         .map(|d| workspace.join(d))
         .collect();

@@ -50,6 +50,11 @@ fn DeskPane() -> impl IntoView {
                                         </datalist>
                                     </div>
                                     <div class="field">
+                                        <label for="desk-address">{t("desk.address")}</label>
+                                        <input id="desk-address" name="address" type="url" value=s.profile.address.clone()
+                                            placeholder="https://help.example.com" spellcheck="false"/>
+                                    </div>
+                                    <div class="field">
                                         <label for="desk-language">{t("desk.language")}</label>
                                         <select id="desk-language" name="language">
                                             {model::LANGUAGES.iter().map(|(code, name)| view! {

@@ -63,6 +63,10 @@ fn InboxList() -> impl IntoView {
             let numbers: Vec<String> = p.tickets.iter().map(|t| t.number.to_string()).collect();
             if let Ok(Some(storage)) = window().session_storage() {
                 let _ = storage.set_item(crate::keys::LAST_LIST, &numbers.join(","));
+                let _ = storage.set_item(
+                    crate::pages::side_list::LAST_QUERY,
+                    &filter.get_untracked().to_query(0),
+                );
             }
         }
     });

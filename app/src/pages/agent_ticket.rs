@@ -148,6 +148,9 @@ fn TicketPane() -> impl IntoView {
         }
     });
     view! {
+        <div class="with-list">
+        <crate::pages::side_list::SideList current=number/>
+        <div class="ticket-column">
         <Transition fallback=|| view! { <div class="skeleton-page" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -277,6 +280,7 @@ fn TicketPane() -> impl IntoView {
                     <p class="field-error" id="field-minutes-error" role="alert">{move || duration_error.get().map(|k| crate::i18n::t_dyn(&k))}</p>
                 </div>
             </div>
+            <crate::pages::markdown_bar::MarkdownBar draft=draft/>
             <CannedPicker draft=draft placeholders=placeholders>
                 <Field name="body" label=t("ticket.compose") multiline=true error=body_error keep=draft/>
             </CannedPicker>
@@ -295,5 +299,7 @@ fn TicketPane() -> impl IntoView {
                 }}
             </button>
         </ActionForm>
+        </div>
+        </div>
     }
 }

@@ -9,8 +9,7 @@ use crate::api::{field_error, AppError};
 use leptos_meta::Title;
 
 use crate::components::{
-    earlier_href, long_date, number_param, show_param, when, Conversation, Field, LanguageMenu,
-    StatusBadge,
+    earlier_href, long_date, number_param, show_param, when, Conversation, Field, StatusBadge,
 };
 use crate::i18n::t;
 use crate::pages::not_found::NotFound;
@@ -33,11 +32,17 @@ pub fn PortalTicket() -> impl IntoView {
         },
     );
     let form = NodeRef::<leptos::html::Form>::new();
-    let uploads = Uploads::new(format!(
-        "/t/{}/{}/files",
-        number().unwrap_or(0),
-        crate::components::url_encode(&key())
-    ));
+    // A private link carries its key; a signed-in customer's page has none (the
+    // session cookie stands in for it).
+    let files_base = move |n: u64| {
+        let k = key();
+        if k.is_empty() {
+            format!("/portal/tickets/{n}/files")
+        } else {
+            format!("/t/{n}/{}/files", crate::components::url_encode(&k))
+        }
+    };
+    let uploads = Uploads::new(files_base(number().unwrap_or(0)));
     Effect::new(move |_| {
         if let Some(Ok(_)) = reply.value().get() {
             if let Some(f) = form.get() {
@@ -54,10 +59,7 @@ pub fn PortalTicket() -> impl IntoView {
                 match ticket.await {
                     Ok(tk) => view! {
                         <div class="portal">
-                            <header class="portal-header">
-                                <a class="brand" href="/">{crate::components::brand()}</a>
-                                <LanguageMenu/>
-                            </header>
+                            <crate::pages::portal_account::PortalHeader/>
                             <Title text=format!("#{} {} · {}", tk.number, tk.subject, crate::components::brand())/>
                             <main id="main" class="portal-main">
                                 <h1>
@@ -69,10 +71,10 @@ pub fn PortalTicket() -> impl IntoView {
                                     <time datetime=tk.created_at.to_rfc3339() title=when(tk.created_at)>{long_date(tk.created_at)}</time>
                                 </p>
                                 <Conversation
-                                    files=format!("/t/{}/{}/files", tk.number, crate::components::url_encode(&key()))
+                                    files=files_base(tk.number)
                                     messages=tk.messages.clone()
                                     customer_view=true
-                                    earlier=tk.earlier.then(|| earlier_href(&format!("/t/{}/{}", tk.number, key()), tk.messages.len()))
+                                    earlier=tk.earlier.then(|| earlier_href(&if key().is_empty() { format!("/portal/tickets/{}", tk.number) } else { format!("/t/{}/{}", tk.number, key()) }, tk.messages.len()))
                                 />
                                 <ActionForm action=reply node_ref=form attr:class="card form" attr:novalidate=true
                                     on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()

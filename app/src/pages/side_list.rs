@@ -29,10 +29,10 @@ pub fn SideList(current: impl Fn() -> Option<u64> + Copy + Send + Sync + 'static
         let live = use_context::<Live>();
         // Wide screens only: a narrow one never shows the list, so never loads it.
         let wide = window()
-            .match_media("(min-width: 1400px)")
+            .inner_width()
             .ok()
-            .flatten()
-            .is_some_and(|m| m.matches());
+            .and_then(|w| w.as_f64())
+            .is_some_and(|w| w >= 1400.0);
         Effect::new(move |_| {
             if let Some(l) = live {
                 l.tick.track();
@@ -49,7 +49,7 @@ pub fn SideList(current: impl Fn() -> Option<u64> + Copy + Send + Sync + 'static
         });
     }
     view! {
-        <nav class="side-list" aria-label=t("inbox.title")>
+        <nav class="side-list" class:empty=move || rows.with(Vec::is_empty) aria-label=t("inbox.title")>
             <ol>
                 <For each=move || rows.get() key=|tk| (tk.number, tk.updated_at, tk.status) let:tk>
                     <li class:current=move || current() == Some(tk.number)>

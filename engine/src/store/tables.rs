@@ -84,5 +84,24 @@ pub const BLOBS: TableDefinition<&[u8], u64> = TableDefinition::new("blobs");
 /// Message id → the call it logs (see `records::CallRecord`); the message's body is the
 /// call's summary.
 pub const CALLS: TableDefinition<u64, &[u8]> = TableDefinition::new("calls");
+/// SHA-256 of a customer's one-time sign-in link → the link (see `portal`).
+pub const CUSTOMER_LINKS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("customer_links");
+/// SHA-256 of a customer session token → the session (see `portal`).
+pub const CUSTOMER_SESSIONS: TableDefinition<&[u8], &[u8]> =
+    TableDefinition::new("customer_sessions");
+/// Outgoing message id → message (see `mail::MailRecord`).
+pub const MAILS: TableDefinition<u64, &[u8]> = TableDefinition::new("mails");
+/// (when due in Unix seconds, message id) → (); messages waiting to be sent.
+pub const MAIL_DUE: TableDefinition<(i64, u64), ()> = TableDefinition::new("mail_due");
 /// (agent id, notification id) → notification record, an agent's newest last.
 pub const NOTIFICATIONS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("notifications");
+
+/// Knowledge-base category id → category (see `kb`).
+pub const KB_CATEGORIES: TableDefinition<u64, &[u8]> = TableDefinition::new("kb_categories");
+/// Article id → article (see `kb`).
+pub const ARTICLES: TableDefinition<u64, &[u8]> = TableDefinition::new("articles");
+/// An article's slug → its id.
+pub const ARTICLE_SLUGS: TableDefinition<&str, u64> = TableDefinition::new("article_slugs");
+/// (article id, revision number) → that revision's title and text.
+pub const ARTICLE_REVISIONS: TableDefinition<(u64, u32), &[u8]> =
+    TableDefinition::new("article_revisions");

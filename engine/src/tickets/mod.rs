@@ -8,6 +8,7 @@ pub use query::MAX_PAGE;
 pub(crate) use query::{read_ticket, summary_of};
 mod work;
 
+pub(crate) use work::tag_names;
 pub use work::{MAX_TAGS, MAX_TAG_CHARS};
 
 use chrono::{DateTime, Utc};
@@ -213,7 +214,13 @@ impl Engine {
         let max = self.max_messages_per_ticket;
         self.write(|txn| {
             let mut ticket = get_ticket(txn, number)?;
-            if !token::token_matches(secret, &ticket.access_hash) {
+            let opens = crate::portal::key_opens(
+                &txn.open_table(tables::CUSTOMER_SESSIONS)?,
+                secret,
+                &ticket,
+                now,
+            );
+            if !opens {
                 return Err(Error::not_found("Ticket"));
             }
             let actor = Actor::Contact(ticket.requester);

@@ -13,7 +13,7 @@ use crate::store::records::{
     Actor, AuditRecord, CallRecord, Change, ContactRecord, MessageRecord, TicketRecord,
 };
 use crate::store::{codec, tables};
-use crate::{contacts, search, token, Engine, Error, Result};
+use crate::{contacts, search, Engine, Error, Result};
 
 /// Longest inbox page.
 pub const MAX_PAGE: usize = 200;
@@ -134,7 +134,8 @@ impl Engine {
     pub(crate) fn ticket_for_customer(&self, number: u64, secret: &str) -> Result<TicketRecord> {
         let txn = self.read()?;
         let ticket = read_ticket(&txn, number)?;
-        if token::token_matches(secret, &ticket.access_hash) {
+        let sessions = txn.open_table(tables::CUSTOMER_SESSIONS)?;
+        if crate::portal::key_opens(&sessions, secret, &ticket, self.now()) {
             Ok(ticket)
         } else {
             Err(Error::not_found("Ticket"))

@@ -1,0 +1,218 @@
+//! The customer portal's accounts: a customer signs in with a one-time link mailed to
+//! an address the desk knows, then sees all their tickets. Anyone may ask for a
+//! ticket's link with its number and the requester's address: the link goes to that
+//! address, never to the page, so guessing numbers reveals nothing.
+//!
+//! A signed-in customer's ticket key is `session:<session token>`; every customer path
+//! (page, reply, files) accepts it in place of a private link's secret.
+
+use chrono::{DateTime, Duration, Utc};
+use model::MailKind;
+use redb::ReadableTable;
+use serde::{Deserialize, Serialize};
+
+use crate::store::records::TicketRecord;
+use crate::store::{codec, tables};
+use crate::{token, Engine, Error, Result};
+
+/// How long a sign-in link works.
+pub const LINK_MINUTES: i64 = 30;
+/// How long a customer stays signed in.
+pub const SESSION_DAYS: i64 = 30;
+/// The prefix of a ticket key that is a customer's session.
+pub const SESSION_KEY: &str = "session:";
+
+/// A one-time sign-in link, as stored (by the hash of its token).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct LinkRecord {
+    contact: u64,
+    /// The ticket to open after signing in, for a status lookup.
+    ticket: Option<u64>,
+    expires_at: DateTime<Utc>,
+}
+
+/// A signed-in customer's browser.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct CustomerSessionRecord {
+    contact: u64,
+    expires_at: DateTime<Utc>,
+}
+
+/// Where a sign-in lands: the customer's session token, and the ticket to open.
+#[derive(Clone, Debug)]
+pub struct CustomerSignedIn {
+    pub session: String,
+    pub ticket: Option<u64>,
+}
+
+impl Engine {
+    /// Mails a one-time sign-in link to `email` if a contact has that address; does
+    /// nothing otherwise, and answers the same either way. `base` is the desk's address
+    /// (`https://help.example.com`) the link starts with.
+    pub fn request_sign_in_link(&self, email: &str, base: &str) -> Result<()> {
+        self.mail_link(email, None, base)
+    }
+
+    /// Mails the link to ticket `number` to `email` if it is the ticket's requester's
+    /// address; does nothing otherwise, answering the same.
+    pub fn request_ticket_link(&self, number: u64, email: &str, base: &str) -> Result<()> {
+        self.mail_link(email, Some(number), base)
+    }
+
+    fn mail_link(&self, email: &str, ticket: Option<u64>, base: &str) -> Result<()> {
+        let email = email.trim().to_lowercase();
+        if !model::validate::email_looks_valid(&email) {
+            return Err(Error::invalid(vec![model::FieldError::new(
+                "email",
+                "error.email_invalid",
+            )]));
+        }
+        let now = self.now();
+        let secret = token::new_token();
+        self.write(|txn| {
+            let Some(contact) = txn
+                .open_table(tables::CONTACT_BY_EMAIL)?
+                .get(email.as_str())?
+                .map(|v| v.value())
+            else {
+                return Ok(((), Vec::new()));
+            };
+            let subject = match ticket {
+                Some(n) => {
+                    let t = crate::tickets::get_ticket(txn, n);
+                    match t {
+                        Ok(t) if t.requester == contact => format!("[#{n}] {}", t.subject),
+                        _ => return Ok(((), Vec::new())),
+                    }
+                }
+                None => "Your sign-in link".to_string(),
+            };
+            let record = LinkRecord {
+                contact,
+                ticket,
+                expires_at: now + Duration::minutes(LINK_MINUTES),
+            };
+            txn.open_table(tables::CUSTOMER_LINKS)?.insert(
+                token::hash_token(&secret).as_slice(),
+                codec::encode(&record)?.as_slice(),
+            )?;
+            let link = format!("{}/portal/sign-in/{secret}", base.trim_end_matches('/'));
+            let text = format!(
+                "Hello,\n\nOpen this link to see {} (it works once, for {LINK_MINUTES} minutes):\n\n{link}\n\nIf you did not ask for it, ignore this message.\n",
+                if ticket.is_some() { "your request" } else { "your requests" }
+            );
+            let kind = if ticket.is_some() {
+                MailKind::TicketLink
+            } else {
+                MailKind::SignInLink
+            };
+            let event = crate::mail::queue(txn, &email, &subject, &text, kind, ticket, now)?;
+            Ok(((), vec![event]))
+        })
+    }
+
+    /// Signs a customer in with a sign-in link's token: once, before it expires.
+    pub fn customer_sign_in(&self, link: &str) -> Result<CustomerSignedIn> {
+        let now = self.now();
+        let session = token::new_token();
+        self.write(|txn| {
+            let mut links = txn.open_table(tables::CUSTOMER_LINKS)?;
+            let hash = token::hash_token(link);
+            // Used once: taken out whatever happens next.
+            let record = links
+                .remove(hash.as_slice())?
+                .map(|raw| codec::decode::<LinkRecord>(raw.value()))
+                .transpose()?;
+            let Some(record) = record.filter(|r| r.expires_at > now) else {
+                return Err(Error::not_found("Sign-in link"));
+            };
+            drop(links);
+            let stored = CustomerSessionRecord {
+                contact: record.contact,
+                expires_at: now + Duration::days(SESSION_DAYS),
+            };
+            txn.open_table(tables::CUSTOMER_SESSIONS)?.insert(
+                token::hash_token(&session).as_slice(),
+                codec::encode(&stored)?.as_slice(),
+            )?;
+            Ok((
+                CustomerSignedIn {
+                    session: session.clone(),
+                    ticket: record.ticket,
+                },
+                Vec::new(),
+            ))
+        })
+    }
+
+    /// Ends a customer's session.
+    pub fn customer_sign_out(&self, session: &str) -> Result<()> {
+        self.write(|txn| {
+            txn.open_table(tables::CUSTOMER_SESSIONS)?
+                .remove(token::hash_token(session).as_slice())?;
+            Ok(((), Vec::new()))
+        })
+    }
+
+    /// The contact a customer session signs in, while it holds.
+    pub fn customer_session_contact(&self, session: &str) -> Result<u64> {
+        let txn = self.read()?;
+        session_contact(
+            &txn.open_table(tables::CUSTOMER_SESSIONS)?,
+            session,
+            self.now(),
+        )
+    }
+
+    /// A signed-in customer's tickets, newest first (merged ones left out).
+    pub fn customer_tickets(&self, session: &str) -> Result<Vec<model::TicketSummary>> {
+        let contact = self.customer_session_contact(session)?;
+        let numbers = {
+            let facets = self.facets.read().unwrap_or_else(|p| p.into_inner());
+            let all = facets.all_tickets();
+            facets.tickets_of(&all, contact)
+        };
+        let txn = self.read()?;
+        let mut out = Vec::new();
+        for number in numbers.into_iter().rev().take(200) {
+            let t = crate::tickets::read_ticket(&txn, number)?;
+            if t.merged_into.is_none() {
+                out.push(crate::tickets::summary_of(&txn, &t)?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The contact behind customer session `session` (in `sessions`, the
+/// `CUSTOMER_SESSIONS` table), if it holds at `now`.
+fn session_contact(
+    sessions: &impl ReadableTable<&'static [u8], &'static [u8]>,
+    session: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let record = sessions
+        .get(token::hash_token(session).as_slice())?
+        .map(|raw| codec::decode::<CustomerSessionRecord>(raw.value()))
+        .transpose()?;
+    match record {
+        Some(r) if r.expires_at > now => Ok(r.contact),
+        _ => Err(Error::unauthorized("Please sign in again")),
+    }
+}
+
+/// Whether `key` opens `ticket` for its customer: the private link's secret, or the
+/// session of the customer who asked it.
+pub(crate) fn key_opens(
+    sessions: &impl ReadableTable<&'static [u8], &'static [u8]>,
+    key: &str,
+    ticket: &TicketRecord,
+    now: DateTime<Utc>,
+) -> bool {
+    match key.strip_prefix(SESSION_KEY) {
+        Some(session) => {
+            session_contact(sessions, session, now).is_ok_and(|c| c == ticket.requester)
+        }
+        None => token::token_matches(key, &ticket.access_hash),
+    }
+}

@@ -1,0 +1,157 @@
+//! The mailer: sends what the outbox holds through the desk's SMTP server (lettre),
+//! woken when a message is queued and when the next retry is due. Without a server set
+//! up it sends nothing and the messages wait; it never blocks start-up or a request.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use engine::mail::{Sending, SmtpConfig};
+use engine::{Engine, Event};
+use lettre::message::header::ContentType;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use model::SmtpSecurity;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::watch;
+
+/// Messages sent per round.
+const BATCH: usize = 50;
+/// The longest the mailer sleeps without looking.
+const IDLE: Duration = Duration::from_secs(60);
+/// How long one SMTP conversation may take.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Runs until the desk stops.
+pub async fn run(engine: Arc<Engine>, mut stopping: watch::Receiver<bool>) {
+    let mut events = engine.subscribe();
+    loop {
+        if *stopping.borrow() {
+            return;
+        }
+        let more = round(&engine).await;
+        let wait = if more {
+            Duration::ZERO
+        } else {
+            until_next_due(&engine).await
+        };
+        tokio::select! {
+            _ = stopping.changed() => return,
+            _ = tokio::time::sleep(wait) => {}
+            _ = queued(&mut events) => {}
+        }
+    }
+}
+
+/// Waits for a message to be queued (or for missed events, which may hide one).
+async fn queued(events: &mut tokio::sync::broadcast::Receiver<Event>) {
+    loop {
+        match events.recv().await {
+            Ok(Event::MailQueued) | Err(RecvError::Lagged(_)) => return,
+            Ok(_) => {}
+            Err(RecvError::Closed) => std::future::pending::<()>().await,
+        }
+    }
+}
+
+async fn until_next_due(engine: &Arc<Engine>) -> Duration {
+    let e = engine.clone();
+    let next = tokio::task::spawn_blocking(move || e.next_mail_due())
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .flatten();
+    match next {
+        Some(at) => (at - chrono::Utc::now())
+            .to_std()
+            .unwrap_or(Duration::from_secs(1))
+            .clamp(Duration::from_secs(1), IDLE),
+        None => IDLE,
+    }
+}
+
+/// Sends one batch of due messages; whether more may be due at once.
+async fn round(engine: &Arc<Engine>) -> bool {
+    let e = engine.clone();
+    let work = tokio::task::spawn_blocking(move || -> engine::Result<_> {
+        match e.smtp_config()? {
+            Some(config) => Ok(Some((config, e.due_mail(BATCH)?))),
+            None => Ok(None),
+        }
+    })
+    .await;
+    let (config, due) = match work {
+        Ok(Ok(Some(w))) => w,
+        // No server set up: everything waits in the outbox.
+        Ok(Ok(None)) => return false,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e.message(), "the mailer cannot read the outbox");
+            return false;
+        }
+        Err(e) => {
+            tracing::warn!(%e, "the mailer stopped a round");
+            return false;
+        }
+    };
+    if due.is_empty() {
+        return false;
+    }
+    let transport = transport(&config);
+    let full = due.len() == BATCH;
+    for m in due {
+        let result = match &transport {
+            Ok(t) => send(t, &config, &m).await,
+            Err(reason) => Err((reason.clone(), false)),
+        };
+        if let Err((reason, permanent)) = &result {
+            tracing::warn!(id = m.id, permanent, %reason, "a message was not sent");
+        }
+        let e = engine.clone();
+        let id = m.id;
+        let _ = tokio::task::spawn_blocking(move || e.mail_result(id, result)).await;
+    }
+    full
+}
+
+fn transport(c: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    let builder = match c.security {
+        SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&c.host),
+        SmtpSecurity::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&c.host),
+        SmtpSecurity::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
+            &c.host,
+        )),
+    }
+    .map_err(|e| format!("the SMTP server {} cannot be used: {e}", c.host))?;
+    let mut builder = builder.port(c.port).timeout(Some(SMTP_TIMEOUT));
+    if !c.username.is_empty() {
+        builder = builder.credentials(Credentials::new(c.username.clone(), c.password.clone()));
+    }
+    Ok(builder.build())
+}
+
+/// Sends one message: `Err((reason, permanent))` when it did not go.
+async fn send(
+    t: &AsyncSmtpTransport<Tokio1Executor>,
+    c: &SmtpConfig,
+    m: &Sending,
+) -> Result<(), (String, bool)> {
+    let from = c.from.parse().map_err(|e| {
+        (
+            format!("the sender address {} is not valid: {e}", c.from),
+            true,
+        )
+    })?;
+    let to =
+        m.to.parse()
+            .map_err(|e| (format!("the address {} is not valid: {e}", m.to), true))?;
+    let message = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(m.subject.clone())
+        .header(ContentType::TEXT_PLAIN)
+        .body(m.text.clone())
+        .map_err(|e| (format!("the message could not be built: {e}"), true))?;
+    match t.send(message).await {
+        Ok(_) => Ok(()),
+        Err(e) => Err((e.to_string(), e.is_permanent())),
+    }
+}
