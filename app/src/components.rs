@@ -232,6 +232,20 @@ pub fn person(name: &str) -> String {
     }
 }
 
+/// The start of a Markdown text as plain words (for a page's description), at most
+/// 160 characters.
+pub fn plain_excerpt(markdown: &str) -> String {
+    let plain: String = markdown
+        .chars()
+        .map(|c| if "#*_`>[]()!|".contains(c) { ' ' } else { c })
+        .collect();
+    let one = model::validate::one_line(&plain);
+    match one.char_indices().nth(160) {
+        Some((i, _)) => format!("{}…", one[..i].trim_end()),
+        None => one,
+    }
+}
+
 /// The desk's name as an admin set it (empty for none).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeskName(pub String);
@@ -486,6 +500,7 @@ fn Sidebar(agent: AgentInfo, views: Views) -> impl IntoView {
                 })}
                 <li><a href="/agent/contacts">{t("nav.contacts")}</a></li>
                 <li><a href="/agent/new-ticket">{t("intake.title")}</a></li>
+                <li><a href="/agent/kb">{t("kb.title")}</a></li>
                 <li><a href="/agent/canned">{t("nav.canned")}</a></li>
                 <li><a href="/agent/settings">{t("nav.settings")}</a></li>
             </ul>

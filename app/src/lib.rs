@@ -191,6 +191,10 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/portal") view=pages::portal_account::PortalAccount ssr=SsrMode::Async/>
+                <Route path=path!("/help") view=pages::help::HelpHome ssr=SsrMode::Async/>
+                <Route path=path!("/help/:slug") view=pages::help::HelpArticle ssr=SsrMode::Async/>
+                <Route path=path!("/agent/kb") view=pages::kb::KbList ssr=SsrMode::Async/>
+                <Route path=path!("/agent/kb/:number") view=pages::kb::KbEdit ssr=SsrMode::Async/>
                 <Route path=path!("/portal/sign-in/:token") view=pages::portal_account::PortalSignIn/>
                 <Route
                     path=path!("/portal/tickets/:number")

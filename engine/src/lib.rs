@@ -218,6 +218,10 @@ impl Engine {
 
     /// Stops the indexer after it has applied what is pending. Also done on drop.
     pub fn shutdown(&self) {
+        // Views counted since the last flush are not lost with the process.
+        if let Err(e) = self.flush_article_views() {
+            tracing::warn!(error = %e.message(), "article views were not written");
+        }
         let taken = self
             .indexer
             .lock()

@@ -212,6 +212,16 @@ fn serve(options: Options) -> anyhow::Result<()> {
             Engine::prune_sessions,
             |()| {},
         ));
+        // Write the help center's article views, counted in memory, every minute.
+        tokio::spawn(every(
+            std::time::Duration::from_secs(60),
+            false,
+            engine.clone(),
+            stopping.clone(),
+            "counting article views",
+            Engine::flush_article_views,
+            |_| {},
+        ));
         // Forget uploads never attached to a message, hourly.
         tokio::spawn(every(
             std::time::Duration::from_secs(3600),

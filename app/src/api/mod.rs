@@ -3,6 +3,7 @@
 
 pub mod agent;
 pub mod auth;
+pub mod kb;
 pub mod portal;
 
 use leptos::prelude::*;

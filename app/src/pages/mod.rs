@@ -13,6 +13,8 @@ pub mod agent_search;
 pub mod agent_settings;
 pub mod agent_ticket;
 pub mod canned_picker;
+pub mod help;
+pub mod kb;
 pub mod markdown_bar;
 pub mod not_found;
 pub mod portal_account;

@@ -21,6 +21,7 @@ pub fn PortalHeader() -> impl IntoView {
             <a class="brand" href="/">{brand()}</a>
             <nav class="portal-links">
                 <LanguageMenu/>
+                <a class="quiet" href="/help">{t("help.title")}</a>
                 <a class="quiet" href="/portal">{t("portal.my_requests")}</a>
             </nav>
         </header>

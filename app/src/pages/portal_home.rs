@@ -24,6 +24,7 @@ pub fn PortalHome() -> impl IntoView {
                 <a class="brand" href="/">{crate::components::brand()}</a>
                 <nav class="portal-links">
                     <LanguageMenu/>
+                    <a class="quiet" href="/help">{t("help.title")}</a>
                     <a class="quiet" href="/portal">{t("portal.my_requests")}</a>
                     <a class="quiet" href="/agent">{t("portal.agent_link")}</a>
                 </nav>

@@ -1,0 +1,173 @@
+//! The help center (`/help`): categories and articles, server-rendered with real titles
+//! and descriptions, readable without the wasm; a search box that answers as you type
+//! (and as a plain form without the wasm); each article asks "Was this helpful?".
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::api::kb::{help_article, help_front, help_search, HelpVote};
+use crate::components::{brand, url_encode};
+use crate::i18n::{current, t};
+use crate::pages::portal_account::PortalHeader;
+
+#[component]
+pub fn HelpHome() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let language = current().code().to_string();
+    let front = Resource::new(|| (), move |_| help_front(language.clone()));
+    let results = Resource::new(q, help_search);
+    let navigate = StoredValue::new(use_navigate());
+    let on_input = move |ev| {
+        let value: String = event_target_value(&ev);
+        let href = format!("/help?q={}", url_encode(&value));
+        navigate.with_value(|n| {
+            n(
+                &href,
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            )
+        });
+    };
+    view! {
+        <Title text=format!("{} · {}", t("help.title"), brand())/>
+        <Meta name="description" content=t("help.description")/>
+        <div class="portal help">
+            <PortalHeader/>
+            <main id="main" class="portal-main">
+                <h1>{t("help.title")}</h1>
+                <form method="get" action="/help" role="search" class="help-search">
+                    <label for="help-q">{t("help.search")}</label>
+                    <input id="help-q" name="q" type="search" value=q on:input=on_input autocomplete="off"/>
+                    <noscript><button type="submit">{t("help.search_button")}</button></noscript>
+                </form>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let hits = results.await.unwrap_or_default();
+                        if q().trim().is_empty() {
+                            ().into_any()
+                        } else if hits.is_empty() {
+                            view! { <p class="empty" role="status">{t("help.none")}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ol class="help-results" aria-label=t("help.results")>
+                                    {hits.into_iter().map(|a| view! {
+                                        <li>
+                                            <a href=format!("/help/{}", a.slug)>{a.title}</a>
+                                            <p class="quiet">{a.excerpt}</p>
+                                        </li>
+                                    }).collect_view()}
+                                </ol>
+                            }.into_any()
+                        }
+                    })}
+                </Transition>
+                <Suspense fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
+                    {move || Suspend::new(async move {
+                        let front = front.await.unwrap_or_default();
+                        let cats = front.categories.clone();
+                        let articles = front.articles.clone();
+                        let in_cat = move |id: Option<u64>| articles.iter().filter(|a| a.category == id).cloned().collect::<Vec<_>>();
+                        let list = |items: Vec<model::ArticleSummary>| view! {
+                            <ul class="help-articles">
+                                {items.into_iter().map(|a| view! {
+                                    <li><a href=format!("/help/{}", a.slug) hreflang=a.language.clone()>{a.title}</a></li>
+                                }).collect_view()}
+                            </ul>
+                        };
+                        let loose = in_cat(None);
+                        view! {
+                            <div class="help-categories">
+                                {cats.iter().filter(|c| c.parent.is_none()).map(|c| {
+                                    let subs: Vec<model::KbCategory> = cats.iter().filter(|s| s.parent == Some(c.id)).cloned().collect();
+                                    view! {
+                                        <section class="card">
+                                            <h2>{c.name.clone()}</h2>
+                                            {list(in_cat(Some(c.id)))}
+                                            {subs.into_iter().map(|s| view! {
+                                                <h3>{s.name.clone()}</h3>
+                                                {list(in_cat(Some(s.id)))}
+                                            }).collect_view()}
+                                        </section>
+                                    }
+                                }).collect_view()}
+                                {(!loose.is_empty()).then(|| view! {
+                                    <section class="card"><h2>{t("help.more")}</h2>{list(loose)}</section>
+                                })}
+                            </div>
+                            <p class="help-contact">{t("help.not_found")} " " <a href="/">{t("help.write_us")}</a></p>
+                        }
+                    })}
+                </Suspense>
+            </main>
+        </div>
+    }
+}
+
+#[component]
+pub fn HelpArticle() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let query = use_query_map();
+    let voted_before = move || query.read().get("voted").is_some();
+    let article = Resource::new(slug, help_article);
+    let vote = ServerAction::<HelpVote>::new();
+    view! {
+        <div class="portal help">
+            <PortalHeader/>
+            <main id="main" class="portal-main">
+                <Suspense fallback=|| view! { <div class="skeleton-page" aria-busy="true"></div> }>
+                    {move || Suspend::new(async move {
+                        match article.await {
+                            Ok(a) => {
+                                let description = crate::components::plain_excerpt(&a.body);
+                                let id = a.id;
+                                let slug = a.slug.clone();
+                                view! {
+                                    <Title text=format!("{} · {}", a.title, brand())/>
+                                    <Meta name="description" content=description/>
+                                    <p><a href="/help" class="quiet">{"← "}{t("help.title")}</a></p>
+                                    <article class="help-article" lang=a.language.clone()>
+                                        <h1>{a.title.clone()}</h1>
+                                        <div class="body" inner_html=a.html.clone()></div>
+                                    </article>
+                                    <section class="card helpful" aria-labelledby="helpful-q">
+                                        <h2 id="helpful-q">{t("help.helpful")}</h2>
+                                        {move || if voted_before() || matches!(vote.value().get(), Some(Ok(()))) {
+                                            view! { <p role="status">{t("help.thanks")}</p> }.into_any()
+                                        } else {
+                                            let (slug, slug_no) = (slug.clone(), slug.clone());
+                                            view! {
+                                                <div class="helpful-buttons">
+                                                    <ActionForm action=vote>
+                                                        <input type="hidden" name="id" value=id.to_string()/>
+                                                        <input type="hidden" name="slug" value=slug/>
+                                                        <input type="hidden" name="helpful" value="true"/>
+                                                        <button type="submit">{t("help.yes")}</button>
+                                                    </ActionForm>
+                                                    <ActionForm action=vote>
+                                                        <input type="hidden" name="id" value=id.to_string()/>
+                                                        <input type="hidden" name="slug" value=slug_no/>
+                                                        <input type="hidden" name="helpful" value="false"/>
+                                                        <button type="submit">{t("help.no")}</button>
+                                                    </ActionForm>
+                                                </div>
+                                            }.into_any()
+                                        }}
+                                    </section>
+                                    <p class="help-contact">{t("help.not_found")} " " <a href="/">{t("help.write_us")}</a></p>
+                                }.into_any()
+                            }
+                            Err(_) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </main>
+        </div>
+    }
+}
