@@ -248,7 +248,7 @@ async function textsOf(page) {
 
 /** Latin-letter words left in Greek texts, other than names that stay as they are. */
 function englishIn(texts) {
-  const allowed = new Set(['Tessera', 'email', 'Email', 'API', 'KiB', 'tessera', 'admin', 'create']);
+  const allowed = new Set(['Tessera', 'email', 'Email', 'API', 'KiB', 'MiB', 'tessera', 'admin', 'create', 'Markdown']);
   const words = [];
   for (const text of texts) {
     const cleaned = text.replace(/\S+@\S+/g, ' ').replace(/https?:\/\/\S+/g, ' ');

@@ -10,22 +10,22 @@ pub fn to_html(body: &str) -> String {
     let options =
         Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS;
     let mut images = 0usize;
-    let events = Parser::new_ext(body, options).filter_map(|event| match event {
+    let events = Parser::new_ext(body, options).map(|event| match event {
         // What someone typed as HTML is shown, never run.
-        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         // Plain-text messages (most email) break lines where they mean to.
-        Event::SoftBreak => Some(Event::HardBreak),
+        Event::SoftBreak => Event::HardBreak,
         Event::Start(Tag::Link {
             link_type,
             dest_url,
             title,
             id,
-        }) => Some(Event::Start(Tag::Link {
+        }) => Event::Start(Tag::Link {
             link_type,
             dest_url: safe_url(dest_url),
             title,
             id,
-        })),
+        }),
         // An image becomes a link to it: nothing remote loads by itself.
         Event::Start(Tag::Image {
             dest_url,
@@ -34,18 +34,18 @@ pub fn to_html(body: &str) -> String {
             ..
         }) => {
             images += 1;
-            Some(Event::Start(Tag::Link {
+            Event::Start(Tag::Link {
                 link_type: LinkType::Inline,
                 dest_url: safe_url(dest_url),
                 title,
                 id,
-            }))
+            })
         }
         Event::End(TagEnd::Image) if images > 0 => {
             images -= 1;
-            Some(Event::End(TagEnd::Link))
+            Event::End(TagEnd::Link)
         }
-        other => Some(other),
+        other => other,
     });
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events);

@@ -22,10 +22,13 @@ pub enum Doing {
     Left,
 }
 
+/// When an agent was last heard from on a ticket, whether typing, and their name.
+type Seen = (Instant, bool, String);
+
 #[derive(Default)]
 pub(crate) struct Presence {
-    /// Ticket → agent → (last heard, typing, name).
-    tickets: Mutex<HashMap<u64, HashMap<u64, (Instant, bool, String)>>>,
+    /// Ticket → agent → what was last heard.
+    tickets: Mutex<HashMap<u64, HashMap<u64, Seen>>>,
 }
 
 impl Presence {
@@ -61,7 +64,7 @@ impl Presence {
     }
 }
 
-fn listed(here: &HashMap<u64, (Instant, bool, String)>, now: Instant) -> Vec<(u64, bool)> {
+fn listed(here: &HashMap<u64, Seen>, now: Instant) -> Vec<(u64, bool)> {
     let mut v: Vec<(u64, bool)> = here
         .iter()
         .filter(|(_, (seen, _, _))| now.duration_since(*seen) < STALE)

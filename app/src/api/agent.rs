@@ -70,6 +70,7 @@ pub async fn ticket(number: u64, show: Option<usize>) -> Result<TicketDetail, Ap
 /// the customer or another agent wrote since, the post is held (a `held` field error)
 /// and the page shows the new message; sending again goes through.
 #[server(endpoint = "agent/post")]
+#[allow(clippy::too_many_arguments)]
 pub async fn post_message(
     number: u64,
     kind: String,

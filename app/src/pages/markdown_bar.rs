@@ -139,7 +139,7 @@ pub fn MarkdownBar(draft: RwSignal<String>) -> impl IntoView {
                     }
                 }>{t("md.preview")}</button>
         </div>
-        <div class="md-preview-box message" hidden=move || !showing.get() aria-live="polite">
+        <div class="md-preview-box" hidden=move || !showing.get() aria-live="polite">
             {move || match preview.value().get() {
                 Some(Ok(html)) => view! { <div class="body" inner_html=html></div> }.into_any(),
                 _ => view! { <p class="quiet">{t("md.preview_empty")}</p> }.into_any(),

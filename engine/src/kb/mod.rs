@@ -364,7 +364,7 @@ impl Engine {
         for entry in txn.open_table(tables::ARTICLES)?.iter()? {
             out.push(codec::decode::<ArticleRecord>(entry?.1.value())?.summary());
         }
-        out.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+        out.sort_by_key(|a| std::cmp::Reverse(a.updated_at));
         Ok(out)
     }
 
