@@ -66,6 +66,16 @@ test('a customer finds a public article as they type and rates it', async ({ pag
     // The agent sees the vote.
     await page.goto(desk.base + '/agent/kb/1');
     await expect(page.getByText('👍 1 · 👎 0')).toBeVisible();
+
+    // Beside a ticket about it, the article is suggested and its link goes into the reply.
+    await postForm(desk.base, '/api/portal/create', { name: 'Ana', email: 'ana@example.com', subject: 'Pisač ne radi', body: 'Treba li čišćenje valjka?' });
+    await page.goto(desk.base + '/agent/tickets/1');
+    await hydrated(page);
+    const suggested = page.locator('details.suggested');
+    await expect(suggested.locator('summary')).toHaveText(/suggested article/);
+    await suggested.locator('summary').click();
+    await suggested.getByRole('listitem').filter({ hasText: 'Čišćenje pisača' }).getByRole('button', { name: 'Insert link' }).click();
+    await expect(page.getByLabel('Message')).toHaveValue(/\[Čišćenje pisača\]\(http.*\/help\/ciscenje-pisaca\)/);
   } finally {
     await desk.stop();
   }

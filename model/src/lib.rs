@@ -4,6 +4,7 @@
 pub mod canned;
 pub mod headers;
 pub mod inbox;
+pub mod query;
 pub mod validate;
 
 use chrono::{DateTime, Utc};

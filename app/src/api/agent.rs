@@ -151,6 +151,59 @@ pub async fn preview(body: String) -> Result<String, AppError> {
     Ok(engine::markdown::to_html(&body))
 }
 
+/// Published articles (internal ones included) that may answer ticket `number`: found
+/// by its subject and newest message.
+#[server(endpoint = "agent/suggest")]
+pub async fn suggest_articles(number: u64) -> Result<Vec<model::Article>, AppError> {
+    let me = agent().await?;
+    let base = super::ssr::desk_address();
+    call(move |e| {
+        let detail = e.ticket_detail_latest(me.id, number, 1)?;
+        let latest: Vec<String> = detail
+            .messages
+            .first()
+            .map(|m| {
+                m.body
+                    .split_whitespace()
+                    .take(12)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let words: Vec<String> = detail
+            .summary
+            .subject
+            .split_whitespace()
+            .map(str::to_string)
+            .chain(latest)
+            .collect();
+        let mut out = Vec::new();
+        // Each word alone may match; an article matching many ranks first.
+        let mut seen = std::collections::HashSet::new();
+        for hit in e.search_articles(&detail.summary.subject, false, 3)? {
+            if seen.insert(hit.id) {
+                out.push(e.article(me.id, hit.id)?);
+            }
+        }
+        for word in words.iter().filter(|w| w.chars().count() >= 5) {
+            if out.len() >= 3 {
+                break;
+            }
+            for hit in e.search_articles(word, false, 2)? {
+                if out.len() < 3 && seen.insert(hit.id) {
+                    out.push(e.article(me.id, hit.id)?);
+                }
+            }
+        }
+        for a in &mut out {
+            // The link customers can open, for "insert link".
+            a.slug = format!("{}/help/{}", base.trim_end_matches('/'), a.slug);
+        }
+        Ok(out)
+    })
+    .await
+}
+
 /// Says the agent's ticket page is open (`doing` = "viewing" or "typing") or gone
 /// ("left"); answers who else is on the ticket.
 #[server(endpoint = "agent/presence")]
@@ -195,7 +248,8 @@ pub async fn set_status(number: u64, status: String) -> Result<(), AppError> {
 #[server(endpoint = "agent/search")]
 pub async fn search(query: String) -> Result<Vec<SearchHit>, AppError> {
     let me = agent().await?;
-    if query.trim().chars().count() < 2 {
+    let q = query.trim();
+    if q.chars().count() < 2 && !(!q.is_empty() && q.chars().all(|c| c.is_ascii_digit())) {
         return Ok(Vec::new());
     }
     call(move |e| e.search(me.id, &query, 30)).await

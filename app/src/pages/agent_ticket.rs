@@ -50,6 +50,9 @@ fn TicketPane() -> impl IntoView {
         },
     );
     let lists = Resource::new(|| (), |_| desk_lists());
+    let suggested = Resource::new(number, |n| {
+        crate::api::agent::suggest_articles(n.unwrap_or(0))
+    });
     // Opening the ticket read its notifications: the bell catches up.
     let bell_and_live = (use_context::<Bell>(), use_context::<Live>());
     Effect::new(move |_| {
@@ -217,6 +220,44 @@ fn TicketPane() -> impl IntoView {
         </Transition>
         // Outside the Transition, so a redraw of the ticket (a live update, a status
         // change) never takes the editor, its text or its focus away.
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = suggested.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <details class="suggested card">
+                        <summary>{crate::i18n::tn("kb.suggested", list.len() as u64)}</summary>
+                        <ul>
+                            {list.into_iter().map(|a| {
+                                let link = format!("[{}]({})", a.title, a.slug);
+                                let text = a.body.clone();
+                                view! {
+                                    <li>
+                                        <span class="suggested-title">{a.title.clone()}</span>
+                                        {(!a.public).then(|| view! { <span class="note-label">{t("kb.internal")}</span> })}
+                                        <span class="suggested-actions">
+                                            {a.public.then(|| view! {
+                                                <button type="button" class="link" on:click=move |_| {
+                                                    draft.update(|d| {
+                                                        if !d.is_empty() && !d.ends_with('\n') { d.push('\n'); }
+                                                        d.push_str(&link);
+                                                    });
+                                                }>{t("kb.insert_link")}</button>
+                                            })}
+                                            <button type="button" class="link" on:click=move |_| {
+                                                draft.update(|d| {
+                                                    if !d.is_empty() && !d.ends_with('\n') { d.push('\n'); }
+                                                    d.push_str(&text);
+                                                });
+                                            }>{t("kb.insert_text")}</button>
+                                        </span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </details>
+                })
+            })}
+        </Transition>
         <crate::pages::presence::Viewers viewers=viewers/>
         <ActionForm action=post node_ref=form attr:class=move || format!("composer card form {}", kind.get()) attr:novalidate=true
             on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()

@@ -145,32 +145,135 @@ impl Engine {
     /// Tickets matching `query` that `agent` may work, best first, with highlighted
     /// snippets.
     pub fn search(&self, agent: u64, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        let found = self.search.search(query, limit.min(MAX_PAGE))?;
+        let parsed = model::query::parse_search(query);
+        let limit = limit.min(MAX_PAGE);
         let txn = self.read()?;
         let caller = caller_read(&txn, agent)?;
-        let mut hits = Vec::with_capacity(found.len());
-        for (number, score) in found {
-            // The index may briefly hold a ticket redb no longer has.
-            let ticket = match read_ticket(&txn, number) {
-                Err(e) if e.kind() == crate::ErrorKind::NotFound => continue,
-                other => other?,
-            };
-            if !caller.may_work(&ticket) {
-                continue;
-            }
+        let tag_id = match &parsed.tag {
+            Some(name) => Some(
+                txn.open_table(tables::TAG_BY_NAME)?
+                    .get(name.to_lowercase().as_str())?
+                    .map(|v| v.value()),
+            ),
+            None => None,
+        };
+        let mut hits: Vec<SearchHit> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let text = parsed.text.as_str();
+        let hit = |number: u64, ticket: &TicketRecord, score: f32| -> Result<SearchHit> {
             let requester = read_contact(&txn, ticket.requester)?;
             let body = search::indexer::conversation_text(&txn, number)?;
-            hits.push(SearchHit {
+            Ok(SearchHit {
                 number,
-                subject: search::snippet(&ticket.subject, query, 200),
-                body: search::snippet(&body, query, 180),
+                subject: search::snippet(&ticket.subject, text, 200),
+                body: search::snippet(&body, text, 180),
                 status: ticket.status,
                 requester_name: requester
                     .as_ref()
                     .map(contacts::display_name)
                     .unwrap_or_default(),
                 score,
-            });
+            })
+        };
+        // What the filters ask of a ticket.
+        let passes = |ticket: &TicketRecord| -> Result<bool> {
+            if parsed.status.is_some_and(|s| s != ticket.status)
+                || parsed.priority.is_some_and(|p| p != ticket.priority)
+                || parsed.channel.is_some_and(|c| c != ticket.channel)
+                || (parsed.mine && ticket.assignee != Some(agent))
+            {
+                return Ok(false);
+            }
+            if let Some(tag) = tag_id {
+                if !tag.is_some_and(|t| ticket.tags.contains(&t)) {
+                    return Ok(false);
+                }
+            }
+            if let Some(from) = &parsed.from {
+                let requester = read_contact(&txn, ticket.requester)?;
+                let matches = requester.is_some_and(|c| {
+                    c.emails.iter().any(|e| e.contains(from.as_str()))
+                        || c.name.to_lowercase().contains(from.as_str())
+                });
+                if !matches {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        };
+        // A ticket named by its number comes first.
+        if let Some(number) = parsed.number {
+            if let Ok(ticket) = read_ticket(&txn, number) {
+                if caller.may_work(&ticket) && passes(&ticket)? {
+                    seen.insert(number);
+                    hits.push(hit(number, &ticket, f32::MAX)?);
+                }
+            }
+        }
+        if !text.trim().is_empty() {
+            // Filters thin the words' hits out: look further down the list for them.
+            let wanted = if parsed.has_filters() {
+                MAX_PAGE
+            } else {
+                limit
+            };
+            for (number, score) in self.search.search(text, wanted)? {
+                if hits.len() >= limit {
+                    break;
+                }
+                // The index may briefly hold a ticket redb no longer has.
+                let ticket = match read_ticket(&txn, number) {
+                    Err(e) if e.kind() == crate::ErrorKind::NotFound => continue,
+                    other => other?,
+                };
+                if !caller.may_work(&ticket) || !passes(&ticket)? || !seen.insert(number) {
+                    continue;
+                }
+                hits.push(hit(number, &ticket, score)?);
+            }
+        } else if parsed.has_filters() && !tag_id.is_some_and(|t| t.is_none()) {
+            // Only filters: the inbox's index lists what matches, newest first.
+            let email = parsed.from.as_ref().filter(|f| f.contains('@')).cloned();
+            let filter = InboxFilter {
+                status: parsed.status,
+                priority: parsed.priority,
+                channel: parsed.channel,
+                tag: tag_id.flatten(),
+                requester: email,
+                assigned: if parsed.mine {
+                    model::inbox::Assigned::Me
+                } else {
+                    model::inbox::Assigned::Anyone
+                },
+                sort: model::inbox::Sort::Newest,
+                ..Default::default()
+            };
+            drop(txn);
+            let page = self.inbox(agent, &filter, 0, MAX_PAGE)?;
+            let txn2 = self.read()?;
+            for s in page.tickets {
+                if hits.len() >= limit {
+                    break;
+                }
+                let ticket = read_ticket(&txn2, s.number)?;
+                if !passes_after(&parsed, &txn2, &ticket)? || !seen.insert(s.number) {
+                    continue;
+                }
+                let requester = read_contact(&txn2, ticket.requester)?;
+                let body = search::indexer::conversation_text(&txn2, s.number)?;
+                hits.push(SearchHit {
+                    number: s.number,
+                    subject: search::snippet(&ticket.subject, "", 200),
+                    body: search::snippet(&body, "", 180),
+                    status: ticket.status,
+                    requester_name: requester
+                        .as_ref()
+                        .map(contacts::display_name)
+                        .unwrap_or_default(),
+                    score: 0.0,
+                });
+            }
+            return Ok(hits);
         }
         Ok(hits)
     }
@@ -194,6 +297,23 @@ impl Engine {
 
 /// The contact a filter's requester address names: None when it names none,
 /// Some(None) when no contact has that address.
+/// The `from:` part of a search that the inbox's index cannot apply (part of a name or
+/// address, rather than a whole address).
+fn passes_after(
+    parsed: &model::query::ParsedSearch,
+    txn: &ReadTransaction,
+    ticket: &TicketRecord,
+) -> Result<bool> {
+    let Some(from) = &parsed.from else {
+        return Ok(true);
+    };
+    let requester = read_contact(txn, ticket.requester)?;
+    Ok(requester.is_some_and(|c| {
+        c.emails.iter().any(|e| e.contains(from.as_str()))
+            || c.name.to_lowercase().contains(from.as_str())
+    }))
+}
+
 fn requester_of(txn: &ReadTransaction, filter: &InboxFilter) -> Result<Option<Option<u64>>> {
     let Some(email) = &filter.requester else {
         return Ok(None);
