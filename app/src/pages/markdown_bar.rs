@@ -31,7 +31,7 @@ const TOOLS: [Tool; 5] = [
     },
     Tool {
         label: "md.link",
-        text: "🔗",
+        text: "[…]",
         before: "[",
         after: "](https://)",
     },
