@@ -501,6 +501,7 @@ fn Sidebar(agent: AgentInfo, views: Views) -> impl IntoView {
                 <li><a href="/agent/contacts">{t("nav.contacts")}</a></li>
                 <li><a href="/agent/new-ticket">{t("intake.title")}</a></li>
                 <li><a href="/agent/kb">{t("kb.title")}</a></li>
+                <li><a href="/agent/satisfaction">{t("rating.page")}</a></li>
                 <li><a href="/agent/canned">{t("nav.canned")}</a></li>
                 <li><a href="/agent/settings">{t("nav.settings")}</a></li>
             </ul>

@@ -19,6 +19,7 @@ pub mod presence;
 pub mod search;
 pub mod secret;
 pub mod store;
+pub mod survey;
 pub mod throttle;
 pub mod tickets;
 pub mod token;

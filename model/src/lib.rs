@@ -379,6 +379,8 @@ pub struct TicketDetail {
     pub ccs: Vec<String>,
     /// Who changed what, newest first (the latest [`limits::HISTORY_PAGE`] events).
     pub history: Vec<HistoryEntry>,
+    /// The customer's rating, once given.
+    pub rating: Option<RatingInfo>,
 }
 
 /// One event of a ticket's history, with names resolved for showing.
@@ -490,6 +492,8 @@ pub struct CustomerTicket {
     pub messages: Vec<MessageView>,
     /// Whether earlier messages exist that are not in `messages`.
     pub earlier: bool,
+    /// The customer's rating, once given.
+    pub rating: Option<RatingInfo>,
 }
 
 /// A piece of text with the byte ranges that matched a search.
@@ -847,4 +851,76 @@ pub struct ArticleRevision {
 pub struct HelpCenter {
     pub categories: Vec<KbCategory>,
     pub articles: Vec<ArticleSummary>,
+}
+
+/// How a customer rated the help they got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Rating {
+    Good,
+    Okay,
+    Bad,
+}
+
+impl Rating {
+    pub const ALL: [Rating; 3] = [Rating::Good, Rating::Okay, Rating::Bad];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Rating::Good => "good",
+            Rating::Okay => "okay",
+            Rating::Bad => "bad",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.slug() == s)
+    }
+
+    /// The translation key of its label.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Rating::Good => "rating.good",
+            Rating::Okay => "rating.okay",
+            Rating::Bad => "rating.bad",
+        }
+    }
+}
+
+/// A ticket's rating, with the customer's comment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingInfo {
+    pub ticket: u64,
+    pub subject: String,
+    pub rating: Rating,
+    pub comment: String,
+    pub at: DateTime<Utc>,
+    /// Whether the customer may still change it.
+    pub changeable: bool,
+}
+
+/// Ratings counted for one agent or department.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingCounts {
+    pub name: String,
+    pub good: u64,
+    pub okay: u64,
+    pub bad: u64,
+}
+
+impl RatingCounts {
+    /// Good ratings as a share of all, in percent (none: `None`).
+    pub fn score(&self) -> Option<u64> {
+        let all = self.good + self.okay + self.bad;
+        (all > 0).then(|| (self.good * 100 + all / 2) / all)
+    }
+}
+
+/// The satisfaction page: ratings in a period, in all and per agent and department.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Satisfaction {
+    pub all: RatingCounts,
+    pub agents: Vec<RatingCounts>,
+    pub departments: Vec<RatingCounts>,
+    /// The latest comments, newest first.
+    pub comments: Vec<RatingInfo>,
 }

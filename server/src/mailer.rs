@@ -46,7 +46,8 @@ pub async fn run(engine: Arc<Engine>, mut stopping: watch::Receiver<bool>) {
 async fn queued(events: &mut tokio::sync::broadcast::Receiver<Event>) {
     loop {
         match events.recv().await {
-            Ok(Event::MailQueued) | Err(RecvError::Lagged(_)) => return,
+            // A ticket change may have queued a message (a survey invitation) too.
+            Ok(Event::MailQueued | Event::TicketChanged(_)) | Err(RecvError::Lagged(_)) => return,
             Ok(_) => {}
             Err(RecvError::Closed) => std::future::pending::<()>().await,
         }

@@ -204,6 +204,20 @@ pub async fn suggest_articles(number: u64) -> Result<Vec<model::Article>, AppErr
     .await
 }
 
+/// Ratings from `from` to `to` (`YYYY-MM-DD`; the last 30 days when empty).
+#[server(endpoint = "agent/satisfaction")]
+pub async fn satisfaction(
+    from: String,
+    to: String,
+) -> Result<(String, String, model::Satisfaction), AppError> {
+    let me = agent().await?;
+    let today = chrono::Utc::now().date_naive();
+    let to = model::inbox::parse_day(&to).unwrap_or(today);
+    let from = model::inbox::parse_day(&from).unwrap_or(to - chrono::Duration::days(30));
+    let s = call(move |e| e.satisfaction(me.id, from, to)).await?;
+    Ok((from.to_string(), to.to_string(), s))
+}
+
 /// Says the agent's ticket page is open (`doing` = "viewing" or "typing") or gone
 /// ("left"); answers who else is on the ticket.
 #[server(endpoint = "agent/presence")]
@@ -249,7 +263,8 @@ pub async fn set_status(number: u64, status: String) -> Result<(), AppError> {
 pub async fn search(query: String) -> Result<Vec<SearchHit>, AppError> {
     let me = agent().await?;
     let q = query.trim();
-    if q.chars().count() < 2 && !(!q.is_empty() && q.chars().all(|c| c.is_ascii_digit())) {
+    let a_number = !q.is_empty() && q.chars().all(|c| c.is_ascii_digit());
+    if q.chars().count() < 2 && !a_number {
         return Ok(Vec::new());
     }
     call(move |e| e.search(me.id, &query, 30)).await

@@ -144,3 +144,30 @@ pub async fn customer_sign_out() -> Result<(), AppError> {
     redirect_plain_form("/portal");
     Ok(())
 }
+
+/// A rating through a survey link (`choice`: good, okay, bad), with a comment when
+/// given; answers the rating as it stands.
+#[server(endpoint = "portal/rate-link")]
+pub async fn rate_link(
+    token: String,
+    choice: String,
+    #[server(default)] comment: Option<String>,
+) -> Result<model::RatingInfo, AppError> {
+    let rating = model::Rating::from_slug(&choice).ok_or(AppError::NotFound)?;
+    call(move |e| e.rate_by_link(&token, rating, comment.as_deref())).await
+}
+
+/// The customer rates their resolved ticket from its page.
+#[server(endpoint = "portal/rate")]
+pub async fn rate_ticket(
+    number: u64,
+    key: String,
+    choice: String,
+    #[server(default)] comment: Option<String>,
+) -> Result<model::RatingInfo, AppError> {
+    let key = customer_key(key);
+    let rating = model::Rating::from_slug(&choice).ok_or_else(|| {
+        AppError::Invalid(vec![model::FieldError::new("rating", "error.generic")])
+    })?;
+    call(move |e| e.rate_as_customer(number, &key, rating, comment.as_deref())).await
+}

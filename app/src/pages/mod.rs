@@ -23,5 +23,6 @@ pub mod portal_ticket;
 pub mod presence;
 pub mod setup;
 pub mod side_list;
+pub mod survey;
 pub mod ticket_side;
 pub mod uploader;

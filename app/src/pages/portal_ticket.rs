@@ -76,6 +76,9 @@ pub fn PortalTicket() -> impl IntoView {
                                     customer_view=true
                                     earlier=tk.earlier.then(|| earlier_href(&if key().is_empty() { format!("/portal/tickets/{}", tk.number) } else { format!("/t/{}/{}", tk.number, key()) }, tk.messages.len()))
                                 />
+                                {matches!(tk.status, model::TicketStatus::Resolved | model::TicketStatus::Closed).then(|| view! {
+                                    <crate::pages::survey::RateBox number=tk.number key=key() rating=tk.rating.clone()/>
+                                })}
                                 <ActionForm action=reply node_ref=form attr:class="card form" attr:novalidate=true
                                     on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
                                     on:drop=move |ev: leptos::ev::DragEvent| {

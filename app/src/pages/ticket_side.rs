@@ -169,6 +169,13 @@ pub fn TicketSide(
                 {move || matches!(change.value().get().or(set_status.value().get()), Some(Ok(()))).then(|| t("ticket.saved"))}
             </span>
 
+            {detail.rating.clone().map(|r| view! {
+                <section class="rating-shown" aria-labelledby="rating-title">
+                    <h2 id="rating-title">{t("rating.title")}</h2>
+                    <p class=format!("rated rate-{}", r.rating.slug())><strong>{t(r.rating.label_key())}</strong></p>
+                    {(!r.comment.is_empty()).then(|| view! { <blockquote>{r.comment.clone()}</blockquote> })}
+                </section>
+            })}
             <History entries=detail.history.clone()/>
         </aside>
     }

@@ -105,3 +105,8 @@ pub const ARTICLE_SLUGS: TableDefinition<&str, u64> = TableDefinition::new("arti
 /// (article id, revision number) → that revision's title and text.
 pub const ARTICLE_REVISIONS: TableDefinition<(u64, u32), &[u8]> =
     TableDefinition::new("article_revisions");
+
+/// SHA-256 of a survey link's token → the ticket it rates (see `survey`).
+pub const SURVEY_TOKENS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("survey_tokens");
+/// Ticket number → its customer's rating (see `survey`).
+pub const RATINGS: TableDefinition<u64, &[u8]> = TableDefinition::new("ratings");

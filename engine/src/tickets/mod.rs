@@ -655,6 +655,8 @@ pub(crate) fn change_status(
             ticket.resolved_at = Some(now);
             txn.open_table(tables::TICKETS_RESOLVED)?
                 .insert((now.timestamp(), ticket.number), ())?;
+            // The customer is asked how it went (the mailer wakes on the ticket's event).
+            crate::survey::invite(txn, ticket, now)?;
         }
         TicketStatus::Closed => {
             ticket.resolved_at.get_or_insert(now);

@@ -102,6 +102,7 @@ impl Engine {
             merged_into: ticket.merged_into,
             ccs: ticket.ccs.clone(),
             history: history(&txn, number, model::limits::HISTORY_PAGE)?,
+            rating: crate::survey::rating_of(&txn, &ticket, self.now())?,
         })
     }
 
@@ -121,6 +122,7 @@ impl Engine {
         let ticket = self.ticket_for_customer(number, secret)?;
         let txn = self.read()?;
         let (messages, earlier) = messages(&txn, number, false, count)?;
+        let rating = crate::survey::rating_of(&txn, &ticket, self.now())?;
         Ok(CustomerTicket {
             number,
             subject: ticket.subject,
@@ -128,6 +130,7 @@ impl Engine {
             created_at: ticket.created_at,
             messages,
             earlier,
+            rating,
         })
     }
 
@@ -231,7 +234,7 @@ impl Engine {
                 }
                 hits.push(hit(number, &ticket, score)?);
             }
-        } else if parsed.has_filters() && !tag_id.is_some_and(|t| t.is_none()) {
+        } else if parsed.has_filters() && tag_id.is_none_or(|t| t.is_some()) {
             // Only filters: the inbox's index lists what matches, newest first.
             let email = parsed.from.as_ref().filter(|f| f.contains('@')).cloned();
             let filter = InboxFilter {

@@ -1,6 +1,6 @@
 //! Version 5: attachments and their blob store's counts, logged phone calls, agents'
-//! notifications, the outgoing-mail outbox and customers' sign-in links and sessions, and the knowledge
-//! base (categories, articles, slugs, revisions) get tables. No record changes shape.
+//! notifications, the outgoing-mail outbox and customers' sign-in links and sessions, the knowledge
+//! base (categories, articles, slugs, revisions) and satisfaction surveys get tables. No record changes shape.
 
 use redb::WriteTransaction;
 
@@ -22,5 +22,7 @@ pub fn run(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(tables::ARTICLES)?;
     txn.open_table(tables::ARTICLE_SLUGS)?;
     txn.open_table(tables::ARTICLE_REVISIONS)?;
+    txn.open_table(tables::SURVEY_TOKENS)?;
+    txn.open_table(tables::RATINGS)?;
     Ok(())
 }
