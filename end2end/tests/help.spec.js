@@ -76,6 +76,25 @@ test('a customer finds a public article as they type and rates it', async ({ pag
     await suggested.locator('summary').click();
     await suggested.getByRole('listitem').filter({ hasText: 'Čišćenje pisača' }).getByRole('button', { name: 'Insert link' }).click();
     await expect(page.getByLabel('Message')).toHaveValue(/\[Čišćenje pisača\]\(http.*\/help\/ciscenje-pisaca\)/);
+
+    // A customer writing about it sees the article beside the form; opening it and
+    // leaving without writing counts as a deflection.
+    const writer = await browser.newContext();
+    const w = await writer.newPage();
+    await w.goto(desk.base + '/');
+    await hydrated(w);
+    await w.getByLabel('Subject').pressSequentially('Pisač ne radi');
+    const aside = w.getByRole('complementary', { name: 'These articles may answer it' });
+    await expect(aside.getByRole('link', { name: 'Čišćenje pisača' })).toBeVisible();
+    const [tab] = await Promise.all([writer.waitForEvent('page'), aside.getByRole('link', { name: 'Čišćenje pisača' }).click()]);
+    await tab.waitForLoadState();
+    await tab.close();
+    await w.goto(desk.base + '/help');
+    await writer.close();
+    await expect.poll(async () => {
+      await page.goto(desk.base + '/agent/kb/1');
+      return page.locator('.meta').textContent();
+    }, { timeout: 10000 }).toContain('answered 1 customer before they wrote');
   } finally {
     await desk.stop();
   }

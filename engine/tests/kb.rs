@@ -178,3 +178,47 @@ fn help_center_search_folds_prefixes_and_typos() {
     assert_eq!(first("ciscenej"), Some(hr.id), "one typo in a long word");
     assert_eq!(first("zzzz"), None);
 }
+
+#[test]
+fn suggestions_match_any_word_and_deflections_count_public_articles_only() {
+    let d = desk();
+    let e = &d.engine;
+    let agent = common::agent(&d, "Mara", false);
+    let printer = e
+        .save_article(
+            agent,
+            &input(
+                "Printer jams",
+                "Open the tray and remove the paper.",
+                true,
+                true,
+            ),
+        )
+        .expect("public");
+    let internal = e
+        .save_article(
+            agent,
+            &input(
+                "Printer vendor",
+                "Call the vendor about the printer.",
+                false,
+                true,
+            ),
+        )
+        .expect("internal");
+    let found = e
+        .suggest_for_customer("My printer at the office stopped working yesterday", 5)
+        .expect("suggest");
+    assert_eq!(
+        found.iter().map(|a| a.id).collect::<Vec<_>>(),
+        vec![printer.id]
+    );
+    assert!(e
+        .suggest_for_customer("xyz qqq", 5)
+        .expect("none")
+        .is_empty());
+    e.record_deflection(&[printer.id, printer.id, internal.id, 999])
+        .expect("deflect");
+    assert_eq!(e.article(agent, printer.id).expect("a").deflections, 1);
+    assert_eq!(e.article(agent, internal.id).expect("a").deflections, 0);
+}

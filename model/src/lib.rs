@@ -801,6 +801,8 @@ pub struct Article {
     pub views: u64,
     pub helpful_yes: u64,
     pub helpful_no: u64,
+    /// Times a customer opened it from the suggestions and then wrote no ticket.
+    pub deflections: u64,
     pub updated_at: DateTime<Utc>,
     /// Who saved the current revision.
     pub updated_by: String,

@@ -121,3 +121,24 @@ pub async fn help_vote(id: u64, slug: String, helpful: bool) -> Result<(), AppEr
     redirect_plain_form(&format!("/help/{slug}?voted=1"));
     Ok(())
 }
+
+/// Public articles that may answer what a customer is writing.
+#[server(endpoint = "help/suggest")]
+pub async fn help_suggest(text: String) -> Result<Vec<ArticleSummary>, AppError> {
+    if text.trim().chars().count() < 3 {
+        return Ok(Vec::new());
+    }
+    let text: String = text.chars().take(2000).collect();
+    call(move |e| e.suggest_for_customer(&text, 5)).await
+}
+
+/// The customer opened these suggested articles and left without writing (`ids`
+/// separated by commas).
+#[server(endpoint = "help/deflect")]
+pub async fn help_deflect(ids: String) -> Result<(), AppError> {
+    let ids: Vec<u64> = ids
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    call(move |e| e.record_deflection(&ids)).await
+}

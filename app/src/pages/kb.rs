@@ -141,6 +141,7 @@ fn KbEditPane() -> impl IntoView {
                         <p class="meta quiet">
                             {crate::i18n::tn("kb.views", a.views)} " · "
                             {format!("👍 {} · 👎 {}", a.helpful_yes, a.helpful_no)} " · "
+                            {crate::i18n::tn("kb.deflections", a.deflections)} " · "
                             {t("kb.saved_by")} " " {a.updated_by.clone()} " " <Ago at=a.updated_at/>
                         </p>
                     })}

@@ -17,6 +17,56 @@ pub fn PortalHome() -> impl IntoView {
         Some(Ok(c)) => Some(c),
         _ => None,
     };
+    // Articles that may answer what the customer writes, found as they type (after a
+    // pause); one opened and then no ticket sent counts as a deflection.
+    let subject = RwSignal::new(String::new());
+    let body = RwSignal::new(String::new());
+    let suggestions = RwSignal::new(Vec::<model::ArticleSummary>::new());
+    let opened = RwSignal::new(Vec::<u64>::new());
+    #[cfg(feature = "hydrate")]
+    {
+        let asked = StoredValue::new(0u64);
+        Effect::new(move |_| {
+            let text = format!("{} {}", subject.get(), body.get());
+            let n = asked.get_value() + 1;
+            asked.set_value(n);
+            set_timeout(
+                move || {
+                    if asked.get_value() != n {
+                        return;
+                    }
+                    leptos::task::spawn_local(async move {
+                        if let Ok(list) = crate::api::kb::help_suggest(text).await {
+                            if asked.get_value() == n {
+                                suggestions.set(list);
+                            }
+                        }
+                    });
+                },
+                std::time::Duration::from_millis(350),
+            );
+        });
+        let on_hide = leptos::wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            let ids = opened.get_untracked();
+            let sent = matches!(create.value().get_untracked(), Some(Ok(_)));
+            if ids.is_empty() || sent {
+                return;
+            }
+            let list: Vec<String> = ids.iter().map(u64::to_string).collect();
+            let body = js_sys::Array::of1(&format!("ids={}", list.join("%2C")).into());
+            let options = web_sys::BlobPropertyBag::new();
+            options.set_type("application/x-www-form-urlencoded");
+            if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&body, &options) {
+                let _ = window()
+                    .navigator()
+                    .send_beacon_with_opt_blob("/api/help/deflect", Some(&blob));
+            }
+        });
+        use leptos::wasm_bindgen::JsCast;
+        let _ =
+            window().add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
+        on_hide.forget();
+    }
     view! {
         <Title text=format!("{} · {}", t("portal.title"), crate::components::brand())/>
         <div class="portal">
@@ -56,7 +106,25 @@ pub fn PortalHome() -> impl IntoView {
                 >
                     <h1>{t("portal.title")}</h1>
                     <p class="lead">{t("portal.lead")}</p>
-                    <ActionForm action=create attr:class="card form" attr:novalidate=true>
+                    <div class="with-suggestions">
+                    <ActionForm action=create attr:class="card form" attr:novalidate=true
+                        on:input=move |ev: leptos::ev::Event| {
+                            use leptos::wasm_bindgen::JsCast;
+                            let Some(el) = ev.target() else { return };
+                            let (name, value) = if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                                (i.name(), i.value())
+                            } else if let Some(a) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                                (a.name(), a.value())
+                            } else {
+                                return;
+                            };
+                            match name.as_str() {
+                                "subject" => subject.set(value),
+                                "body" => body.set(value),
+                                _ => {}
+                            }
+                        }
+                    >
                         <Field name="name" label=t("portal.name") autocomplete="name" error=err("name")/>
                         <Field
                             name="email"
@@ -82,6 +150,28 @@ pub fn PortalHome() -> impl IntoView {
                             {move || if create.pending().get() { t("portal.sending") } else { t("portal.send") }}
                         </button>
                     </ActionForm>
+                    <aside class="suggestions" aria-live="polite" aria-label=t("help.suggested")>
+                        {move || {
+                            let list = suggestions.get();
+                            (!list.is_empty()).then(|| view! {
+                                <h2>{t("help.suggested")}</h2>
+                                <ul>
+                                    {list.into_iter().map(|a| {
+                                        let id = a.id;
+                                        view! {
+                                            <li>
+                                                <a href=format!("/help/{}", a.slug) target="_blank" rel="noopener"
+                                                    on:click=move |_| opened.update(|o| if !o.contains(&id) { o.push(id) })
+                                                >{a.title}</a>
+                                                <p class="quiet">{a.excerpt}</p>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            })
+                        }}
+                    </aside>
+                    </div>
                 </Show>
             </main>
         </div>

@@ -155,6 +155,28 @@ impl KbIndex {
     /// letters or more also one typo away), best first: public ones only, or every
     /// published one for agents.
     pub fn search(&self, query: &str, public_only: bool, limit: usize) -> Result<Vec<u64>> {
+        self.find(query, public_only, limit, true)
+    }
+
+    /// Articles matching any of the words of `text` (of three letters or more), the
+    /// more the better: for suggestions beside a message being written.
+    pub fn suggest(&self, text: &str, limit: usize) -> Result<Vec<u64>> {
+        let words: Vec<String> = analyzer::words(text)
+            .into_iter()
+            .map(|w| w.0)
+            .filter(|w| w.chars().count() >= 3)
+            .take(40)
+            .collect();
+        self.find(&words.join(" "), true, limit, false)
+    }
+
+    fn find(
+        &self,
+        query: &str,
+        public_only: bool,
+        limit: usize,
+        all_words: bool,
+    ) -> Result<Vec<u64>> {
         let words = analyzer::words(query);
         let Some(last) = words.len().checked_sub(1) else {
             return Ok(Vec::new());
@@ -187,12 +209,21 @@ impl KbIndex {
                         ));
                     }
                 }
-                (
-                    Occur::Must,
-                    Box::new(BooleanQuery::new(any)) as Box<dyn Query>,
-                )
+                let occur = if all_words {
+                    Occur::Must
+                } else {
+                    Occur::Should
+                };
+                (occur, Box::new(BooleanQuery::new(any)) as Box<dyn Query>)
             })
             .collect();
+        if !all_words {
+            // Any word will do, but one must.
+            clauses = vec![(
+                Occur::Must,
+                Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>,
+            )];
+        }
         let gate = if public_only { f.public } else { f.published };
         clauses.push((
             Occur::Must,

@@ -45,6 +45,8 @@ struct ArticleRecord {
     views: u64,
     helpful_yes: u64,
     helpful_no: u64,
+    /// Times a customer opened it from the suggestions and left without writing.
+    deflections: u64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     updated_by: u64,
@@ -184,6 +186,7 @@ impl Engine {
             views: a.views + pending,
             helpful_yes: a.helpful_yes,
             helpful_no: a.helpful_no,
+            deflections: a.deflections,
             updated_at: a.updated_at,
             updated_by: by,
             revisions: a.revisions,
@@ -325,6 +328,7 @@ impl Engine {
                 views: old.as_ref().map_or(0, |o| o.views),
                 helpful_yes: old.as_ref().map_or(0, |o| o.helpful_yes),
                 helpful_no: old.as_ref().map_or(0, |o| o.helpful_no),
+                deflections: old.as_ref().map_or(0, |o| o.deflections),
                 created_at: old.as_ref().map_or(now, |o| o.created_at),
                 updated_at: now,
                 updated_by: agent,
@@ -484,6 +488,45 @@ impl Engine {
                 a.helpful_no += 1;
             }
             articles.insert(id, codec::encode(&a)?.as_slice())?;
+            Ok(((), Vec::new()))
+        })
+    }
+
+    /// Public articles that may answer what a customer is writing (subject and message).
+    pub fn suggest_for_customer(&self, text: &str, limit: usize) -> Result<Vec<ArticleSummary>> {
+        let ids = self.kb_index.suggest(text, limit)?;
+        let txn = self.read()?;
+        let mut out = Vec::new();
+        for id in ids {
+            let Ok(a) = read_article(&txn, id) else {
+                continue;
+            };
+            if a.published && a.public {
+                out.push(a.summary());
+            }
+        }
+        Ok(out)
+    }
+
+    /// A customer opened these suggested articles and left without writing: each counts
+    /// a deflection (public articles only; at most ten per call).
+    pub fn record_deflection(&self, ids: &[u64]) -> Result<()> {
+        self.write(|txn| {
+            let mut articles = txn.open_table(tables::ARTICLES)?;
+            let mut seen = std::collections::HashSet::new();
+            for id in ids.iter().take(10) {
+                if !seen.insert(*id) {
+                    continue;
+                }
+                let record: Option<ArticleRecord> = articles
+                    .get(*id)?
+                    .map(|raw| codec::decode(raw.value()))
+                    .transpose()?;
+                if let Some(mut a) = record.filter(|a| a.public && a.published) {
+                    a.deflections += 1;
+                    articles.insert(*id, codec::encode(&a)?.as_slice())?;
+                }
+            }
             Ok(((), Vec::new()))
         })
     }
