@@ -52,6 +52,9 @@ test('a resolved ticket is rated in one click from the mail, then commented', as
     await page.goto(desk.base + '/agent/satisfaction');
     await expect(page.getByRole('status').filter({ hasText: '1 rating' })).toBeVisible();
     await expect(page.locator('.rating-comments')).toContainText('It took three days.');
+    // And on the customer's contact page.
+    await page.goto(desk.base + '/agent/contacts/1');
+    await expect(page.locator('.rating-comments')).toContainText('Okay');
   } finally {
     smtp.stop();
     await desk.stop();

@@ -248,16 +248,21 @@ impl crate::Engine {
         };
         let total = numbers.len() as u64;
         let mut tickets = Vec::new();
+        let mut ratings = Vec::new();
+        let now = self.now();
         for number in numbers.into_iter().rev().take(PAGE_TICKETS) {
             let ticket = crate::tickets::read_ticket(&txn, number)?;
             if caller.may_work(&ticket) {
                 tickets.push(crate::tickets::summary_of(&txn, &ticket)?);
+                ratings.extend(crate::survey::rating_of(&txn, &ticket, now)?);
             }
         }
+        ratings.sort_by_key(|r| std::cmp::Reverse(r.at));
         Ok(model::ContactPage {
             contact: info(&contact),
             tickets,
             total,
+            ratings,
         })
     }
 

@@ -115,6 +115,15 @@ fn customers_rate_from_their_page_only_their_resolved_tickets() {
     assert_eq!(r.rating, Rating::Okay);
     let seen = e.customer_ticket(mine.number, &key).expect("page");
     assert_eq!(seen.rating.map(|r| r.comment), Some("Fine".to_string()));
+    // The contact page lists it.
+    let requester = e
+        .ticket_detail(agent, mine.number)
+        .expect("d")
+        .summary
+        .requester;
+    let page = e.contact(agent, requester).expect("contact");
+    assert_eq!(page.ratings.len(), 1);
+    assert_eq!(page.ratings[0].rating, Rating::Okay);
     // Without a desk address no survey mail is sent, but the page still asks.
     assert!(e
         .due_mail(50)

@@ -448,6 +448,8 @@ pub struct ContactPage {
     pub tickets: Vec<TicketSummary>,
     /// How many tickets of theirs the agent may work.
     pub total: u64,
+    /// Their ratings of the listed tickets, newest first.
+    pub ratings: Vec<RatingInfo>,
 }
 
 /// What an administrator arranges on the desk's settings page.

@@ -77,6 +77,18 @@ fn ContactPane() -> impl IntoView {
                                             </li>
                                         }).collect_view()}
                                     </ul>
+                                    {(!page.ratings.is_empty()).then(|| view! {
+                                        <h2>{t("rating.page")}</h2>
+                                        <ul class="rating-comments">
+                                            {page.ratings.clone().into_iter().map(|r| view! {
+                                                <li>
+                                                    <a href=format!("/agent/tickets/{}", r.ticket)>{format!("#{} {}", r.ticket, r.subject)}</a>
+                                                    " — " <strong class=format!("rated rate-{}", r.rating.slug())>{t(r.rating.label_key())}</strong>
+                                                    {(!r.comment.is_empty()).then(|| view! { <blockquote>{r.comment.clone()}</blockquote> })}
+                                                </li>
+                                            }).collect_view()}
+                                        </ul>
+                                    })}
                                     <details class="more-actions">
                                         <summary>{t("contact.merge")}</summary>
                                         <ActionForm action=merge>
