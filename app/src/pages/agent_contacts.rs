@@ -4,11 +4,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 
 use crate::api::agent::{contacts, NewTicket};
 use crate::api::field_error;
-use crate::components::{url_encode, AgentFrame, Field};
+use crate::components::{AgentFrame, Field};
 use crate::i18n::t;
 
 #[component]
@@ -21,20 +20,7 @@ fn ContactsPane() -> impl IntoView {
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
     let list = Resource::new(q, contacts);
-    let navigate = StoredValue::new(use_navigate());
-    let on_input = move |ev| {
-        let value: String = event_target_value(&ev);
-        let href = format!("/agent/contacts?q={}", url_encode(&value));
-        navigate.with_value(|n| {
-            n(
-                &href,
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            )
-        });
-    };
+    let on_input = crate::components::query_follows_input("/agent/contacts", true);
     view! {
         <Title text=format!("{} · {}", t("contacts.title"), crate::components::brand())/>
         <div class="list-head">

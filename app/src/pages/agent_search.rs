@@ -1,12 +1,11 @@
 //! Full-text search over tickets, as you type, with the matching words highlighted.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 use model::Snippet;
 
 use crate::api::agent::search;
-use crate::components::{url_encode, AgentFrame, StatusBadge};
+use crate::components::{AgentFrame, StatusBadge};
 use crate::i18n::{t, tn};
 use leptos_meta::Title;
 
@@ -33,20 +32,7 @@ fn SearchPane() -> impl IntoView {
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
     let results = Resource::new(q, search);
-    let navigate = StoredValue::new(use_navigate());
-    let on_input = move |ev| {
-        let value: String = event_target_value(&ev);
-        let href = format!("/agent/search?q={}", url_encode(&value));
-        navigate.with_value(|n| {
-            n(
-                &href,
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            )
-        });
-    };
+    let on_input = crate::components::query_follows_input("/agent/search", true);
     view! {
         <Title text=format!("{} · {}", t("search.results"), crate::components::brand())/>
         <div class="list-head">

@@ -261,22 +261,8 @@ fn TicketPane() -> impl IntoView {
         <crate::pages::presence::Viewers viewers=viewers/>
         <ActionForm action=post node_ref=form attr:class=move || format!("composer card form {}", kind.get()) attr:novalidate=true
             on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
-            on:drop=move |ev: leptos::ev::DragEvent| {
-                #[cfg(feature = "hydrate")]
-                if crate::pages::uploader::take_files(uploads, ev.data_transfer()) {
-                    ev.prevent_default();
-                }
-                #[cfg(not(feature = "hydrate"))]
-                let _ = ev;
-            }
-            on:paste=move |ev: leptos::ev::ClipboardEvent| {
-                #[cfg(feature = "hydrate")]
-                if crate::pages::uploader::take_files(uploads, ev.clipboard_data()) {
-                    ev.prevent_default();
-                }
-                #[cfg(not(feature = "hydrate"))]
-                let _ = ev;
-            }
+            on:drop=move |ev| uploads.on_drop(ev)
+            on:paste=move |ev| uploads.on_paste(ev)
         >
             <input type="hidden" name="number" value=move || number().map(|n| n.to_string())/>
             <input type="hidden" name="seen" prop:value=move || seen.get().map(|s| s.to_string()).unwrap_or_default()/>

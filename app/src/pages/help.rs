@@ -4,11 +4,10 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::kb::{help_article, help_front, help_search, HelpVote};
-use crate::components::{brand, url_encode};
+use crate::components::brand;
 use crate::i18n::{current, t};
 use crate::pages::portal_account::PortalHeader;
 
@@ -19,21 +18,7 @@ pub fn HelpHome() -> impl IntoView {
     let language = current().code().to_string();
     let front = Resource::new(|| (), move |_| help_front(language.clone()));
     let results = Resource::new(q, help_search);
-    let navigate = StoredValue::new(use_navigate());
-    let on_input = move |ev| {
-        let value: String = event_target_value(&ev);
-        let href = format!("/help?q={}", url_encode(&value));
-        navigate.with_value(|n| {
-            n(
-                &href,
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..Default::default()
-                },
-            )
-        });
-    };
+    let on_input = crate::components::query_follows_input("/help", false);
     view! {
         <Title text=format!("{} · {}", t("help.title"), brand())/>
         <Meta name="description" content=t("help.description")/>

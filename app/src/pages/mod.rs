@@ -12,6 +12,7 @@ pub mod agent_mail;
 pub mod agent_search;
 pub mod agent_settings;
 pub mod agent_ticket;
+pub mod bell;
 pub mod canned_picker;
 pub mod help;
 pub mod kb;

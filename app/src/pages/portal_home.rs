@@ -46,26 +46,17 @@ pub fn PortalHome() -> impl IntoView {
                 std::time::Duration::from_millis(350),
             );
         });
-        let on_hide = leptos::wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        crate::components::on_page_hide(move || {
             let ids = opened.get_untracked();
             let sent = matches!(create.value().get_untracked(), Some(Ok(_)));
-            if ids.is_empty() || sent {
-                return;
-            }
-            let list: Vec<String> = ids.iter().map(u64::to_string).collect();
-            let body = js_sys::Array::of1(&format!("ids={}", list.join("%2C")).into());
-            let options = web_sys::BlobPropertyBag::new();
-            options.set_type("application/x-www-form-urlencoded");
-            if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&body, &options) {
-                let _ = window()
-                    .navigator()
-                    .send_beacon_with_opt_blob("/api/help/deflect", Some(&blob));
+            if !ids.is_empty() && !sent {
+                let list: Vec<String> = ids.iter().map(u64::to_string).collect();
+                crate::components::beacon(
+                    "/api/help/deflect",
+                    &format!("ids={}", list.join("%2C")),
+                );
             }
         });
-        use leptos::wasm_bindgen::JsCast;
-        let _ =
-            window().add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
-        on_hide.forget();
     }
     view! {
         <Title text=format!("{} · {}", t("portal.title"), crate::components::brand())/>

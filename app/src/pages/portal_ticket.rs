@@ -81,22 +81,8 @@ pub fn PortalTicket() -> impl IntoView {
                                 })}
                                 <ActionForm action=reply node_ref=form attr:class="card form" attr:novalidate=true
                                     on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
-                                    on:drop=move |ev: leptos::ev::DragEvent| {
-                                        #[cfg(feature = "hydrate")]
-                                        if crate::pages::uploader::take_files(uploads, ev.data_transfer()) {
-                                            ev.prevent_default();
-                                        }
-                                        #[cfg(not(feature = "hydrate"))]
-                                        let _ = ev;
-                                    }
-                                    on:paste=move |ev: leptos::ev::ClipboardEvent| {
-                                        #[cfg(feature = "hydrate")]
-                                        if crate::pages::uploader::take_files(uploads, ev.clipboard_data()) {
-                                            ev.prevent_default();
-                                        }
-                                        #[cfg(not(feature = "hydrate"))]
-                                        let _ = ev;
-                                    }
+                                    on:drop=move |ev| uploads.on_drop(ev)
+            on:paste=move |ev| uploads.on_paste(ev)
                                 >
                                     <input type="hidden" name="number" value=tk.number.to_string()/>
                                     <input type="hidden" name="key" value=key()/>

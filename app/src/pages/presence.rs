@@ -85,26 +85,12 @@ pub fn watch(
                 p
             });
         }
-        // A page closed or left by a full load says goodbye with a beacon, which the
-        // browser sends even as the page goes away.
-        {
-            use leptos::wasm_bindgen::closure::Closure;
-            use leptos::wasm_bindgen::JsCast;
-            let on_hide = Closure::<dyn FnMut()>::new(move || {
-                if let Some(n) = number() {
-                    leave_by_beacon(n);
-                }
-            });
-            let _ = window()
-                .add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
-            let on_hide = send_wrapper::SendWrapper::new(on_hide);
-            on_cleanup(move || {
-                let _ = window().remove_event_listener_with_callback(
-                    "pagehide",
-                    on_hide.as_ref().unchecked_ref(),
-                );
-            });
-        }
+        // A page closed or left by a full load says goodbye with a beacon.
+        crate::components::on_page_hide(move || {
+            if let Some(n) = number() {
+                crate::components::beacon("/api/agent/presence", &format!("number={n}&doing=left"));
+            }
+        });
         on_cleanup(move || {
             if let Some(n) = number() {
                 spawn_local(async move {
@@ -116,19 +102,6 @@ pub fn watch(
     #[cfg(not(feature = "hydrate"))]
     let _ = (number, draft);
     viewers
-}
-
-/// Tells the server this page left ticket `n`, as the page unloads.
-#[cfg(feature = "hydrate")]
-fn leave_by_beacon(n: u64) {
-    let body = js_sys::Array::of1(&format!("number={n}&doing=left").into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/x-www-form-urlencoded");
-    if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&body, &options) {
-        let _ = window()
-            .navigator()
-            .send_beacon_with_opt_blob("/api/agent/presence", Some(&blob));
-    }
 }
 
 /// "Ana is viewing · Marko is typing a reply", above the composer.

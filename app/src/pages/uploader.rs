@@ -63,6 +63,26 @@ impl Uploads {
         self.list.set(Vec::new());
     }
 
+    /// A drop on the form: its files are sent (and the browser does not open them).
+    pub fn on_drop(&self, ev: leptos::ev::DragEvent) {
+        #[cfg(feature = "hydrate")]
+        if take_files(*self, ev.data_transfer()) {
+            ev.prevent_default();
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    }
+
+    /// A paste in the form: pasted files (screenshots) are sent, not pasted as text.
+    pub fn on_paste(&self, ev: leptos::ev::ClipboardEvent) {
+        #[cfg(feature = "hydrate")]
+        if take_files(*self, ev.clipboard_data()) {
+            ev.prevent_default();
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    }
+
     /// Starts sending each file of `files`.
     #[cfg(feature = "hydrate")]
     pub fn add(&self, files: Option<web_sys::FileList>) {
@@ -162,7 +182,7 @@ impl Uploads {
 }
 
 /// The attach button and the list of files with their progress. Drops and pastes are
-/// taken by the composer around it (see [`take_files`]).
+/// taken by the form around it (see [`Uploads::on_drop`], [`Uploads::on_paste`]).
 #[component]
 pub fn FilePicker(uploads: Uploads) -> impl IntoView {
     let list = uploads.list;
@@ -219,7 +239,7 @@ pub fn FilePicker(uploads: Uploads) -> impl IntoView {
 /// Sends the files of a drop or a paste on the composer; whether there were any (the
 /// event is then handled, so a pasted screenshot does not also land as text).
 #[cfg(feature = "hydrate")]
-pub fn take_files(uploads: Uploads, data: Option<web_sys::DataTransfer>) -> bool {
+fn take_files(uploads: Uploads, data: Option<web_sys::DataTransfer>) -> bool {
     let files = data.and_then(|d| d.files());
     match files {
         Some(f) if f.length() > 0 => {
