@@ -232,6 +232,20 @@ pub fn person(name: &str) -> String {
     }
 }
 
+/// A snippet with its matching words in `<mark>`.
+pub fn marked(s: model::Snippet) -> impl IntoView {
+    s.pieces()
+        .into_iter()
+        .map(|(text, hit)| {
+            if hit {
+                view! { <mark>{text}</mark> }.into_any()
+            } else {
+                text.into_any()
+            }
+        })
+        .collect_view()
+}
+
 /// The start of a Markdown text as plain words (for a page's description), at most
 /// 160 characters.
 pub fn plain_excerpt(markdown: &str) -> String {

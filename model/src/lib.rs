@@ -818,12 +818,18 @@ pub struct ArticleSummary {
     pub category: Option<u64>,
     pub title: String,
     pub slug: String,
-    /// The start of the text, without Markdown.
+    /// The start of the text, without Markdown; in search results, the part around the
+    /// first match.
     pub excerpt: String,
     pub language: String,
     pub public: bool,
     pub published: bool,
     pub updated_at: DateTime<Utc>,
+    /// In search results: the byte ranges of `title` and `excerpt` that matched.
+    #[serde(default)]
+    pub title_marks: Vec<(usize, usize)>,
+    #[serde(default)]
+    pub excerpt_marks: Vec<(usize, usize)>,
 }
 
 /// What an agent saves: a new article (`id` 0) or a change to one.

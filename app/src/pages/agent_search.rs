@@ -15,16 +15,7 @@ pub fn SearchPage() -> impl IntoView {
 }
 
 fn highlighted(s: Snippet) -> impl IntoView {
-    s.pieces()
-        .into_iter()
-        .map(|(text, hit)| {
-            if hit {
-                view! { <mark>{text}</mark> }.into_any()
-            } else {
-                text.into_any()
-            }
-        })
-        .collect_view()
+    crate::components::marked(s)
 }
 
 #[component]

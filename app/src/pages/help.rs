@@ -7,7 +7,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::kb::{help_article, help_front, help_search, HelpVote};
-use crate::components::brand;
+use crate::components::{brand, marked};
 use crate::i18n::{current, t};
 use crate::pages::portal_account::PortalHeader;
 
@@ -43,8 +43,8 @@ pub fn HelpHome() -> impl IntoView {
                                 <ol class="help-results" aria-label=t("help.results")>
                                     {hits.into_iter().map(|a| view! {
                                         <li>
-                                            <a href=format!("/help/{}", a.slug)>{a.title}</a>
-                                            <p class="quiet">{a.excerpt}</p>
+                                            <a href=format!("/help/{}", a.slug)>{marked(model::Snippet { text: a.title, highlights: a.title_marks })}</a>
+                                            <p class="quiet">{marked(model::Snippet { text: a.excerpt, highlights: a.excerpt_marks })}</p>
                                         </li>
                                     }).collect_view()}
                                 </ol>

@@ -127,7 +127,8 @@ fn KbEditPane() -> impl IntoView {
                 let a = article.clone();
                 let body = a.as_ref().map(|a| a.body.clone()).unwrap_or_default();
                 draft.set(body.clone());
-                let language = a.as_ref().map_or_else(|| crate::i18n::current().code().to_string(), |a| a.language.clone());
+                // A new article's language is detected from its text unless chosen.
+                let language = a.as_ref().map_or_else(String::new, |a| a.language.clone());
                 let category = a.as_ref().and_then(|a| a.category);
                 let article_id = a.as_ref().map_or(0, |a| a.id);
                 view! {
@@ -169,6 +170,7 @@ fn KbEditPane() -> impl IntoView {
                             <div class="field">
                                 <label for="kb-language">{t("kb.language")}</label>
                                 <select id="kb-language" name="language">
+                                    <option value="" selected=language.is_empty()>{t("kb.language_detect")}</option>
                                     {model::LANGUAGES.iter().map(|(code, name)| view! {
                                         <option value=*code lang=*code selected=language == *code>{*name}</option>
                                     }).collect_view()}

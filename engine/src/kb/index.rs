@@ -9,16 +9,17 @@ use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED,
-    STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING,
 };
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::search::analyzer;
+use crate::search::stem::{self, Lang};
 use crate::{Error, Result};
+use tantivy::tokenizer::PreTokenizedString;
 
 /// Bumped when the schema or analysis changes: an index of another version is rebuilt.
-const VERSION: &str = "kb-1";
+const VERSION: &str = "kb-2";
 
 /// What the index holds of one article.
 pub struct ArticleDoc {
@@ -33,6 +34,15 @@ pub struct ArticleDoc {
     pub language: String,
 }
 
+impl ArticleDoc {
+    /// The language the article's words are stemmed in: its own, else detected.
+    pub fn lang(&self) -> Lang {
+        Lang::from_code(&self.language)
+            .or_else(|| stem::detect(&format!("{} {}", self.title, self.body)))
+            .unwrap_or(Lang::En)
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Fields {
     id: Field,
@@ -42,6 +52,8 @@ struct Fields {
     public: Field,
     published: Field,
     language: Field,
+    /// Stems of the title and text in the article's language.
+    stems: Field,
 }
 
 pub struct KbIndex {
@@ -64,10 +76,11 @@ fn schema() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let fields = Fields {
-        id: b.add_u64_field("id", INDEXED | STORED | FAST),
+        id: b.add_u64_field("id", INDEXED | FAST),
         title: b.add_text_field("title", text.clone()),
         body: b.add_text_field("body", text.clone()),
-        tags: b.add_text_field("tags", text),
+        tags: b.add_text_field("tags", text.clone()),
+        stems: b.add_text_field("stems", text),
         public: b.add_u64_field("public", INDEXED | FAST),
         published: b.add_u64_field("published", INDEXED | FAST),
         language: b.add_text_field("language", STRING),
@@ -135,6 +148,17 @@ impl KbIndex {
                     d.add_u64(f.public, u64::from(doc.public));
                     d.add_u64(f.published, u64::from(doc.published));
                     d.add_text(f.language, &doc.language);
+                    let lang = doc.lang();
+                    let mut tokens = Vec::new();
+                    let next = analyzer::stem_tokens(&doc.title, lang, 0, &mut tokens);
+                    analyzer::stem_tokens(&doc.body, lang, next + 1, &mut tokens);
+                    d.add_pre_tokenized_text(
+                        f.stems,
+                        PreTokenizedString {
+                            text: String::new(),
+                            tokens,
+                        },
+                    );
                     writer.add_document(d)?;
                 }
             }
@@ -209,6 +233,11 @@ impl KbIndex {
                         ));
                     }
                 }
+                for s in stem::query_stems(word) {
+                    let term = Term::from_field_text(f.stems, &s);
+                    let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                    any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 1.5))));
+                }
                 let occur = if all_words {
                     Occur::Must
                 } else {
@@ -237,9 +266,11 @@ impl KbIndex {
         let top = searcher.search(&q, &TopDocs::with_limit(limit).order_by_score())?;
         top.into_iter()
             .map(|(_, addr): (f32, DocAddress)| {
-                let doc: TantivyDocument = searcher.doc(addr)?;
-                doc.get_first(f.id)
-                    .and_then(|v| v.as_u64())
+                let ids = searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .u64("id")?;
+                ids.first(addr.doc_id)
                     .ok_or_else(|| Error::internal("an article document without id"))
             })
             .collect()

@@ -97,12 +97,17 @@ fn slug_ok(slug: &str) -> bool {
         && !slug.ends_with('-')
 }
 
-fn excerpt(body: &str) -> String {
+/// The text of a Markdown body on one line, without its markup characters.
+fn plain(body: &str) -> String {
     let plain: String = body
         .chars()
         .map(|c| if "#*_`>[]()!".contains(c) { ' ' } else { c })
         .collect();
-    let one = model::validate::one_line(&plain);
+    model::validate::one_line(&plain)
+}
+
+fn excerpt(body: &str) -> String {
+    let one = plain(body);
     match one.char_indices().nth(180) {
         Some((i, _)) => format!("{}…", one[..i].trim_end()),
         None => one,
@@ -121,7 +126,24 @@ impl ArticleRecord {
             public: self.public,
             published: self.published,
             updated_at: self.updated_at,
+            title_marks: Vec::new(),
+            excerpt_marks: Vec::new(),
         }
+    }
+
+    /// The summary as a search result: the matching words of the title marked, and the
+    /// excerpt taken around the first match in the text.
+    fn found(&self, matcher: &crate::search::analyzer::Matcher) -> ArticleSummary {
+        let lang = self.doc().lang();
+        let title = crate::search::snippet_with(&self.title, matcher, lang, 200);
+        let text = crate::search::snippet_with(&plain(&self.body), matcher, lang, 180);
+        let mut summary = self.summary();
+        summary.title_marks = title.highlights;
+        if !text.highlights.is_empty() {
+            summary.excerpt = text.text;
+            summary.excerpt_marks = text.highlights;
+        }
+        summary
     }
 
     fn doc(&self) -> index::ArticleDoc {
@@ -272,7 +294,15 @@ impl Engine {
         if !slug_ok(&slug) {
             errors.push(model::FieldError::new("slug", "error.kb_slug"));
         }
-        if !model::LANGUAGES.iter().any(|(c, _)| *c == input.language) {
+        // No language given: the one its text is written in.
+        let language = if input.language.trim().is_empty() {
+            crate::search::stem::detect(&format!("{title}\n{}", input.body))
+                .map_or("en", |l| l.code())
+                .to_string()
+        } else {
+            input.language.clone()
+        };
+        if !model::LANGUAGES.iter().any(|(c, _)| *c == language) {
             errors.push(model::FieldError::new("language", "error.generic"));
         }
         let tags = crate::tickets::tag_names(&input.tags)?;
@@ -321,7 +351,7 @@ impl Engine {
                 title: title.clone(),
                 slug: slug.clone(),
                 body: input.body.clone(),
-                language: input.language.clone(),
+                language: language.clone(),
                 public: input.public,
                 published: input.published,
                 tags: tags.clone(),
@@ -567,6 +597,7 @@ impl Engine {
         limit: usize,
     ) -> Result<Vec<ArticleSummary>> {
         let ids = self.kb_index.search(query, public_only, limit)?;
+        let matcher = crate::search::analyzer::Matcher::new(query);
         let txn = self.read()?;
         let mut out = Vec::new();
         for id in ids {
@@ -575,7 +606,7 @@ impl Engine {
             };
             // The record decides, whatever the index says.
             if a.published && (a.public || !public_only) {
-                out.push(a.summary());
+                out.push(a.found(&matcher));
             }
         }
         Ok(out)

@@ -7,6 +7,8 @@ use tantivy::tokenizer::{
     RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 use unicode_normalization::char::is_combining_mark;
+
+use super::stem::{self, Lang};
 use unicode_normalization::UnicodeNormalization;
 
 /// The name the analyzer is registered under in the index.
@@ -108,6 +110,87 @@ impl<S: TokenStream> TokenStream for FoldStream<'_, S> {
 
     fn token_mut(&mut self) -> &mut Token {
         self.tail.token_mut()
+    }
+}
+
+/// The stems of the words of `text` in a text of language `lang`, as tokens for a
+/// pre-tokenized field: a word's stems share its position. Positions start at `first`;
+/// the next free position is returned.
+pub fn stem_tokens(text: &str, lang: Lang, first: usize, out: &mut Vec<Token>) -> usize {
+    let mut analyzer = folded_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut position = first;
+    while stream.advance() {
+        let t = stream.token();
+        stem::each_stem(&t.text, lang, |s| {
+            out.push(Token {
+                offset_from: t.offset_from,
+                offset_to: t.offset_to,
+                position,
+                text: s.to_string(),
+                position_length: 1,
+            });
+        });
+        position += 1;
+    }
+    position
+}
+
+/// What a query asks of a text's words, for highlighting: a word of the query as
+/// typed (folded), the last one also as a prefix, or a stem of any of them.
+pub struct Matcher {
+    words: Vec<String>,
+    last: Option<String>,
+    stems: Vec<String>,
+}
+
+impl Matcher {
+    pub fn new(query: &str) -> Matcher {
+        let words: Vec<String> = words(query).into_iter().map(|w| w.0).collect();
+        let mut stems: Vec<String> = Vec::new();
+        for w in &words {
+            for s in stem::query_stems(w) {
+                if !stems.contains(&s) {
+                    stems.push(s);
+                }
+            }
+        }
+        Matcher {
+            last: words.last().cloned(),
+            words,
+            stems,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The query's stems, for the stems field.
+    pub fn stems(&self) -> &[String] {
+        &self.stems
+    }
+
+    /// Whether the folded `word` of a text in `lang` matches.
+    pub fn hits(&self, word: &str, lang: Lang) -> bool {
+        if self.words.iter().any(|w| w == word)
+            || self
+                .last
+                .as_ref()
+                .is_some_and(|l| word.starts_with(l.as_str()))
+        {
+            return true;
+        }
+        // Stemming is the costly part: only words starting like a stem are stemmed.
+        let head = |s: &str| s.char_indices().nth(2).map_or(s.len(), |(i, _)| i);
+        if !self.stems.iter().any(|s| word.starts_with(&s[..head(s)])) {
+            return false;
+        }
+        let mut hit = false;
+        stem::each_stem(word, lang, |s| {
+            hit = hit || self.stems.iter().any(|q| q == s)
+        });
+        hit
     }
 }
 

@@ -109,6 +109,7 @@ fn doc_of(txn: &ReadTransaction, ticket: TicketRecord) -> Result<TicketDoc> {
         body: conversation_text(txn, ticket.number)?,
         subject: ticket.subject,
         requester,
+        language: None,
     })
 }
 
@@ -149,6 +150,40 @@ pub fn conversation_text(txn: &ReadTransaction, number: u64) -> Result<String> {
     }
     Ok(body)
 }
+
+/// A snippet of ticket `number`'s conversation for a search hit: from the first message
+/// (oldest first, notes included) where `matcher` finds a word, else from the opening
+/// message. Messages are read one at a time until then, never the whole thread.
+pub fn body_snippet(
+    txn: &ReadTransaction,
+    number: u64,
+    matcher: &super::analyzer::Matcher,
+    lang: super::Lang,
+    max_chars: usize,
+) -> Result<model::Snippet> {
+    let links = txn.open_table(tables::TICKET_MESSAGES)?;
+    let messages = txn.open_table(tables::MESSAGES)?;
+    let mut first = None;
+    for link in links
+        .range((number, 0)..=(number, u64::MAX))?
+        .take(SNIPPET_MESSAGES)
+    {
+        let (_, id) = link?.0.value();
+        let Some(raw) = messages.get(id)? else {
+            continue;
+        };
+        let body = codec::decode::<MessageRecord>(raw.value())?.body;
+        let snippet = super::snippet_with(&body, matcher, lang, max_chars);
+        if !snippet.highlights.is_empty() || matcher.is_empty() {
+            return Ok(snippet);
+        }
+        first.get_or_insert(snippet);
+    }
+    Ok(first.unwrap_or_default())
+}
+
+/// How many messages of a thread a search hit's snippet looks through.
+const SNIPPET_MESSAGES: usize = 50;
 
 /// How much of a conversation's text (besides its opening message) is indexed: the
 /// newest messages up to this many bytes.

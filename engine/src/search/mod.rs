@@ -4,6 +4,7 @@
 
 pub mod analyzer;
 pub mod indexer;
+pub mod stem;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
@@ -13,16 +14,19 @@ use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED,
-    STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING,
 };
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use analyzer::Matcher;
+pub use stem::Lang;
+use tantivy::tokenizer::PreTokenizedString;
 
 use crate::{Error, Result};
 
 /// Bumped whenever the schema or the analysis changes; an index of another version is
 /// rebuilt from redb.
-pub const INDEX_SCHEMA_VERSION: u32 = 1;
+pub const INDEX_SCHEMA_VERSION: u32 = 2;
 
 /// What the index holds of one ticket.
 pub struct TicketDoc {
@@ -32,6 +36,17 @@ pub struct TicketDoc {
     pub body: String,
     /// The requester's name and email addresses.
     pub requester: String,
+    /// The ticket's language, if known; else detected from its text.
+    pub language: Option<Lang>,
+}
+
+/// A ticket the index found.
+#[derive(Clone, Copy, Debug)]
+pub struct Found {
+    pub number: u64,
+    pub score: f32,
+    /// The language its text was stemmed in.
+    pub language: Lang,
 }
 
 #[derive(Clone, Copy)]
@@ -41,6 +56,9 @@ struct Fields {
     subject: Field,
     body: Field,
     requester: Field,
+    /// Stems of the subject and messages, in the ticket's language.
+    stems: Field,
+    language: Field,
 }
 
 /// The search index and its single writer.
@@ -61,10 +79,12 @@ fn schema() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let kind = b.add_text_field("kind", STRING);
-    let ticket = b.add_u64_field("ticket", INDEXED | STORED | FAST);
+    let ticket = b.add_u64_field("ticket", INDEXED | FAST);
     let subject = b.add_text_field("subject", text.clone());
     let body = b.add_text_field("body", text.clone());
-    let requester = b.add_text_field("requester", text);
+    let requester = b.add_text_field("requester", text.clone());
+    let stems = b.add_text_field("stems", text);
+    let language = b.add_u64_field("language", FAST);
     (
         b.build(),
         Fields {
@@ -73,6 +93,8 @@ fn schema() -> (Schema, Fields) {
             subject,
             body,
             requester,
+            stems,
+            language,
         },
     )
 }
@@ -182,6 +204,25 @@ impl SearchIndex {
         d.add_text(f.subject, &doc.subject);
         d.add_text(f.body, &doc.body);
         d.add_text(f.requester, &doc.requester);
+        let language = doc.language.or_else(|| {
+            stem::detect(if doc.body.len() > 40 {
+                &doc.body
+            } else {
+                &doc.subject
+            })
+        });
+        let language = language.unwrap_or(Lang::En);
+        d.add_u64(f.language, language.id());
+        let mut tokens = Vec::new();
+        let next = analyzer::stem_tokens(&doc.subject, language, 0, &mut tokens);
+        analyzer::stem_tokens(&doc.body, language, next + 1, &mut tokens);
+        d.add_pre_tokenized_text(
+            f.stems,
+            PreTokenizedString {
+                text: String::new(),
+                tokens,
+            },
+        );
         writer.add_document(d)?;
         Ok(())
     }
@@ -241,24 +282,48 @@ impl SearchIndex {
         self.commit(&mut writer, seq)
     }
 
-    /// Tickets matching every word of `query` (the last word also as a prefix), best
-    /// first, as (ticket number, score).
-    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<(u64, f32)>> {
+    /// Tickets matching every word of `query` (the last word also as a prefix, any word
+    /// also by its stem), best first. Numbers and languages come from fast fields: no
+    /// stored document is read.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Found>> {
         let Some(q) = self.build_query(query) else {
             return Ok(Vec::new());
         };
         let searcher = self.reader.searcher();
         let top = searcher.search(&q, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut columns = std::collections::HashMap::new();
         top.into_iter()
             .map(|(score, addr): (f32, DocAddress)| {
-                let doc: TantivyDocument = searcher.doc(addr)?;
-                let number = doc
-                    .get_first(self.fields.ticket)
-                    .and_then(|v| v.as_u64())
+                let (numbers, languages) = match columns.entry(addr.segment_ord) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+                        e.insert((fast.u64("ticket")?, fast.u64("language")?))
+                    }
+                };
+                let number = numbers
+                    .first(addr.doc_id)
                     .ok_or_else(|| Error::internal("search document without ticket"))?;
-                Ok((number, score))
+                let language = Lang::from_id(languages.first(addr.doc_id).unwrap_or(0));
+                Ok(Found {
+                    number,
+                    score,
+                    language,
+                })
             })
             .collect()
+    }
+
+    /// The bare tantivy query beneath [`SearchIndex::search`]: the same query, top
+    /// `limit` addresses, nothing read. For the benchmark's comparison.
+    pub fn bare_search(&self, query: &str, limit: usize) -> Result<usize> {
+        let Some(q) = self.build_query(query) else {
+            return Ok(0);
+        };
+        let searcher = self.reader.searcher();
+        Ok(searcher
+            .search(&q, &TopDocs::with_limit(limit).order_by_score())?
+            .len())
     }
 
     fn build_query(&self, query: &str) -> Option<BooleanQuery> {
@@ -285,6 +350,11 @@ impl SearchIndex {
                         ));
                     }
                 }
+                for s in stem::query_stems(word) {
+                    let term = Term::from_field_text(f.stems, &s);
+                    let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                    any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 0.8))));
+                }
                 (
                     Occur::Must,
                     Box::new(BooleanQuery::new(any)) as Box<dyn Query>,
@@ -298,20 +368,46 @@ impl SearchIndex {
 /// Marks, in `text`, the words matching the query's words (the last one as a prefix),
 /// and cuts a window of about `max_chars` around the first match.
 pub fn snippet(text: &str, query: &str, max_chars: usize) -> model::Snippet {
-    let terms: Vec<String> = analyzer::words(query).into_iter().map(|w| w.0).collect();
-    let Some(last) = terms.last() else {
-        return model::Snippet {
-            text: cut(text, 0, max_chars).to_string(),
-            highlights: Vec::new(),
-        };
-    };
-    let matches: Vec<(usize, usize)> = analyzer::words(text)
+    snippet_with(text, &Matcher::new(query), Lang::En, max_chars)
+}
+
+/// [`snippet`] for a text of language `lang`, whose words also match by their stems.
+/// Only the text up to the end of the window is read.
+pub fn snippet_with(text: &str, m: &Matcher, lang: Lang, max_chars: usize) -> model::Snippet {
+    let mut matches: Vec<(usize, usize)> = Vec::new();
+    let mut window: Option<(usize, usize)> = None;
+    if !m.is_empty() {
+        let mut analyzer = analyzer::folded_analyzer();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            let t = stream.token();
+            if window.is_some_and(|(_, end)| t.offset_to > end) {
+                break;
+            }
+            if m.hits(&t.text, lang) {
+                if window.is_none() {
+                    let start = window_start(text, t.offset_from, max_chars);
+                    window = Some((start, start + cut(text, start, max_chars).len()));
+                }
+                matches.push((t.offset_from, t.offset_to));
+            }
+        }
+    }
+    let (start, end) = window.unwrap_or_else(|| (0, cut(text, 0, max_chars).len()));
+    let highlights = matches
         .into_iter()
-        .filter(|(w, _, _)| terms.iter().any(|t| t == w) || w.starts_with(last.as_str()))
-        .map(|(_, s, e)| (s, e))
+        .filter(|&(s, e)| s >= start && e <= end)
+        .map(|(s, e)| (s - start, e - start))
         .collect();
-    let first = matches.first().map(|m| m.0).unwrap_or(0);
-    // Start a little before the first match, on a character boundary.
+    model::Snippet {
+        text: text[start..end].to_string(),
+        highlights,
+    }
+}
+
+/// Where a window of `max_chars` showing the match at byte `first` starts: a little
+/// before it, on a character boundary, after a space when there is one.
+fn window_start(text: &str, first: usize, max_chars: usize) -> usize {
     let mut start = first.saturating_sub(max_chars / 4);
     while !text.is_char_boundary(start) {
         start -= 1;
@@ -321,17 +417,7 @@ pub fn snippet(text: &str, query: &str, max_chars: usize) -> model::Snippet {
             start += space + 1;
         }
     }
-    let window = cut(text, start, max_chars);
-    let end = start + window.len();
-    let highlights = matches
-        .into_iter()
-        .filter(|&(s, e)| s >= start && e <= end)
-        .map(|(s, e)| (s - start, e - start))
-        .collect();
-    model::Snippet {
-        text: window.to_string(),
-        highlights,
-    }
+    start
 }
 
 /// At most `max_chars` characters of `text` from byte `start`.
@@ -401,6 +487,7 @@ mod tests {
                 subject: subject.to_string(),
                 body: String::new(),
                 requester: String::new(),
+                language: None,
             };
             (number, Some(doc))
         }
@@ -438,7 +525,7 @@ mod tests {
                     }
                     _ => word.chars().take(2).collect(),
                 };
-                let found: Vec<u64> = index.search(&query, 10).expect("search").into_iter().map(|h| h.0).collect();
+                let found: Vec<u64> = index.search(&query, 10).expect("search").into_iter().map(|h| h.number).collect();
                 prop_assert!(found.contains(&1), "{query:?} did not find {subject:?}: {found:?}");
             }
         }

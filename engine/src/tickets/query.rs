@@ -163,13 +163,13 @@ impl Engine {
         let mut hits: Vec<SearchHit> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let text = parsed.text.as_str();
-        let hit = |number: u64, ticket: &TicketRecord, score: f32| -> Result<SearchHit> {
+        let matcher = search::analyzer::Matcher::new(text);
+        let hit = |number: u64, ticket: &TicketRecord, score: f32, lang| -> Result<SearchHit> {
             let requester = read_contact(&txn, ticket.requester)?;
-            let body = search::indexer::conversation_text(&txn, number)?;
             Ok(SearchHit {
                 number,
-                subject: search::snippet(&ticket.subject, text, 200),
-                body: search::snippet(&body, text, 180),
+                subject: search::snippet_with(&ticket.subject, &matcher, lang, 200),
+                body: search::indexer::body_snippet(&txn, number, &matcher, lang, 180)?,
                 status: ticket.status,
                 requester_name: requester
                     .as_ref()
@@ -209,7 +209,8 @@ impl Engine {
             if let Ok(ticket) = read_ticket(&txn, number) {
                 if caller.may_work(&ticket) && passes(&ticket)? {
                     seen.insert(number);
-                    hits.push(hit(number, &ticket, f32::MAX)?);
+                    let lang = search::stem::detect(&ticket.subject).unwrap_or(search::Lang::En);
+                    hits.push(hit(number, &ticket, f32::MAX, lang)?);
                 }
             }
         }
@@ -220,7 +221,8 @@ impl Engine {
             } else {
                 limit
             };
-            for (number, score) in self.search.search(text, wanted)? {
+            for found in self.search.search(text, wanted)? {
+                let number = found.number;
                 if hits.len() >= limit {
                     break;
                 }
@@ -232,7 +234,7 @@ impl Engine {
                 if !caller.may_work(&ticket) || !passes(&ticket)? || !seen.insert(number) {
                     continue;
                 }
-                hits.push(hit(number, &ticket, score)?);
+                hits.push(hit(number, &ticket, found.score, found.language)?);
             }
         } else if parsed.has_filters() && tag_id.is_none_or(|t| t.is_some()) {
             // Only filters: the inbox's index lists what matches, newest first.
@@ -263,11 +265,17 @@ impl Engine {
                     continue;
                 }
                 let requester = read_contact(&txn2, ticket.requester)?;
-                let body = search::indexer::conversation_text(&txn2, s.number)?;
+                let none = search::analyzer::Matcher::new("");
                 hits.push(SearchHit {
                     number: s.number,
                     subject: search::snippet(&ticket.subject, "", 200),
-                    body: search::snippet(&body, "", 180),
+                    body: search::indexer::body_snippet(
+                        &txn2,
+                        s.number,
+                        &none,
+                        search::Lang::En,
+                        180,
+                    )?,
                     status: ticket.status,
                     requester_name: requester
                         .as_ref()
