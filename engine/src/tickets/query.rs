@@ -289,6 +289,14 @@ impl Engine {
         Ok(hits)
     }
 
+    /// The bare tantivy query beneath [`Engine::search`] for the same words: its top
+    /// `limit` documents and nothing more (no filters, access, records or snippets).
+    /// The benchmark measures the search against it.
+    pub fn search_bare(&self, query: &str, limit: usize) -> Result<usize> {
+        let parsed = model::query::parse_search(query);
+        self.search.bare_search(&parsed.text, limit)
+    }
+
     /// The audit history of a ticket, oldest first.
     pub fn ticket_history(&self, agent: u64, number: u64) -> Result<Vec<AuditRecord>> {
         let txn = self.read()?;

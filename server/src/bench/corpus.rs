@@ -1,5 +1,6 @@
-//! Benchmark tickets: generated in English, Greek, Croatian and Bulgarian (several
-//! paragraphs each, deterministic), or read from a JSON-lines file.
+//! Benchmark tickets and articles: generated in English, Greek, Croatian, Bulgarian and
+//! Slovenian (several paragraphs each, deterministic), or tickets read from a
+//! JSON-lines file.
 
 use std::io::BufRead;
 use std::path::Path;
@@ -139,6 +140,38 @@ const BG: &[&str] = &[
     "актуализация",
     "приложение",
 ];
+const SL: &[&str] = &[
+    "naročilo",
+    "vračilo",
+    "račun",
+    "geslo",
+    "prijava",
+    "uporabniški",
+    "dostava",
+    "paket",
+    "pokvarjen",
+    "plačilo",
+    "naročnina",
+    "preklic",
+    "tiskalnik",
+    "napaka",
+    "zaslon",
+    "naslov",
+    "garancija",
+    "zamenjava",
+    "bremenitev",
+    "kartica",
+    "prosim",
+    "pomoč",
+    "nujno",
+    "včeraj",
+    "ne",
+    "deluje",
+    "posodobitev",
+    "aplikacija",
+    "čakam",
+    "žal",
+];
 const NAMES: &[&str] = &[
     "Ana Kovač",
     "Γιώργος Παπαδόπουλος",
@@ -181,12 +214,12 @@ fn sentence(rng: &mut Rng, words: &[&str]) -> String {
     format!("{}.", s.join(" "))
 }
 
-/// `n` tickets, a quarter in each language, 2–4 paragraphs each.
+/// `n` tickets, a fifth in each language, 2–4 paragraphs each.
 pub fn generate(n: usize) -> Vec<NewTicket> {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     (0..n)
         .map(|i| {
-            let words = [EN, EL, HR, BG][i % 4];
+            let words = [EN, EL, HR, BG, SL][i % 5];
             let subject: Vec<&str> = (0..rng.between(3, 6)).map(|_| rng.pick(words)).collect();
             let paragraphs: Vec<String> = (0..rng.between(2, 4))
                 .map(|_| {
@@ -202,6 +235,49 @@ pub fn generate(n: usize) -> Vec<NewTicket> {
                 subject: subject.join(" "),
                 body: paragraphs.join("\n\n"),
             }
+        })
+        .collect()
+}
+
+/// `n` published public articles, a fifth in each language: a title of 4–8 words and
+/// 2–4 paragraphs.
+pub fn articles(n: usize) -> Vec<model::ArticleInput> {
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    (0..n)
+        .map(|i| {
+            let (words, language) =
+                [(EN, "en"), (EL, "el"), (HR, "hr"), (BG, "bg"), (SL, "sl")][i % 5];
+            let title: Vec<&str> = (0..rng.between(4, 8)).map(|_| rng.pick(words)).collect();
+            let body: Vec<String> = (0..rng.between(2, 4))
+                .map(|_| sentence(&mut rng, words))
+                .collect();
+            model::ArticleInput {
+                id: 0,
+                category: None,
+                title: title.join(" "),
+                slug: format!("article-{i}"),
+                body: body.join("\n\n"),
+                language: language.to_string(),
+                public: true,
+                published: true,
+                tags: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// What customers write while suggestions are looked up: a subject and the start of
+/// a message, in each language.
+pub fn suggestion_texts() -> Vec<String> {
+    let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+    (0..50)
+        .map(|i| {
+            let words = [EN, EL, HR, BG, SL][i % 5];
+            format!(
+                "{}\n{}",
+                sentence(&mut rng, words),
+                sentence(&mut rng, words)
+            )
         })
         .collect()
 }
@@ -227,6 +303,13 @@ pub fn default_queries() -> Vec<String> {
         "kovac",
         "subscription cancel",
         "zamjena",
+        "refunds",
+        "κωδικό",
+        "lozinke",
+        "паролата",
+        "geslo",
+        "placila",
+        "tiskal",
     ]
     .iter()
     .map(|s| s.to_string())

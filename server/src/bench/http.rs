@@ -70,6 +70,16 @@ pub fn get(base: &str, path: &str, cookie: &str) -> anyhow::Result<(u16, String)
     Ok((status, body))
 }
 
+/// POSTs a form to a server function, as the browser's `fetch` does; (status, body).
+pub fn post_form(base: &str, path: &str, body: &str) -> anyhow::Result<(u16, String)> {
+    let raw = format!(
+        "POST {path} HTTP/1.1\r\nHost: {base}\r\nOrigin: http://{base}\r\nContent-Type: application/x-www-form-urlencoded\r\nAccept: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let (status, _, body) = request(base, &raw)?;
+    Ok((status, body))
+}
+
 /// Signs in through the server function and returns the session cookie.
 pub fn sign_in(base: &str, email: &str, password: &str) -> anyhow::Result<String> {
     let body = format!("email={}&password={}", encode(email), encode(password));
