@@ -194,6 +194,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/help") view=pages::help::HelpHome ssr=SsrMode::Async/>
                 <Route path=path!("/rate/:token/:choice") view=pages::survey::RatePage ssr=SsrMode::Async/>
                 <Route path=path!("/agent/satisfaction") view=pages::survey::SatisfactionPage ssr=SsrMode::Async/>
+                <Route path=path!("/agent/agents/:id") view=pages::survey::AgentProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/help/category/:id") view=pages::help::HelpCategory ssr=SsrMode::Async/>
                 <Route path=path!("/help/:slug") view=pages::help::HelpArticle ssr=SsrMode::Async/>
                 <Route path=path!("/agent/kb") view=pages::kb::KbList ssr=SsrMode::Async/>
                 <Route path=path!("/agent/kb/:number") view=pages::kb::KbEdit ssr=SsrMode::Async/>

@@ -115,6 +115,7 @@ pub struct Engine {
     kb_index: kb::index::KbIndex,
     /// Article views not yet written.
     kb_views: kb::PendingViews,
+    help_fronts: kb::HelpFronts,
 }
 
 /// The database file inside a data folder.
@@ -175,6 +176,7 @@ impl Engine {
             presence: Default::default(),
             kb_index,
             kb_views: Default::default(),
+            help_fronts: Default::default(),
             db,
             search,
             throttle: throttle::Throttle::new(options.clock.clone(), options.portal_limits),

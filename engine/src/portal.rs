@@ -145,6 +145,121 @@ impl Engine {
         })
     }
 
+    /// Signs a customer in with their address and the password they chose. Attempts are
+    /// throttled like agents' (per account and address, and per client), a wrong
+    /// address answers like a wrong password, and checking takes as long either way.
+    pub fn customer_sign_in_password(
+        &self,
+        email: &str,
+        password: &str,
+        client: &str,
+    ) -> Result<CustomerSignedIn> {
+        let email = email.trim().to_lowercase();
+        let wrong = || Error::unauthorized("That email and password do not match.");
+        if email.len() > model::limits::EMAIL_MAX_BYTES
+            || password.len() > model::limits::PASSWORD_MAX_BYTES
+        {
+            return Err(wrong());
+        }
+        self.throttle.sign_in_from(client)?;
+        let slot = self.password_slots.take()?;
+        let attempt = self
+            .throttle
+            .sign_in(&format!("customer:{email}"), client)?;
+        let found = {
+            let txn = self.read()?;
+            let contact = txn
+                .open_table(tables::CONTACT_BY_EMAIL)?
+                .get(email.as_str())?
+                .map(|v| v.value());
+            match contact {
+                Some(c) => txn
+                    .open_table(tables::CUSTOMER_PASSWORDS)?
+                    .get(c)?
+                    .map(|h| (c, h.value().to_string())),
+                None => None,
+            }
+        };
+        let ok = crate::auth::password::verify(
+            password,
+            found
+                .as_ref()
+                .map_or(crate::auth::DUMMY_HASH, |f| f.1.as_str()),
+        );
+        drop(slot);
+        let Some((contact, hash)) = found.filter(|_| ok) else {
+            return Err(wrong());
+        };
+        attempt.succeeded();
+        let now = self.now();
+        let session = token::new_token();
+        self.write(|txn| {
+            // The password may have changed or gone while it was being checked.
+            let current = txn
+                .open_table(tables::CUSTOMER_PASSWORDS)?
+                .get(contact)?
+                .map(|h| h.value() == hash);
+            if current != Some(true) {
+                return Err(wrong());
+            }
+            let stored = CustomerSessionRecord {
+                contact,
+                expires_at: now + Duration::days(SESSION_DAYS),
+            };
+            txn.open_table(tables::CUSTOMER_SESSIONS)?.insert(
+                token::hash_token(&session).as_slice(),
+                codec::encode(&stored)?.as_slice(),
+            )?;
+            Ok(((), Vec::new()))
+        })?;
+        Ok(CustomerSignedIn {
+            session,
+            ticket: None,
+        })
+    }
+
+    /// Whether the signed-in customer has chosen a password.
+    pub fn customer_has_password(&self, session: &str) -> Result<bool> {
+        let contact = self.customer_session_contact(session)?;
+        let txn = self.read()?;
+        Ok(txn
+            .open_table(tables::CUSTOMER_PASSWORDS)?
+            .get(contact)?
+            .is_some())
+    }
+
+    /// Sets the signed-in customer's password, or with `None` removes it (then only
+    /// links sign them in). Their other sessions end; this one stays.
+    pub fn set_customer_password(&self, session: &str, password: Option<&str>) -> Result<()> {
+        let contact = self.customer_session_contact(session)?;
+        let hash = match password {
+            Some(p) => {
+                if let Some(error) = model::validate_password(p) {
+                    return Err(Error::invalid(vec![error]));
+                }
+                let _slot = self.password_slots.take()?;
+                Some(crate::auth::password::hash(p)?)
+            }
+            None => None,
+        };
+        let keep = token::hash_token(session);
+        let now = self.now();
+        self.write(|txn| {
+            let mut passwords = txn.open_table(tables::CUSTOMER_PASSWORDS)?;
+            match &hash {
+                Some(h) => passwords.insert(contact, h.as_str())?,
+                None => passwords.remove(contact)?,
+            };
+            let mut sessions = txn.open_table(tables::CUSTOMER_SESSIONS)?;
+            sessions.retain(|key, raw| {
+                key == keep.as_slice()
+                    || codec::decode::<CustomerSessionRecord>(raw)
+                        .map_or(true, |r| r.contact != contact || r.expires_at <= now)
+            })?;
+            Ok(((), Vec::new()))
+        })
+    }
+
     /// Ends a customer's session.
     pub fn customer_sign_out(&self, session: &str) -> Result<()> {
         self.write(|txn| {

@@ -247,6 +247,7 @@ impl Engine {
             }
         }
         for (id, mut c) in agents {
+            c.id = id;
             c.name = crate::auth::read_agent(&txn, id)?
                 .map(|a| a.name)
                 .unwrap_or_default();
@@ -258,11 +259,69 @@ impl Engine {
             .map(|d| (d.id, d.name))
             .collect();
         for (id, mut c) in departments {
+            c.id = id;
             c.name = names.get(&id).cloned().unwrap_or_default();
             out.departments.push(c);
         }
         out.comments.sort_by_key(|c| std::cmp::Reverse(c.at));
         out.comments.truncate(50);
         Ok(out)
+    }
+
+    /// Agent `id`'s profile for `viewer` (any agent): their departments and the ratings
+    /// of the tickets they resolved, all time and in the last 30 days; the comments only
+    /// of tickets the viewer may work.
+    pub fn agent_profile(&self, viewer: u64, id: u64) -> Result<model::AgentProfile> {
+        let txn = self.read()?;
+        let caller = crate::access::caller_read(&txn, viewer)?;
+        let agent = crate::auth::read_agent(&txn, id)?.ok_or_else(|| Error::not_found("Agent"))?;
+        let now = self.now();
+        let recent_from = now - Duration::days(30);
+        let mut counts = RatingCounts {
+            id,
+            name: agent.name.clone(),
+            ..Default::default()
+        };
+        let mut recent_counts = counts.clone();
+        let mut ratings = Vec::new();
+        let count = |c: &mut RatingCounts, r: Rating| match r {
+            Rating::Good => c.good += 1,
+            Rating::Okay => c.okay += 1,
+            Rating::Bad => c.bad += 1,
+        };
+        for entry in txn.open_table(tables::RATINGS)?.iter()? {
+            let r: RatingRecord = codec::decode(entry?.1.value())?;
+            if r.agent != Some(id) {
+                continue;
+            }
+            count(&mut counts, r.rating);
+            if r.at >= recent_from {
+                count(&mut recent_counts, r.rating);
+            }
+            if let Ok(ticket) = crate::tickets::read_ticket(&txn, r.ticket) {
+                if caller.may_work(&ticket) {
+                    ratings.push(info(&r, &ticket.subject, now));
+                }
+            }
+        }
+        ratings.sort_by_key(|r| std::cmp::Reverse(r.at));
+        ratings.truncate(50);
+        let departments = self
+            .departments()?
+            .into_iter()
+            .filter(|d| d.members.contains(&id) || d.leader == Some(id))
+            .map(|d| d.name)
+            .collect();
+        Ok(model::AgentProfile {
+            id,
+            name: agent.name,
+            email: agent.email,
+            role: agent.role,
+            active: agent.active,
+            departments,
+            counts,
+            recent_counts,
+            ratings,
+        })
     }
 }

@@ -222,3 +222,54 @@ fn suggestions_match_any_word_and_deflections_count_public_articles_only() {
     assert_eq!(e.article(agent, printer.id).expect("a").deflections, 1);
     assert_eq!(e.article(agent, internal.id).expect("a").deflections, 0);
 }
+
+#[test]
+fn the_front_lists_a_few_per_category_and_the_category_page_all() {
+    let d = desk();
+    let e = &d.engine;
+    let agent = common::agent(&d, "Mara", false);
+    let cat = e
+        .save_kb_category(
+            agent,
+            &KbCategory {
+                id: 0,
+                name: "Billing".into(),
+                parent: None,
+                position: 0,
+            },
+        )
+        .expect("category");
+    let many: Vec<ArticleInput> = (0..25)
+        .map(|i| ArticleInput {
+            category: Some(cat.id),
+            slug: format!("billing-{i:02}"),
+            ..input(
+                &format!("Billing question {i:02}"),
+                "How invoices work.",
+                true,
+                true,
+            )
+        })
+        .collect();
+    assert_eq!(e.import_articles(agent, &many).expect("import"), 25);
+    let front = e.help_center(Some("en")).expect("front");
+    let shown = front
+        .articles
+        .iter()
+        .filter(|a| a.category == Some(cat.id))
+        .count();
+    assert_eq!(shown, engine::kb::FRONT_PER_CATEGORY);
+    assert_eq!(front.totals, vec![(Some(cat.id), 25)]);
+    let (page, total) = e.help_category(Some(cat.id), 20, 50).expect("page");
+    assert_eq!(total, 25);
+    let titles: Vec<&str> = page.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(titles[0], "Billing question 20");
+    assert_eq!(titles.len(), 5);
+    // A new article shows at once: the front is made again.
+    let mut one = input("Another billing note", "Text.", true, true);
+    one.category = Some(cat.id);
+    e.save_article(agent, &one).expect("save");
+    let front = e.help_center(Some("en")).expect("front");
+    assert_eq!(front.totals, vec![(Some(cat.id), 26)]);
+    assert!(e.help_category(Some(999), 0, 10).is_err());
+}

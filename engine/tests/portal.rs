@@ -117,3 +117,71 @@ fn the_status_lookup_mails_the_requester_only() {
     let signed = e.customer_sign_in(&token).expect("in");
     assert_eq!(signed.ticket, Some(ana.number));
 }
+
+#[test]
+fn a_customer_may_choose_a_password_and_sign_in_with_it() {
+    let d = desk();
+    let e = &d.engine;
+    let admin = common::agent(&d, "Mara", true);
+    let ana = d.customer_writes("First", "Hello");
+    e.request_sign_in_link("ana@example.com", "https://help.example")
+        .expect("sent");
+    let (token, _) = mailed_token(e, admin);
+    let first = e.customer_sign_in(&token).expect("in by link");
+    // No password yet: none works.
+    assert!(!e.customer_has_password(&first.session).expect("has"));
+    assert!(e
+        .customer_sign_in_password("ana@example.com", "", "10.0.0.1")
+        .is_err());
+    // Too short is refused; a good one is kept, hashed.
+    let err = e
+        .set_customer_password(&first.session, Some("short"))
+        .expect_err("short");
+    assert_eq!(err.fields()[0].key, "error.password_too_short");
+    // A second browser, signed in by link before the password is set.
+    e.request_sign_in_link("ana@example.com", "https://help.example")
+        .expect("sent");
+    let (token, _) = mailed_token(e, admin);
+    let other = e.customer_sign_in(&token).expect("second browser");
+    e.set_customer_password(&first.session, Some("a long secret phrase"))
+        .expect("set");
+    assert!(e.customer_has_password(&first.session).expect("has"));
+    // Setting it ends the other sessions and keeps this one.
+    assert!(e.customer_tickets(&other.session).is_err());
+    assert!(e.customer_tickets(&first.session).is_ok());
+    // Signing in: any case of the address, the right password only.
+    assert!(e
+        .customer_sign_in_password("ana@example.com", "wrong password!", "10.0.0.1")
+        .is_err());
+    assert!(e
+        .customer_sign_in_password("bob@example.com", "a long secret phrase", "10.0.0.1")
+        .is_err());
+    let signed = e
+        .customer_sign_in_password("ANA@example.com", "a long secret phrase", "10.0.0.1")
+        .expect("in by password");
+    let key = format!("{SESSION_KEY}{}", signed.session);
+    assert!(e.customer_ticket(ana.number, &key).is_ok());
+    // An agent's password is not a customer's, nor the other way round.
+    assert!(e
+        .sign_in("ana@example.com", "a long secret phrase", "10.0.0.1")
+        .is_err());
+    // Removed, it signs in no more; links still do.
+    e.set_customer_password(&signed.session, None)
+        .expect("removed");
+    assert!(e
+        .customer_sign_in_password("ana@example.com", "a long secret phrase", "10.0.0.1")
+        .is_err());
+    // Guessing is throttled like agents' sign-ins.
+    let mut refused = false;
+    for _ in 0..30 {
+        if let Err(e) =
+            e.customer_sign_in_password("ana@example.com", "guess guess guess", "10.0.0.9")
+        {
+            if e.kind() == engine::ErrorKind::TooManyRequests {
+                refused = true;
+                break;
+            }
+        }
+    }
+    assert!(refused, "guesses are throttled");
+}

@@ -82,6 +82,20 @@ fn a_resolved_ticket_is_rated_by_link_once_and_changed_within_a_week() {
     // A period before it holds nothing.
     let old = NaiveDate::from_ymd_opt(2020, 1, 1).expect("date");
     assert_eq!(e.satisfaction(t.admin, old, old).expect("s").all.good, 0);
+    // Bo's profile shows the rating; Tim (Tech) sees the count but not Billing's ticket.
+    assert_eq!(s.agents[0].id, t.bo);
+    let bo = e.agent_profile(t.admin, t.bo).expect("profile");
+    assert_eq!((bo.counts.good, bo.recent_counts.good), (1, 1));
+    assert_eq!(bo.ratings.len(), 1);
+    assert_eq!(bo.ratings[0].ticket, n);
+    assert_eq!(bo.departments, ["Billing"]);
+    let seen_by_tim = e.agent_profile(t.tim, t.bo).expect("profile");
+    assert_eq!(seen_by_tim.counts.good, 1);
+    assert!(seen_by_tim.ratings.is_empty());
+    d.clock.advance(Duration::days(30));
+    let later = e.agent_profile(t.admin, t.bo).expect("profile");
+    assert_eq!((later.counts.good, later.recent_counts.good), (1, 0));
+    assert!(e.agent_profile(t.admin, 999).is_err());
 }
 
 #[test]

@@ -860,7 +860,11 @@ pub struct ArticleRevision {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HelpCenter {
     pub categories: Vec<KbCategory>,
+    /// The first few articles of each category.
     pub articles: Vec<ArticleSummary>,
+    /// How many public articles each category holds (`None`: in no category).
+    #[serde(default)]
+    pub totals: Vec<(Option<u64>, u64)>,
 }
 
 /// How a customer rated the help they got.
@@ -911,6 +915,9 @@ pub struct RatingInfo {
 /// Ratings counted for one agent or department.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RatingCounts {
+    /// The agent's or department's id.
+    #[serde(default)]
+    pub id: u64,
     pub name: String,
     pub good: u64,
     pub okay: u64,
@@ -923,6 +930,24 @@ impl RatingCounts {
         let all = self.good + self.okay + self.bad;
         (all > 0).then(|| (self.good * 100 + all / 2) / all)
     }
+}
+
+/// An agent's profile: who they are, their departments, and how customers rated the
+/// tickets they resolved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentProfile {
+    pub id: u64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
+    pub departments: Vec<String>,
+    /// Every rating of the agent's tickets, all time.
+    pub counts: RatingCounts,
+    /// The same, in the last 30 days.
+    pub recent_counts: RatingCounts,
+    /// The newest ratings, of tickets the viewer may work.
+    pub ratings: Vec<RatingInfo>,
 }
 
 /// The satisfaction page: ratings in a period, in all and per agent and department.

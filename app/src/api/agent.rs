@@ -204,6 +204,13 @@ pub async fn suggest_articles(number: u64) -> Result<Vec<model::Article>, AppErr
     .await
 }
 
+/// An agent's profile with the ratings of their tickets.
+#[server(endpoint = "agent/profile")]
+pub async fn agent_profile(id: u64) -> Result<model::AgentProfile, AppError> {
+    let me = agent().await?;
+    call(move |e| e.agent_profile(me.id, id)).await
+}
+
 /// Ratings from `from` to `to` (`YYYY-MM-DD`; the last 30 days when empty).
 #[server(endpoint = "agent/satisfaction")]
 pub async fn satisfaction(

@@ -96,8 +96,36 @@ pub async fn kb_add_category(
 /// The help center's front page.
 #[server(endpoint = "help/front")]
 pub async fn help_front(language: String) -> Result<HelpCenter, AppError> {
-    call(move |e| e.help_center(Some(&language))).await
+    call(move |e| e.help_center(Some(&language)).map(|f| (*f).clone())).await
 }
+
+/// A page of a help-center category's articles (`id` 0: those in no category): the
+/// category's name (empty for none), the articles, and how many there are.
+#[server(endpoint = "help/category")]
+pub async fn help_category(
+    id: u64,
+    page: u32,
+) -> Result<(String, Vec<ArticleSummary>, u64), AppError> {
+    let offset = page.saturating_sub(1) as usize * HELP_PAGE;
+    call(move |e| {
+        let category = (id != 0).then_some(id);
+        let name = match category {
+            Some(id) => e
+                .kb_categories()?
+                .into_iter()
+                .find(|c| c.id == id)
+                .map(|c| c.name)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let (articles, total) = e.help_category(category, offset, HELP_PAGE)?;
+        Ok((name, articles, total))
+    })
+    .await
+}
+
+/// Articles on a page of a help-center category.
+pub const HELP_PAGE: usize = 50;
 
 /// A public article by its slug.
 #[server(endpoint = "help/article")]

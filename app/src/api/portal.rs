@@ -121,6 +121,48 @@ pub async fn sign_in_with_link(token: String) -> Result<Option<u64>, AppError> {
     Ok(signed.ticket)
 }
 
+/// Signs a customer in with the password they chose.
+#[server(endpoint = "portal/password-sign-in")]
+pub async fn password_sign_in(email: String, password: String) -> Result<(), AppError> {
+    let client = client_address();
+    let signed = call(move |e| e.customer_sign_in_password(&email, &password, &client))
+        .await
+        .map_err(|e| match e {
+            AppError::NotSignedIn => AppError::BadCredentials,
+            e => e,
+        })?;
+    super::ssr::set_customer_cookie(Some(&signed.session));
+    redirect_plain_form("/portal");
+    Ok(())
+}
+
+/// Whether the signed-in customer has chosen a password; `None` when signed out.
+#[server(endpoint = "portal/has-password")]
+pub async fn has_password() -> Result<Option<bool>, AppError> {
+    let Some(session) = super::ssr::customer_session() else {
+        return Ok(None);
+    };
+    match call(move |e| e.customer_has_password(&session)).await {
+        Ok(has) => Ok(Some(has)),
+        Err(AppError::NotSignedIn) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Sets the signed-in customer's password, or removes it (`remove` given).
+#[server(endpoint = "portal/password")]
+pub async fn set_password(
+    #[server(default)] password: String,
+    #[server(default)] remove: Option<String>,
+) -> Result<bool, AppError> {
+    let session = super::ssr::customer_session().ok_or(AppError::NotSignedIn)?;
+    let removing = remove.is_some();
+    call(move |e| e.set_customer_password(&session, (!removing).then_some(password.as_str())))
+        .await?;
+    redirect_plain_form("/portal");
+    Ok(!removing)
+}
+
 /// The signed-in customer's tickets; `None` when no customer is signed in.
 #[server(endpoint = "portal/mine")]
 pub async fn my_tickets() -> Result<Option<Vec<model::TicketSummary>>, AppError> {

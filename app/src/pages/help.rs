@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::kb::{help_article, help_front, help_search, HelpVote};
+use crate::api::kb::{help_article, help_category, help_front, help_search, HelpVote, HELP_PAGE};
 use crate::components::{brand, marked};
-use crate::i18n::{current, t};
+use crate::i18n::{current, t, tn};
 use crate::pages::portal_account::PortalHeader;
 
 #[component]
@@ -57,13 +57,22 @@ pub fn HelpHome() -> impl IntoView {
                         let front = front.await.unwrap_or_default();
                         let cats = front.categories.clone();
                         let articles = front.articles.clone();
+                        let totals = front.totals.clone();
                         let in_cat = move |id: Option<u64>| articles.iter().filter(|a| a.category == id).cloned().collect::<Vec<_>>();
-                        let list = |items: Vec<model::ArticleSummary>| view! {
-                            <ul class="help-articles">
-                                {items.into_iter().map(|a| view! {
-                                    <li><a href=format!("/help/{}", a.slug) hreflang=a.language.clone()>{a.title}</a></li>
-                                }).collect_view()}
-                            </ul>
+                        // The first articles of a category, and a link to all when there are more.
+                        let list = move |items: Vec<model::ArticleSummary>, id: Option<u64>| {
+                            let total = totals.iter().find(|t| t.0 == id).map_or(0, |t| t.1);
+                            let more = (total > items.len() as u64).then(|| view! {
+                                <a class="help-all" href=format!("/help/category/{}", id.unwrap_or(0))>{tn("help.all_articles", total)}</a>
+                            });
+                            view! {
+                                <ul class="help-articles">
+                                    {items.into_iter().map(|a| view! {
+                                        <li><a href=format!("/help/{}", a.slug) hreflang=a.language.clone()>{a.title}</a></li>
+                                    }).collect_view()}
+                                </ul>
+                                {more}
+                            }
                         };
                         let loose = in_cat(None);
                         view! {
@@ -73,20 +82,73 @@ pub fn HelpHome() -> impl IntoView {
                                     view! {
                                         <section class="card">
                                             <h2>{c.name.clone()}</h2>
-                                            {list(in_cat(Some(c.id)))}
+                                            {list(in_cat(Some(c.id)), Some(c.id))}
                                             {subs.into_iter().map(|s| view! {
                                                 <h3>{s.name.clone()}</h3>
-                                                {list(in_cat(Some(s.id)))}
+                                                {list(in_cat(Some(s.id)), Some(s.id))}
                                             }).collect_view()}
                                         </section>
                                     }
                                 }).collect_view()}
                                 {(!loose.is_empty()).then(|| view! {
-                                    <section class="card"><h2>{t("help.more")}</h2>{list(loose)}</section>
+                                    <section class="card"><h2>{t("help.more")}</h2>{list(loose, None)}</section>
                                 })}
                             </div>
                             <p class="help-contact">{t("help.not_found")} " " <a href="/">{t("help.write_us")}</a></p>
                         }
+                    })}
+                </Suspense>
+            </main>
+        </div>
+    }
+}
+
+/// Every article of a category, a page at a time, by title.
+#[component]
+pub fn HelpCategory() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(1)
+            .max(1)
+    };
+    let list = Resource::new(move || (id(), page()), |(id, page)| help_category(id, page));
+    view! {
+        <div class="portal help">
+            <PortalHeader/>
+            <main id="main" class="portal-main">
+                <Suspense fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
+                    {move || Suspend::new(async move {
+                        let (name, articles, total) = list.await?;
+                        let name = if name.is_empty() { t("help.more").to_string() } else { name };
+                        let (id, page) = (id(), page());
+                        let pages = (total as usize).div_ceil(HELP_PAGE).max(1) as u32;
+                        Ok::<_, crate::api::AppError>(view! {
+                            <Title text=format!("{name} · {} · {}", t("help.title"), brand())/>
+                            <Meta name="description" content=format!("{name}: {}", tn("help.all_articles", total))/>
+                            <nav class="crumbs"><a href="/help">{t("help.title")}</a></nav>
+                            <h1>{name}</h1>
+                            <ul class="help-articles card">
+                                {articles.into_iter().map(|a| view! {
+                                    <li><a href=format!("/help/{}", a.slug) hreflang=a.language.clone()>{a.title}</a></li>
+                                }).collect_view()}
+                            </ul>
+                            <nav class="pager">
+                                {(page > 1).then(|| view! { <a rel="prev" href=format!("/help/category/{id}?page={}", page - 1)>{t("help.previous")}</a> })}
+                                {(page < pages).then(|| view! { <a rel="next" href=format!("/help/category/{id}?page={}", page + 1)>{t("help.next")}</a> })}
+                            </nav>
+                        })
                     })}
                 </Suspense>
             </main>

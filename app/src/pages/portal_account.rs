@@ -1,5 +1,5 @@
-//! The customer's account in the portal: sign in with a one-time link sent by mail,
-//! then see every request with its status; or, without signing in, have a request's
+//! The customer's account in the portal: sign in with a one-time link sent by mail (or
+//! a password they chose), then see every request with its status; or, without signing in, have a request's
 //! link mailed to its requester by number and address.
 
 use leptos::prelude::*;
@@ -8,7 +8,8 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::field_error;
 use crate::api::portal::{
-    my_tickets, CustomerSignOut, RequestSignIn, RequestStatus, SignInWithLink,
+    has_password, my_tickets, CustomerSignOut, PasswordSignIn, RequestSignIn, RequestStatus,
+    SetPassword, SignInWithLink,
 };
 use crate::components::{brand, Ago, Field, LanguageMenu, StatusBadge};
 use crate::i18n::t;
@@ -61,6 +62,7 @@ pub fn PortalAccount() -> impl IntoView {
                                 <p class="actions">
                                     <a class="button primary" href="/">{t("portal.new_request")}</a>
                                 </p>
+                                <PasswordCard/>
                                 <ActionForm action=sign_out>
                                     <button type="submit" class="link">{t("nav.sign_out")}</button>
                                 </ActionForm>
@@ -74,11 +76,58 @@ pub fn PortalAccount() -> impl IntoView {
     }
 }
 
-/// Signing in by link, and the status lookup, for a customer not signed in.
+/// A signed-in customer's optional password: set, change or remove it.
+#[component]
+fn PasswordCard() -> impl IntoView {
+    let save = ServerAction::<SetPassword>::new();
+    let has = Resource::new(move || save.version().get(), |_| has_password());
+    let error = field_error(save.value(), "password");
+    view! {
+        <details class="card password-card" open=move || save.value().get().is_some()>
+            <summary><h2>{t("portal.password_heading")}</h2></summary>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let set = matches!(has.await, Ok(Some(true)));
+                    view! {
+                        <p class="hint">{if set { t("portal.password_set_lead") } else { t("portal.password_lead") }}</p>
+                        <ActionForm action=save attr:class="form" attr:novalidate=true>
+                            <Field name="password" id="portal-new-password" label=t("portal.new_password") kind="password" autocomplete="new-password" error=error/>
+                            <button type="submit" class="primary" disabled=move || save.pending().get()>{t("portal.save_password")}</button>
+                        </ActionForm>
+                        {set.then(|| view! {
+                            <ActionForm action=save>
+                                <input type="hidden" name="remove" value="1"/>
+                                <button type="submit" class="link">{t("portal.remove_password")}</button>
+                            </ActionForm>
+                        })}
+                    }
+                })}
+            </Suspense>
+            <p class="form-status" role="status">
+                {move || match save.value().get() {
+                    Some(Ok(true)) => Some(t("portal.password_saved")),
+                    Some(Ok(false)) => Some(t("portal.password_removed")),
+                    _ => None,
+                }}
+            </p>
+        </details>
+    }
+}
+
+/// Signing in by link or password, and the status lookup, for a customer not signed in.
 #[component]
 fn SignInForms() -> impl IntoView {
     let link = ServerAction::<RequestSignIn>::new();
     let status = ServerAction::<RequestStatus>::new();
+    let password = ServerAction::<PasswordSignIn>::new();
+    let password_email = field_error(password.value(), "email");
+    let password_error = field_error(password.value(), "password");
+    Effect::new(move |_| {
+        if let Some(Ok(())) = password.value().get() {
+            // Loaded again, the page is the signed-in customer's.
+            let _ = window().location().set_href("/portal");
+        }
+    });
     let link_err = field_error(link.value(), "email");
     let status_number = field_error(status.value(), "number");
     let status_email = field_error(status.value(), "email");
@@ -98,6 +147,19 @@ fn SignInForms() -> impl IntoView {
                     {move || other_error(link.value().get())}
                 </p>
                 <button type="submit" class="primary" disabled=move || link.pending().get()>{t("portal.send_link")}</button>
+            </ActionForm>
+            <ActionForm action=password attr:class="card form" attr:novalidate=true attr:aria-labelledby="password-heading">
+                <h2 id="password-heading">{t("portal.password_sign_in")}</h2>
+                <p class="hint">{t("portal.password_sign_in_lead")}</p>
+                <Field name="email" id="password-email" label=t("portal.your_email") kind="email" autocomplete="email" error=password_email/>
+                <Field name="password" id="portal-password" label=t("portal.password") kind="password" autocomplete="current-password" error=password_error/>
+                <p class="form-error" role="alert">
+                    {move || match password.value().get() {
+                        Some(Err(e)) if !matches!(e, crate::api::AppError::Invalid(_)) => Some(e.message()),
+                        _ => None,
+                    }}
+                </p>
+                <button type="submit" class="primary" disabled=move || password.pending().get()>{t("portal.sign_in")}</button>
             </ActionForm>
             <ActionForm action=status attr:class="card form" attr:novalidate=true attr:aria-labelledby="status-heading">
                 <h2 id="status-heading">{t("portal.status_lookup")}</h2>

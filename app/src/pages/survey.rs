@@ -114,11 +114,20 @@ fn SatisfactionPane() -> impl IntoView {
     let from = move || query.read().get("from").unwrap_or_default();
     let to = move || query.read().get("to").unwrap_or_default();
     let data = Resource::new(move || (from(), to()), |(f, t)| satisfaction(f, t));
-    let row = |c: model::RatingCounts| {
+    let row = |(c, agent): (model::RatingCounts, bool)| {
         let score = c.score().map_or("—".to_string(), |s| format!("{s} %"));
+        let name = if c.name.is_empty() {
+            "—".to_string()
+        } else {
+            c.name.clone()
+        };
         view! {
             <tr>
-                <td>{if c.name.is_empty() { "—".to_string() } else { c.name.clone() }}</td>
+                <td>{if agent && c.id != 0 {
+                    view! { <a href=format!("/agent/agents/{}", c.id)>{name}</a> }.into_any()
+                } else {
+                    name.into_any()
+                }}</td>
                 <td class="num">{c.good}</td>
                 <td class="num">{c.okay}</td>
                 <td class="num">{c.bad}</td>
@@ -137,7 +146,7 @@ fn SatisfactionPane() -> impl IntoView {
                     <th scope="col">{t("rating.bad")}</th>
                     <th scope="col">{t("rating.score")}</th>
                 </tr></thead>
-                <tbody>{rows.into_iter().map(row).collect_view()}</tbody>
+                <tbody>{rows.into_iter().map(|r| row((r, caption == "rating.by_agent"))).collect_view()}</tbody>
             </table>
         }
     };
@@ -178,6 +187,78 @@ fn SatisfactionPane() -> impl IntoView {
                     }
                     Err(e) => view! { <p class="form-error">{e.message()}</p> }.into_any(),
                 }
+            })}
+        </Transition>
+    }
+}
+
+/// An agent's profile: their departments and how customers rated their tickets.
+#[component]
+pub fn AgentProfilePage() -> impl IntoView {
+    view! { <AgentFrame><AgentProfilePane/></AgentFrame> }
+}
+
+#[component]
+fn AgentProfilePane() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let profile = Resource::new(id, crate::api::agent::agent_profile);
+    let summary = |label: &'static str, c: model::RatingCounts| {
+        let score = c.score().map_or("—".to_string(), |s| format!("{s} %"));
+        view! {
+            <div class="stat card">
+                <h2>{t(label)}</h2>
+                <p><strong>{score}</strong> " " {t("rating.score")}</p>
+                <p class="quiet">
+                    {t("rating.good")} " " {c.good} " · " {t("rating.okay")} " " {c.okay} " · " {t("rating.bad")} " " {c.bad}
+                </p>
+            </div>
+        }
+    };
+    view! {
+        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                let p = profile.await?;
+                let role = if p.role == model::Role::Admin { t("admin.role_admin") } else { t("admin.role_agent") };
+                Ok::<_, crate::api::AppError>(view! {
+                    <Title text=format!("{} · {}", p.name, brand())/>
+                    <div class="list-head">
+                        <h1>{p.name.clone()}</h1>
+                        <span class="quiet">{role} {(!p.active).then(|| view! { " · " {t("profile.inactive")} })}</span>
+                    </div>
+                    <p class="quiet"><a href=format!("mailto:{}", p.email)>{p.email.clone()}</a></p>
+                    <p>
+                        <strong>{t("profile.departments")}</strong> ": "
+                        {if p.departments.is_empty() { t("profile.no_departments").to_string() } else { p.departments.join(", ") }}
+                    </p>
+                    <div class="stats">
+                        {summary("profile.all_time", p.counts.clone())}
+                        {summary("profile.last_30_days", p.recent_counts.clone())}
+                    </div>
+                    <h2>{t("rating.page")}</h2>
+                    {if p.ratings.is_empty() {
+                        view! { <p class="empty">{t("profile.no_ratings")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="rating-comments">
+                                {p.ratings.into_iter().map(|r| view! {
+                                    <li>
+                                        <a href=format!("/agent/tickets/{}", r.ticket)>{format!("#{} {}", r.ticket, r.subject)}</a>
+                                        " — " <strong class=format!("rated rate-{}", r.rating.slug())>{t(r.rating.label_key())}</strong>
+                                        " " <crate::components::Ago at=r.at/>
+                                        {(!r.comment.is_empty()).then(|| view! { <blockquote>{r.comment.clone()}</blockquote> })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                })
             })}
         </Transition>
     }

@@ -39,6 +39,8 @@ fn info(a: &AgentRecord) -> AgentInfo {
 /// Longest signature, in characters.
 pub const MAX_SIGNATURE_CHARS: usize = 1_000;
 
+/// Checked for unknown addresses, so that timing tells nothing of which exist.
+pub(crate) const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$J2e6pV6Ht4x2lUdtvPPtn0Lgg3uLq2qfzPZQ0rXNKlk";
 impl Engine {
     /// Whether any admin exists (if not, the desk needs its setup link).
     pub fn has_admin(&self) -> Result<bool> {
@@ -372,11 +374,9 @@ impl Engine {
                 None => None,
             }
         };
-        // Verify against a dummy hash for unknown addresses so timing tells nothing.
-        const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$J2e6pV6Ht4x2lUdtvPPtn0Lgg3uLq2qfzPZQ0rXNKlk";
         let ok = password::verify(
             password,
-            record.as_ref().map_or(DUMMY, |r| &r.password_hash),
+            record.as_ref().map_or(DUMMY_HASH, |r| &r.password_hash),
         );
         drop(slot);
         match record {

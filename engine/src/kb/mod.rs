@@ -7,7 +7,7 @@
 pub mod index;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use model::{Article, ArticleInput, ArticleRevision, ArticleSummary, HelpCenter, KbCategory};
@@ -64,6 +64,37 @@ struct RevisionRecord {
 /// Views counted since the last flush, by article (written in batches, not per view).
 #[derive(Default)]
 pub(crate) struct PendingViews(Mutex<HashMap<u64, u64>>);
+
+/// How many articles of each category the help center's front lists.
+pub const FRONT_PER_CATEGORY: usize = 10;
+
+/// The help center's front per visitor language, made once and kept until an article,
+/// a category or the view counts change: with many articles, reading them all for each
+/// visit would be slow.
+#[derive(Default)]
+pub(crate) struct HelpFronts(Mutex<HashMap<String, Arc<HelpCenter>>>);
+
+impl HelpFronts {
+    fn get(&self, language: &str) -> Option<Arc<HelpCenter>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(language)
+            .cloned()
+    }
+
+    fn put(&self, language: String, front: Arc<HelpCenter>) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(language, front);
+    }
+
+    /// Forgets every front: something on them changed.
+    pub(crate) fn clear(&self) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+}
 
 /// A slug made from a title: lower-case letters and digits (accents dropped, other
 /// scripts kept), words joined by `-`, at most 80 characters.
@@ -238,7 +269,7 @@ impl Engine {
                 "error.name_required",
             )]));
         }
-        self.write(|txn| {
+        let saved = self.write(|txn| {
             caller_in(txn, agent)?;
             let mut table = txn.open_table(tables::KB_CATEGORIES)?;
             if let Some(parent) = c.parent {
@@ -279,7 +310,9 @@ impl Engine {
                 },
                 Vec::new(),
             ))
-        })
+        })?;
+        self.help_fronts.clear();
+        Ok(saved)
     }
 
     /// An article as it will be saved: its title on one line, its slug, language and
@@ -412,6 +445,7 @@ impl Engine {
             ))
         })?;
         self.kb_index.put(&[(saved.id, Some(saved.doc()))])?;
+        self.help_fronts.clear();
         let txn = self.read()?;
         self.view(&txn, saved)
     }
@@ -433,6 +467,7 @@ impl Engine {
         })?;
         let docs: Vec<_> = saved.iter().map(|a| (a.id, Some(a.doc()))).collect();
         self.kb_index.put(&docs)?;
+        self.help_fronts.clear();
         Ok(saved.len())
     }
 
@@ -513,23 +548,81 @@ impl Engine {
 
     /// The help center's front: categories and the public, published articles (in
     /// `language` first when given).
-    pub fn help_center(&self, language: Option<&str>) -> Result<HelpCenter> {
+    pub fn help_center(&self, language: Option<&str>) -> Result<Arc<HelpCenter>> {
+        let key = language.unwrap_or_default().to_string();
+        if let Some(front) = self.help_fronts.get(&key) {
+            return Ok(front);
+        }
         let txn = self.read()?;
-        let mut articles = Vec::new();
+        // Per category: how many, and the few shown (the visitor's language first, then
+        // the most read).
+        let mut shown: HashMap<Option<u64>, Vec<ArticleRecord>> = HashMap::new();
+        let mut totals: HashMap<Option<u64>, u64> = HashMap::new();
+        let rank = |a: &ArticleRecord| {
+            (
+                Some(a.language.as_str()) != language,
+                std::cmp::Reverse(a.views),
+                a.title.clone(),
+            )
+        };
         for entry in txn.open_table(tables::ARTICLES)?.iter()? {
             let a: ArticleRecord = codec::decode(entry?.1.value())?;
-            if a.public && a.published {
-                articles.push(a.summary());
+            if !(a.public && a.published) {
+                continue;
             }
+            *totals.entry(a.category).or_default() += 1;
+            let list = shown.entry(a.category).or_default();
+            list.push(a);
+            if list.len() > FRONT_PER_CATEGORY * 4 {
+                list.sort_by_cached_key(rank);
+                list.truncate(FRONT_PER_CATEGORY);
+            }
+        }
+        let mut articles = Vec::new();
+        for (_, mut list) in shown {
+            list.sort_by_cached_key(rank);
+            articles.extend(list.iter().take(FRONT_PER_CATEGORY).map(|a| a.summary()));
         }
         articles.sort_by(|a, b| {
             let first = |x: &ArticleSummary| Some(x.language.as_str()) != language;
             (first(a), &a.title).cmp(&(first(b), &b.title))
         });
-        Ok(HelpCenter {
+        let front = Arc::new(HelpCenter {
             categories: categories_in(&txn)?,
             articles,
-        })
+            totals: totals.into_iter().collect(),
+        });
+        self.help_fronts.put(key, front.clone());
+        Ok(front)
+    }
+
+    /// The public, published articles of a category (`None`: those in none), by title:
+    /// `limit` from `offset`, and how many there are.
+    pub fn help_category(
+        &self,
+        category: Option<u64>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<ArticleSummary>, u64)> {
+        let txn = self.read()?;
+        if let Some(id) = category {
+            if txn.open_table(tables::KB_CATEGORIES)?.get(id)?.is_none() {
+                return Err(Error::not_found("Category"));
+            }
+        }
+        let mut all: Vec<ArticleSummary> = Vec::new();
+        for entry in txn.open_table(tables::ARTICLES)?.iter()? {
+            let a: ArticleRecord = codec::decode(entry?.1.value())?;
+            if a.public && a.published && a.category == category {
+                all.push(a.summary());
+            }
+        }
+        all.sort_by(|a, b| a.title.cmp(&b.title));
+        let total = all.len() as u64;
+        Ok((
+            all.into_iter().skip(offset).take(limit.min(200)).collect(),
+            total,
+        ))
     }
 
     /// A public, published article by its slug (anything else is "not found"); the
@@ -639,6 +732,7 @@ impl Engine {
             }
             Ok(((), Vec::new()))
         })?;
+        self.help_fronts.clear();
         Ok(n)
     }
 

@@ -89,6 +89,10 @@ pub const CUSTOMER_LINKS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("
 /// SHA-256 of a customer session token → the session (see `portal`).
 pub const CUSTOMER_SESSIONS: TableDefinition<&[u8], &[u8]> =
     TableDefinition::new("customer_sessions");
+/// Contact id → the argon2 hash of the password the customer chose, if they chose one
+/// (see `portal`).
+pub const CUSTOMER_PASSWORDS: TableDefinition<u64, &str> =
+    TableDefinition::new("customer_passwords");
 /// Outgoing message id → message (see `mail::MailRecord`).
 pub const MAILS: TableDefinition<u64, &[u8]> = TableDefinition::new("mails");
 /// (when due in Unix seconds, message id) → (); messages waiting to be sent.

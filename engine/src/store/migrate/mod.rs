@@ -6,6 +6,7 @@ mod v002_agent_settings;
 mod v003_ticket_model;
 mod v004_waiting_views;
 mod v005_files_calls_notifications;
+mod v006_customer_passwords;
 
 use std::path::Path;
 
@@ -15,7 +16,7 @@ use super::tables::META;
 use crate::Result;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 type Step = fn(&WriteTransaction) -> Result<()>;
 
@@ -26,6 +27,7 @@ const STEPS: [Step; SCHEMA_VERSION as usize] = [
     v003_ticket_model::run,
     v004_waiting_views::run,
     v005_files_calls_notifications::run,
+    v006_customer_passwords::run,
 ];
 
 /// The schema version stored in `db` (0 for a new database).
