@@ -39,8 +39,13 @@ test('a customer finds a public article as they type and rates it', async ({ pag
     await expect(results.getByRole('link')).toHaveText('Čišćenje pisača');
     await customer.getByLabel('Search the help center').fill('servis');
     await expect(customer.getByText('No article matches.', { exact: false })).toBeVisible();
+    // Another form of a word finds it (krpa, the text says krpom), marked where it is.
+    await customer.getByLabel('Search the help center').fill('krpa');
+    await expect(results.getByRole('link')).toHaveText('Čišćenje pisača');
+    await expect(results.locator('mark')).toHaveText(['krpom']);
     await customer.getByLabel('Search the help center').fill('pisac');
     await expect(results.getByRole('link')).toHaveText('Čišćenje pisača');
+    await expect(results.locator('mark')).toHaveText(['pisača', 'pisač']);
     await results.getByRole('link').click();
     await expect(customer.getByRole('heading', { name: 'Čišćenje pisača' })).toBeVisible();
     await expect(customer).toHaveTitle(/Čišćenje pisača/);

@@ -102,3 +102,49 @@ test('a status lookup mails the link to the requester and shows nothing', async 
     await desk.stop();
   }
 });
+
+test('a customer chooses a password and signs in with it', async ({ page, browser }) => {
+  const desk = await startDesk();
+  const smtp = await smtpServer();
+  try {
+    const token = new URL(desk.setup).searchParams.get('token');
+    const setup = await postForm(desk.base, '/api/auth/setup', { token, ...ADMIN });
+    const cookie = setup.headers.get('set-cookie').split(';')[0];
+    await useSmtp(desk.base, cookie, smtp, postForm);
+    await postForm(desk.base, '/api/portal/create', { name: 'Ana Kovač', email: 'ana@example.com', subject: 'Printer jams', body: 'Please help.' });
+    await postForm(desk.base, '/api/portal/sign-in-link', { email: 'ana@example.com' });
+    await expect.poll(() => linkIn(smtp.messages(), 'ana@example.com'), { timeout: 15000 }).toBeTruthy();
+    await page.goto(linkIn(smtp.messages(), 'ana@example.com'));
+    await hydrated(page);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { name: 'Your requests' })).toBeVisible();
+    await hydrated(page);
+
+    // The password is optional, and too short a one is refused.
+    await page.getByText('Password', { exact: true }).click();
+    await page.getByLabel('New password (at least 10 characters)').fill('short');
+    await page.getByRole('button', { name: 'Save password' }).click();
+    await expect(page.getByText('The password needs at least 10 characters.')).toBeVisible();
+    await page.getByLabel('New password (at least 10 characters)').fill('my own long phrase');
+    await page.getByRole('button', { name: 'Save password' }).click();
+    await expect(page.getByText('Password saved.', { exact: false })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Remove password' })).toBeVisible();
+
+    // Another browser signs in with it; a wrong one is told so.
+    const other = await (await browser.newContext()).newPage();
+    await other.goto(desk.base + '/portal');
+    await hydrated(other);
+    const form = other.getByRole('form', { name: 'With a password' });
+    await form.getByLabel('Your email').fill('ana@example.com');
+    await form.getByLabel('Password', { exact: true }).fill('not my phrase at all');
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await expect(form.getByRole('alert')).toContainText('That email and password do not match.');
+    await form.getByLabel('Password', { exact: true }).fill('my own long phrase');
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await expect(other.getByRole('heading', { name: 'Your requests' })).toBeVisible();
+    await expect(other.locator('.my-requests')).toContainText('Printer jams');
+  } finally {
+    smtp.stop();
+    await desk.stop();
+  }
+});

@@ -18,6 +18,7 @@ test('a resolved ticket is rated in one click from the mail, then commented', as
     const created = await (await postForm(desk.base, '/api/portal/create', {
       name: 'Ana Kovač', email: 'ana@example.com', subject: 'Printer jams', body: 'Page two jams.',
     })).json();
+    expect((await postForm(desk.base, '/api/agent/change', { number: '1', field: 'assignee', value: '1' }, { cookie })).status).toBe(200);
     expect((await postForm(desk.base, '/api/agent/status', { number: '1', status: 'resolved' }, { cookie })).status).toBe(200);
 
     const rateLink = () => {
@@ -51,6 +52,12 @@ test('a resolved ticket is rated in one click from the mail, then commented', as
     await expect(page.locator('.rating-shown')).toContainText('It took three days.');
     await page.goto(desk.base + '/agent/satisfaction');
     await expect(page.getByRole('status').filter({ hasText: '1 rating' })).toBeVisible();
+    await expect(page.locator('.rating-comments')).toContainText('It took three days.');
+    // On the agent's profile, reached from the satisfaction page.
+    await page.getByRole('link', { name: 'Mara Admin' }).click();
+    await expect(page.getByRole('heading', { name: 'Mara Admin', level: 1 })).toBeVisible();
+    await expect(page.locator('.stat').first()).toContainText('0 %');
+    await expect(page.locator('.rating-comments')).toContainText('Printer jams');
     await expect(page.locator('.rating-comments')).toContainText('It took three days.');
     // And on the customer's contact page.
     await page.goto(desk.base + '/agent/contacts/1');

@@ -21,6 +21,9 @@ use tantivy::tokenizer::PreTokenizedString;
 /// Bumped when the schema or analysis changes: an index of another version is rebuilt.
 const VERSION: &str = "kb-2";
 
+/// How many distinct words of a message being written suggestions look for.
+const SUGGEST_WORDS: usize = 24;
+
 /// What the index holds of one article.
 pub struct ArticleDoc {
     pub id: u64,
@@ -179,28 +182,64 @@ impl KbIndex {
     /// letters or more also one typo away), best first: public ones only, or every
     /// published one for agents.
     pub fn search(&self, query: &str, public_only: bool, limit: usize) -> Result<Vec<u64>> {
-        self.find(query, public_only, limit, true)
+        self.find(query, public_only, limit)
     }
 
     /// Articles matching any of the words of `text` (of three letters or more), the
-    /// more the better: for suggestions beside a message being written.
+    /// more the better: for suggestions beside a message being written. One flat union
+    /// of term queries (titles, and the stems of every language), so tantivy skips
+    /// whole blocks that cannot make the top; the public gate is read from a fast field
+    /// afterwards.
     pub fn suggest(&self, text: &str, limit: usize) -> Result<Vec<u64>> {
-        let words: Vec<String> = analyzer::words(text)
-            .into_iter()
-            .map(|w| w.0)
-            .filter(|w| w.chars().count() >= 3)
-            .take(40)
-            .collect();
-        self.find(&words.join(" "), true, limit, false)
+        let mut words: Vec<String> = Vec::new();
+        for (w, _, _) in analyzer::words(text) {
+            if w.chars().count() >= 3 && !words.contains(&w) {
+                words.push(w);
+            }
+            if words.len() >= SUGGEST_WORDS {
+                break;
+            }
+        }
+        let f = self.fields;
+        let mut terms: Vec<Term> = Vec::new();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut add = |term: Term, boost: f32| {
+            if !terms.contains(&term) {
+                terms.push(term.clone());
+                let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+            }
+        };
+        for w in &words {
+            add(Term::from_field_text(f.title, w), 2.0);
+            for s in stem::query_stems(w) {
+                add(Term::from_field_text(f.stems, &s), 1.0);
+            }
+        }
+        if clauses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let q = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        // Internal articles are few: a few more than asked leaves room to drop them.
+        let top = searcher.search(&q, &TopDocs::with_limit(limit * 4).order_by_score())?;
+        let mut out = Vec::new();
+        for (_, addr) in top {
+            let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+            if fast.u64("public")?.first(addr.doc_id) != Some(1) {
+                continue;
+            }
+            if let Some(id) = fast.u64("id")?.first(addr.doc_id) {
+                out.push(id);
+            }
+            if out.len() == limit {
+                break;
+            }
+        }
+        Ok(out)
     }
 
-    fn find(
-        &self,
-        query: &str,
-        public_only: bool,
-        limit: usize,
-        all_words: bool,
-    ) -> Result<Vec<u64>> {
+    fn find(&self, query: &str, public_only: bool, limit: usize) -> Result<Vec<u64>> {
         let words = analyzer::words(query);
         let Some(last) = words.len().checked_sub(1) else {
             return Ok(Vec::new());
@@ -238,21 +277,12 @@ impl KbIndex {
                     let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
                     any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 1.5))));
                 }
-                let occur = if all_words {
-                    Occur::Must
-                } else {
-                    Occur::Should
-                };
-                (occur, Box::new(BooleanQuery::new(any)) as Box<dyn Query>)
+                (
+                    Occur::Must,
+                    Box::new(BooleanQuery::new(any)) as Box<dyn Query>,
+                )
             })
             .collect();
-        if !all_words {
-            // Any word will do, but one must.
-            clauses = vec![(
-                Occur::Must,
-                Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>,
-            )];
-        }
         let gate = if public_only { f.public } else { f.published };
         clauses.push((
             Occur::Must,

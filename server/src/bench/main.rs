@@ -254,6 +254,17 @@ fn main() -> anyhow::Result<()> {
         }
     }
 
+    {
+        let (e50, e99) = percentiles(engine_times.clone());
+        let (b50, b99) = percentiles(bare_times.clone());
+        println!("  search, engine alone       p50 {e50:>7.2} ms   p99 {e99:>7.2} ms   (top 20, snippets and highlights)");
+        println!("  bare tantivy top-20 query  p50 {b50:>7.2} ms   p99 {b99:>7.2} ms   (the same query, same index)");
+        println!(
+            "    search / bare             p50 {:>7.2} x    p99 {:>7.2} x",
+            e50 / b50.max(1e-9),
+            e99 / b99.max(1e-9)
+        );
+    }
     // The knowledge base: articles in five languages, imported in batches.
     let t = Instant::now();
     let articles = corpus::articles(args.articles);
