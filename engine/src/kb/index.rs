@@ -22,7 +22,7 @@ use tantivy::tokenizer::PreTokenizedString;
 const VERSION: &str = "kb-2";
 
 /// How many distinct words of a message being written suggestions look for.
-const SUGGEST_WORDS: usize = 24;
+const SUGGEST_WORDS: usize = 16;
 
 /// What the index holds of one article.
 pub struct ArticleDoc {
@@ -196,10 +196,12 @@ impl KbIndex {
             if w.chars().count() >= 3 && !words.contains(&w) {
                 words.push(w);
             }
-            if words.len() >= SUGGEST_WORDS {
-                break;
-            }
         }
+        // The longest words say the most.
+        words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        words.truncate(SUGGEST_WORDS);
+        // A message is long enough for its language to be told: its stems only.
+        let lang = stem::detect(text);
         let f = self.fields;
         let mut terms: Vec<Term> = Vec::new();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -212,8 +214,15 @@ impl KbIndex {
         };
         for w in &words {
             add(Term::from_field_text(f.title, w), 2.0);
-            for s in stem::query_stems(w) {
-                add(Term::from_field_text(f.stems, &s), 1.0);
+            match lang {
+                Some(lang) => stem::each_stem(w, lang, |s| {
+                    add(Term::from_field_text(f.stems, s), 1.0);
+                }),
+                None => {
+                    for s in stem::query_stems(w) {
+                        add(Term::from_field_text(f.stems, &s), 1.0);
+                    }
+                }
             }
         }
         if clauses.is_empty() {
