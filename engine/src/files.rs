@@ -421,6 +421,137 @@ pub(crate) fn attach(
     Ok(())
 }
 
+/// Bytes written to a temporary file in the blob store and hashed, waiting to be kept
+/// inside a write transaction ([`add_file`], [`keep_source`]); removed if never kept.
+pub(crate) struct Staged {
+    path: PathBuf,
+    hash: [u8; 32],
+    size: u64,
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+impl crate::Engine {
+    /// Writes `bytes` to a temporary file of the blob store, for a transaction to keep.
+    pub(crate) fn stage_bytes(&self, bytes: &[u8]) -> Result<Staged> {
+        let tmp = blobs_dir(&self.data_dir).join("tmp");
+        std::fs::create_dir_all(&tmp)?;
+        let path = tmp.join(crate::token::new_token());
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        Ok(Staged {
+            path,
+            hash: Sha256::digest(bytes).into(),
+            size: bytes.len() as u64,
+        })
+    }
+
+    /// The original email message `message` came from, for an agent who may see its
+    /// ticket: its path in the blob store and size.
+    pub fn message_source_for_agent(&self, agent: u64, message: u64) -> Result<(PathBuf, u64)> {
+        let txn = self.read()?;
+        let caller = crate::access::caller_read(&txn, agent)?;
+        let raw = txn
+            .open_table(tables::MESSAGE_SOURCES)?
+            .get(message)?
+            .map(|v| v.value().to_vec())
+            .ok_or_else(|| Error::not_found("Original message"))?;
+        let ticket = txn
+            .open_table(tables::MESSAGES)?
+            .get(message)?
+            .map(|v| codec::decode::<crate::store::records::MessageRecord>(v.value()))
+            .transpose()?
+            .ok_or_else(|| Error::not_found("Original message"))?
+            .ticket;
+        caller.check(&crate::tickets::read_ticket(&txn, ticket)?)?;
+        let mut hash = [0u8; 32];
+        hash.copy_from_slice(&raw[..32]);
+        let size = u64::from_le_bytes(raw[32..40].try_into().unwrap_or_default());
+        Ok((blob_path(&blobs_dir(&self.data_dir), &hash), size))
+    }
+
+    /// Whether message `message` came from an email whose original is kept.
+    pub fn has_source(&self, message: u64) -> Result<bool> {
+        let txn = self.read()?;
+        Ok(txn
+            .open_table(tables::MESSAGE_SOURCES)?
+            .get(message)?
+            .is_some())
+    }
+}
+
+/// Keeps a staged file as attachment `name` of `message`; returns its id.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn add_file(
+    txn: &WriteTransaction,
+    blobs: &Path,
+    staged: &Staged,
+    owner: Actor,
+    message: u64,
+    name: &str,
+    content_type: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    keep_staged(txn, blobs, staged)?;
+    let id = store::next_id(&mut txn.open_table(tables::COUNTERS)?, "attachment")?;
+    let record = AttachmentRecord {
+        id,
+        message: Some(message),
+        owner,
+        name: clean_name(name),
+        content_type: clean_type(content_type),
+        size: staged.size,
+        hash: staged.hash,
+        created_at: now,
+    };
+    txn.open_table(tables::ATTACHMENTS)?
+        .insert(id, codec::encode(&record)?.as_slice())?;
+    txn.open_table(tables::MESSAGE_ATTACHMENTS)?
+        .insert((message, id), ())?;
+    Ok(id)
+}
+
+/// Keeps a staged email as the original of `message`.
+pub(crate) fn keep_source(
+    txn: &WriteTransaction,
+    blobs: &Path,
+    staged: &Staged,
+    message: u64,
+) -> Result<()> {
+    keep_staged(txn, blobs, staged)?;
+    let mut value = staged.hash.to_vec();
+    value.extend_from_slice(&staged.size.to_le_bytes());
+    txn.open_table(tables::MESSAGE_SOURCES)?
+        .insert(message, value.as_slice())?;
+    Ok(())
+}
+
+/// Counts one more holder of a staged file's blob, moving the file into place when it
+/// is the first (a copy, so a staged file kept twice stays whole).
+fn keep_staged(txn: &WriteTransaction, blobs: &Path, staged: &Staged) -> Result<()> {
+    let path = blob_path(blobs, &staged.hash);
+    if !path.exists() {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let part = path.with_extension("part");
+        std::fs::copy(&staged.path, &part)?;
+        std::fs::rename(&part, &path)?;
+    }
+    let mut refs = txn.open_table(tables::BLOBS)?;
+    let held = refs.get(staged.hash.as_slice())?.map_or(0, |v| v.value());
+    refs.insert(staged.hash.as_slice(), held + 1)?;
+    Ok(())
+}
+
 /// The files of message `message`, in the order they were attached.
 pub(crate) fn of_message(txn: &redb::ReadTransaction, message: u64) -> Result<Vec<Attachment>> {
     let links = txn.open_table(tables::MESSAGE_ATTACHMENTS)?;

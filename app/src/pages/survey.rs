@@ -227,7 +227,7 @@ fn AgentProfilePane() -> impl IntoView {
                 let p = profile.await?;
                 let role = if p.role == model::Role::Admin { t("admin.role_admin") } else { t("admin.role_agent") };
                 Ok::<_, crate::api::AppError>(view! {
-                    <Title text=format!("{} · {}", p.name, brand())/>
+                    <Title text=format!("{} · {} · {}", p.name, t("profile.title"), brand())/>
                     <div class="list-head">
                         <h1>{p.name.clone()}</h1>
                         <span class="quiet">{role} {(!p.active).then(|| view! { " · " {t("profile.inactive")} })}</span>

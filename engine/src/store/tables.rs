@@ -93,6 +93,16 @@ pub const CUSTOMER_SESSIONS: TableDefinition<&[u8], &[u8]> =
 /// (see `portal`).
 pub const CUSTOMER_PASSWORDS: TableDefinition<u64, &str> =
     TableDefinition::new("customer_passwords");
+/// `mid:<Message-ID>` and `raw:<SHA-256 of the bytes>` of every ingested message → its
+/// ticket: a message seen once is never ingested again (see `mailin`).
+pub const MAIL_SEEN: TableDefinition<&str, u64> = TableDefinition::new("mail_seen");
+/// Message-ID of an ingested message → its ticket, for threading replies.
+pub const MESSAGE_IDS: TableDefinition<&str, u64> = TableDefinition::new("message_ids");
+/// Message id → the SHA-256 of the original email it came from (in the blob store).
+pub const MESSAGE_SOURCES: TableDefinition<u64, &[u8]> = TableDefinition::new("message_sources");
+/// An address that bounced (lower-cased) → the reason the delivery report gave.
+pub const FAILING_ADDRESSES: TableDefinition<&str, &str> =
+    TableDefinition::new("failing_addresses");
 /// Outgoing message id → message (see `mail::MailRecord`).
 pub const MAILS: TableDefinition<u64, &[u8]> = TableDefinition::new("mails");
 /// (when due in Unix seconds, message id) → (); messages waiting to be sent.

@@ -2,7 +2,7 @@
 //! one write transaction holding the change, its audit events and its outbox jobs.
 
 pub(crate) mod facets;
-mod merge;
+pub(crate) mod merge;
 mod query;
 pub use query::MAX_PAGE;
 pub(crate) use query::{read_ticket, summary_of};
@@ -363,7 +363,7 @@ impl Engine {
 }
 
 /// Notifies the ticket's assignee that the customer wrote, if it has one.
-fn tell_assignee(
+pub(crate) fn tell_assignee(
     txn: &WriteTransaction,
     ticket: &TicketRecord,
     by: Actor,
@@ -449,12 +449,12 @@ fn signed_by(txn: &WriteTransaction, agent: u64, body: &str) -> Result<String> {
 }
 
 /// What a new ticket starts with.
-struct Opening<'a> {
-    subject: &'a str,
-    channel: Channel,
-    requester: u64,
-    body: &'a str,
-    follow_up_of: Option<u64>,
+pub(crate) struct Opening<'a> {
+    pub subject: &'a str,
+    pub channel: Channel,
+    pub requester: u64,
+    pub body: &'a str,
+    pub follow_up_of: Option<u64>,
 }
 
 /// Opens a ticket from a customer's validated first message, matching them to a
@@ -487,7 +487,7 @@ fn created(number: u64, secret: &str) -> TicketCreated {
 }
 
 /// Writes a new ticket (status New) with its first message; returns its number.
-fn open_ticket(
+pub(crate) fn open_ticket(
     txn: &WriteTransaction,
     o: &Opening<'_>,
     secret: &str,
@@ -555,7 +555,7 @@ pub(crate) fn put_ticket(txn: &WriteTransaction, ticket: &TicketRecord) -> Resul
 }
 
 /// Refuses a message when ticket `number` already holds `max`.
-fn ensure_room(txn: &WriteTransaction, number: u64, max: usize) -> Result<()> {
+pub(crate) fn ensure_room(txn: &WriteTransaction, number: u64, max: usize) -> Result<()> {
     let held = txn
         .open_table(tables::TICKET_MESSAGES)?
         .range((number, 0)..=(number, u64::MAX))?
@@ -570,7 +570,7 @@ fn ensure_room(txn: &WriteTransaction, number: u64, max: usize) -> Result<()> {
     Ok(())
 }
 
-fn add_message(
+pub(crate) fn add_message(
     txn: &WriteTransaction,
     number: u64,
     author: Actor,
@@ -604,7 +604,7 @@ fn add_message(
 /// Whether a customer's reply brings a ticket in this status back to Open: one that
 /// waited on them, or that was answered, solved or snoozed. New and Open tickets are
 /// already waiting for an agent; On hold waits on a third party.
-fn reopens_on_customer_reply(status: TicketStatus) -> bool {
+pub(crate) fn reopens_on_customer_reply(status: TicketStatus) -> bool {
     matches!(
         status,
         TicketStatus::Answered

@@ -1,0 +1,252 @@
+//! Email intake: every message of the shared mail corpus (RFC examples, old clients,
+//! Dovecot's malformed set) becomes exactly one ticket with the subject, sender and
+//! attachments its manifest gives, and its original kept; a message seen again changes
+//! nothing; replies thread by their ids or the subject's number, but only from people
+//! of the ticket; a Closed ticket's reply opens a follow-up; bounces mark the address
+//! and note the failure on the ticket whose mail bounced.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::desk;
+use engine::mailin::{Outcome, NO_SUBJECT};
+use model::TicketStatus;
+
+fn corpus() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/mail")
+}
+
+#[test]
+fn every_corpus_message_becomes_one_ticket_as_its_manifest_says() {
+    let dir = corpus();
+    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv"))
+        .expect("the mail corpus at ../shared/corpus/mail (see DESIGN.md, testing)");
+    let d = desk();
+    let e = &d.engine;
+    let admin = common::agent(&d, "Mara", true);
+    let mut count = 0;
+    // Files by their bytes: the corpus holds two identical ones (malformed/009 and
+    // 011), which are one message to the desk.
+    let mut by_bytes: std::collections::HashMap<Vec<u8>, u64> = Default::default();
+    for line in manifest.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [file, _parts, _text, _html, attachments, from, subject] = cols[..] else {
+            panic!("manifest line {line:?}");
+        };
+        let raw = std::fs::read(dir.join(file)).expect("message");
+        let got = e
+            .ingest_mail(&raw)
+            .unwrap_or_else(|err| panic!("{file}: {err}"));
+        count += 1;
+        if let Some(&ticket) = by_bytes.get(&raw) {
+            assert_eq!(
+                (got.outcome, got.ticket),
+                (Outcome::Duplicate, ticket),
+                "{file}"
+            );
+            continue;
+        }
+        by_bytes.insert(raw.clone(), got.ticket);
+        assert_eq!(got.outcome, Outcome::Created, "{file}: a new ticket");
+        let detail = e.ticket_detail(admin, got.ticket).expect("detail");
+        let want_subject = if subject.trim().is_empty() {
+            NO_SUBJECT.to_string()
+        } else {
+            model::validate::one_line(subject)
+        };
+        assert_eq!(detail.summary.subject, want_subject, "{file}: subject");
+        if from.contains('@') && model::validate::email_looks_valid(&from.to_lowercase()) {
+            assert_eq!(
+                detail.summary.requester_email,
+                from.to_lowercase(),
+                "{file}: sender"
+            );
+        }
+        let first = &detail.messages[0];
+        assert_eq!(
+            first.attachments.len(),
+            attachments.parse::<usize>().expect("count"),
+            "{file}: attachments"
+        );
+        assert!(
+            e.has_source(first.id).expect("source"),
+            "{file}: original kept"
+        );
+        let (path, size) = e.message_source_for_agent(admin, first.id).expect("source");
+        assert_eq!(size, raw.len() as u64);
+        assert_eq!(std::fs::read(path).expect("original"), raw, "{file}");
+        // Seen again: nothing changes.
+        let again = e.ingest_mail(&raw).expect("again");
+        assert_eq!(again.outcome, Outcome::Duplicate, "{file}");
+        assert_eq!(again.ticket, got.ticket);
+    }
+    assert_eq!(count, 107);
+    assert_eq!(by_bytes.len(), 106);
+}
+
+/// A message from `from` with `headers` and `body`.
+fn mail(from: &str, subject: &str, id: &str, headers: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: support@desk.example\r\nSubject: {subject}\r\nMessage-ID: <{id}>\r\n{headers}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn replies_thread_only_from_the_tickets_people() {
+    let d = desk();
+    let e = &d.engine;
+    let admin = common::agent(&d, "Mara", true);
+    let first = e
+        .ingest_mail(&mail(
+            "Ana <ana@example.com>",
+            "Printer jams",
+            "a1@example.com",
+            "Cc: bob@example.com\r\n",
+            "Page two jams.",
+        ))
+        .expect("first");
+    assert_eq!(first.outcome, Outcome::Created);
+    let n = first.ticket;
+    // By In-Reply-To, from the requester.
+    let reply = e
+        .ingest_mail(&mail(
+            "ana@example.com",
+            "Re: Printer jams",
+            "a2@example.com",
+            "In-Reply-To: <a1@example.com>\r\n",
+            "Still jams.",
+        ))
+        .expect("reply");
+    assert_eq!((reply.outcome, reply.ticket), (Outcome::Added, n));
+    // By the number in the subject, from a CC.
+    let cc = e
+        .ingest_mail(&mail(
+            "bob@example.com",
+            &format!("Re: [#{n}] Printer jams"),
+            "b1@example.com",
+            "",
+            "Me too.",
+        ))
+        .expect("cc");
+    assert_eq!((cc.outcome, cc.ticket), (Outcome::Added, n));
+    // By one of the desk's own ids, in References.
+    let own = e
+        .ingest_mail(&mail(
+            "ana@example.com",
+            "Re: your answer",
+            "a3@example.com",
+            &format!("References: <other@x> <t{n}.m5.ab@desk.example>\r\n"),
+            "Thanks.",
+        ))
+        .expect("own");
+    assert_eq!((own.outcome, own.ticket), (Outcome::Added, n));
+    // A stranger naming the ticket gets a ticket of their own, linked to it.
+    let stranger = e
+        .ingest_mail(&mail(
+            "mallory@example.com",
+            &format!("Re: [#{n}] Printer jams"),
+            "m1@example.com",
+            "In-Reply-To: <a1@example.com>\r\n",
+            "Let me in.",
+        ))
+        .expect("stranger");
+    assert_eq!(stranger.outcome, Outcome::Created);
+    assert_ne!(stranger.ticket, n);
+    let detail = e.ticket_detail(admin, n).expect("detail");
+    assert_eq!(detail.messages.len(), 4);
+    assert!(detail
+        .messages
+        .iter()
+        .all(|m| !m.body.contains("Let me in.")));
+    // The same message delivered to a second mailbox: still one.
+    let twice = mail(
+        "ana@example.com",
+        "Re: Printer jams",
+        "a2@example.com",
+        "In-Reply-To: <a1@example.com>\r\n",
+        "Still jams.",
+    );
+    let mut relayed =
+        b"Received: from mx2.desk.example\r\nDelivered-To: sales@desk.example\r\n".to_vec();
+    relayed.extend_from_slice(&twice);
+    assert_eq!(
+        e.ingest_mail(&relayed).expect("relayed").outcome,
+        Outcome::Duplicate
+    );
+    // A reply to a Closed ticket opens a follow-up.
+    e.set_status(admin, n, TicketStatus::Closed).expect("close");
+    let late = e
+        .ingest_mail(&mail(
+            "ana@example.com",
+            &format!("Re: [#{n}] Printer jams"),
+            "a4@example.com",
+            "",
+            "It jams again.",
+        ))
+        .expect("late");
+    assert_eq!(late.outcome, Outcome::FollowUp);
+    assert_ne!(late.ticket, n);
+}
+
+#[test]
+fn spam_lands_in_spam_and_bounces_mark_the_address() {
+    let d = desk();
+    let e = &d.engine;
+    let admin = common::agent(&d, "Mara", true);
+    let spam = e
+        .ingest_mail(&mail(
+            "win@spam.example",
+            "You won",
+            "s1@spam.example",
+            "X-Spam-Flag: YES\r\n",
+            "Click.",
+        ))
+        .expect("spam");
+    let in_spam = e
+        .inbox(
+            admin,
+            &model::InboxFilter {
+                spam: true,
+                ..Default::default()
+            },
+            0,
+            50,
+        )
+        .expect("spam view");
+    assert_eq!(
+        in_spam.tickets.iter().map(|t| t.number).collect::<Vec<_>>(),
+        [spam.ticket],
+        "in the Spam view"
+    );
+    let all = e
+        .inbox(admin, &model::InboxFilter::default(), 0, 50)
+        .expect("inbox");
+    assert!(all.tickets.iter().all(|t| t.number != spam.ticket));
+
+    let first = e
+        .ingest_mail(&mail(
+            "gone@example.com",
+            "Hello",
+            "g1@example.com",
+            "",
+            "Hi.",
+        ))
+        .expect("first");
+    let bounce = format!(
+        "From: MAILER-DAEMON@mx.example\r\nTo: support@desk.example\r\nSubject: Undelivered\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nFailed.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nFinal-Recipient: rfc822; gone@example.com\r\nAction: failed\r\nDiagnostic-Code: smtp; 550 5.1.1 No such user\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <t{}.m1.x@desk.example>\r\n--b--\r\n",
+        first.ticket
+    );
+    let got = e.ingest_mail(bounce.as_bytes()).expect("bounce");
+    assert_eq!((got.outcome, got.ticket), (Outcome::Bounce, first.ticket));
+    assert!(e
+        .address_failing("gone@example.com")
+        .expect("failing")
+        .is_some_and(|r| r.contains("No such user")));
+    let detail = e.ticket_detail(admin, first.ticket).expect("detail");
+    assert!(detail
+        .messages
+        .iter()
+        .any(|m| m.kind == model::MessageKind::Note && m.body.contains("No such user")));
+}
