@@ -213,6 +213,9 @@ pub fn Conversation(
                             {call}
                             <div class="body" inner_html=m.html></div>
                             {attachments}
+                            {(m.original && !customer_view).then(|| view! {
+                                <p class="original"><a href=format!("/messages/{}/original.eml", m.id) download="" rel="external">{t("ticket.original")}</a></p>
+                            })}
                         </li>
                     }
                 })

@@ -357,6 +357,9 @@ pub struct MessageView {
     pub html: String,
     pub created_at: DateTime<Utc>,
     pub attachments: Vec<Attachment>,
+    /// For agents: the message came by email and its original can be downloaded.
+    #[serde(default)]
+    pub original: bool,
     /// For a logged call: its direction, number and length.
     pub call: Option<CallInfo>,
 }

@@ -114,11 +114,34 @@ pub enum Command {
         /// Folder to write the copy into; must be empty or not exist
         dest: PathBuf,
     },
+    /// Take email from the shell: one message piped in by a mail server, or a mailbox
+    /// moved from another tool
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
     /// Replace the data with a backup made by `tessera backup` (with the desk stopped);
     /// the data it replaces is kept beside it, and the search index is rebuilt
     Restore {
         /// Folder holding the backup
         src: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MailCommand {
+    /// Turn one raw message (a file, or standard input when FILE is - or absent) into
+    /// a ticket or a reply. Exits 0 once it is stored, 75 (EX_TEMPFAIL) when the desk
+    /// cannot take it now, so that the mail server tries again
+    Ingest {
+        /// The message; standard input when absent or -
+        file: Option<PathBuf>,
+    },
+    /// Import an mbox file, a folder of .eml files, or one .eml file; a message
+    /// imported before is skipped
+    Import {
+        /// The mbox file, .eml file or folder
+        source: PathBuf,
     },
 }
 

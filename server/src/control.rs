@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use engine::Engine;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 use tokio::sync::watch;
 
 /// The socket's name inside the data folder.
@@ -58,15 +58,46 @@ pub fn listen(
     Ok(())
 }
 
-/// Reads one request line and writes `ok` or `error: …`.
+/// Reads one request line (and, for `mail <bytes>`, the message after it) and writes
+/// `ok` (`ok <ticket> <outcome>` for mail) or `error: …`.
 async fn answer(stream: tokio::net::UnixStream, engine: Arc<Engine>) {
     let (read, mut write) = stream.into_split();
     let mut line = String::new();
-    let mut reader = tokio::io::BufReader::new(tokio::io::AsyncReadExt::take(read, MAX_LINE));
-    if reader.read_line(&mut line).await.is_err() {
+    let mut reader = tokio::io::BufReader::new(tokio::io::AsyncReadExt::take(
+        read,
+        MAX_LINE + crate::mailcli::MAX_MESSAGE_BYTES as u64,
+    ));
+    if (&mut reader)
+        .take(MAX_LINE)
+        .read_line(&mut line)
+        .await
+        .is_err()
+    {
         return;
     }
     let reply = match line.trim_end().split_once(' ') {
+        Some(("mail", size)) => match size.parse::<usize>() {
+            Ok(size) if size <= crate::mailcli::MAX_MESSAGE_BYTES => {
+                let mut raw = vec![0u8; size];
+                match tokio::io::AsyncReadExt::read_exact(&mut reader, &mut raw).await {
+                    Ok(_) => {
+                        match tokio::task::spawn_blocking(move || engine.ingest_mail(&raw)).await {
+                            Ok(Ok(i)) => format!(
+                                "ok {} {}",
+                                i.ticket,
+                                serde_json::to_string(&i.outcome)
+                                    .unwrap_or_default()
+                                    .trim_matches('"')
+                            ),
+                            Ok(Err(e)) => format!("error: {}", e.message()),
+                            Err(e) => format!("error: {e}"),
+                        }
+                    }
+                    Err(e) => format!("error: the message was cut short: {e}"),
+                }
+            }
+            _ => "error: the message is too large".to_string(),
+        },
         Some(("backup", dest)) => {
             let dest = PathBuf::from(dest);
             match tokio::task::spawn_blocking(move || engine.backup(&dest)).await {
@@ -78,6 +109,35 @@ async fn answer(stream: tokio::net::UnixStream, engine: Arc<Engine>) {
         _ => "error: unknown request".to_string(),
     };
     let _ = write.write_all(format!("{reply}\n").as_bytes()).await;
+}
+
+/// Hands one raw message to the desk running on `data_dir`; answers once it is stored.
+pub fn send_mail(data_dir: &Path, raw: &[u8]) -> anyhow::Result<engine::mailin::Ingested> {
+    let path = data_dir.join(SOCKET);
+    let mut stream = std::os::unix::net::UnixStream::connect(&path).with_context(|| {
+        format!(
+            "the data folder {} is in use, but the desk's control socket {} cannot be reached",
+            data_dir.display(),
+            path.display()
+        )
+    })?;
+    stream.write_all(format!("mail {}\n", raw.len()).as_bytes())?;
+    stream.write_all(raw)?;
+    let mut answer = String::new();
+    BufReader::new(stream).read_line(&mut answer)?;
+    let answer = answer.trim_end();
+    if let Some(message) = answer.strip_prefix("error: ") {
+        bail!("{message}");
+    }
+    let mut parts = answer.strip_prefix("ok ").unwrap_or_default().split(' ');
+    let ticket = parts.next().and_then(|t| t.parse().ok());
+    let outcome = parts
+        .next()
+        .and_then(|o| serde_json::from_str(&format!("\"{o}\"")).ok());
+    match (ticket, outcome) {
+        (Some(ticket), Some(outcome)) => Ok(engine::mailin::Ingested { ticket, outcome }),
+        _ => bail!("the desk gave no answer"),
+    }
 }
 
 /// Sends `line` to the desk running on `data_dir` and waits for its answer.

@@ -29,6 +29,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(engine: Arc<Engine>) -> Router<S
     Router::new()
         .route("/api/files", post(agent_upload))
         .route("/files/{id}/{name}", get(agent_download))
+        .route("/messages/{id}/original.eml", get(original_download))
         .route("/t/{number}/{secret}/files", post(customer_upload))
         .route(
             "/t/{number}/{secret}/files/{id}/{name}",
@@ -123,6 +124,31 @@ async fn agent_download(
     let e = engine.clone();
     match blocking(move || e.attachment_for_agent(agent, id)).await {
         Ok((file, path)) => send(file, path, q.inline.is_some()).await,
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// The original email a message came from, for an agent who may see its ticket;
+/// always a download (`message/rfc822`), never shown.
+async fn original_download(
+    State(engine): State<Arc<Engine>>,
+    Path(id): Path<u64>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(agent) = signed_in(&engine, &headers).await else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let e = engine.clone();
+    match blocking(move || e.message_source_for_agent(agent, id)).await {
+        Ok((path, size)) => {
+            let file = model::Attachment {
+                id,
+                name: format!("message-{id}.eml"),
+                content_type: "message/rfc822".into(),
+                size,
+            };
+            send(file, path, false).await
+        }
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
 }

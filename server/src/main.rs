@@ -7,6 +7,7 @@ mod files;
 mod http;
 mod language;
 mod live;
+mod mailcli;
 mod mailer;
 mod metrics;
 mod tls;
@@ -19,14 +20,19 @@ use anyhow::Context;
 use clap::Parser;
 use engine::Engine;
 
-use config::{AdminCommand, Cli, Command, Options};
+use config::{AdminCommand, Cli, Command, MailCommand, Options};
 
 fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("tessera: {e:#}");
-            ExitCode::FAILURE
+            if e.downcast_ref::<mailcli::TempFail>().is_some() {
+                // EX_TEMPFAIL: the mail server keeps the message and tries again.
+                ExitCode::from(75)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
@@ -68,6 +74,12 @@ fn run() -> anyhow::Result<()> {
             println!("Backup written to {}", dest.display());
             Ok(())
         }
+        Command::Mail {
+            command: MailCommand::Ingest { file },
+        } => mailcli::ingest(&options, file),
+        Command::Mail {
+            command: MailCommand::Import { source },
+        } => mailcli::import(&options, &source),
         Command::Restore { src } => {
             engine::restore(&src, &options.data_dir).map_err(anyhow_engine)?;
             println!(
@@ -80,11 +92,11 @@ fn run() -> anyhow::Result<()> {
     }
 }
 
-fn anyhow_engine(e: engine::Error) -> anyhow::Error {
+pub(crate) fn anyhow_engine(e: engine::Error) -> anyhow::Error {
     anyhow::anyhow!("{}", e.message())
 }
 
-fn engine_options(options: &Options, run_indexer: bool) -> engine::Options {
+pub(crate) fn engine_options(options: &Options, run_indexer: bool) -> engine::Options {
     engine::Options {
         run_indexer,
         portal_limits: options.portal,

@@ -96,25 +96,41 @@ fn is_trace_header(name: &str) -> bool {
 /// the same; two messages that happen to share a Message-ID are not.
 pub fn seen_key(raw: &[u8], message_id: Option<&str>) -> String {
     let mut hasher = Sha256::new();
-    // The header block: each field with its folded lines, trace fields left out.
-    let end = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|p| p + 4)
-        .or_else(|| raw.windows(2).position(|w| w == b"\n\n").map(|p| p + 2))
-        .unwrap_or(raw.len());
+    // Line by line, whatever their endings (a message from an mbox and the same one
+    // from IMAP), trace fields of the header left out, trailing blank lines ignored.
+    let mut in_header = true;
     let mut skipping = false;
-    for line in raw[..end].split_inclusive(|&b| b == b'\n') {
-        let folded = line.first().is_some_and(|b| *b == b' ' || *b == b'\t');
-        if !folded {
-            let name = line.split(|&b| b == b':').next().unwrap_or_default();
-            skipping = is_trace_header(&String::from_utf8_lossy(name));
+    let mut blank_run = 0usize;
+    for line in raw.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if in_header {
+            if line.is_empty() {
+                in_header = false;
+                hasher.update(b"\n");
+                continue;
+            }
+            let folded = line.first().is_some_and(|b| *b == b' ' || *b == b'\t');
+            if !folded {
+                let name = line.split(|&b| b == b':').next().unwrap_or_default();
+                skipping = is_trace_header(&String::from_utf8_lossy(name));
+            }
+            if !skipping {
+                hasher.update(line);
+                hasher.update(b"\n");
+            }
+            continue;
         }
-        if !skipping {
-            hasher.update(line);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            blank_run += 1;
+            continue;
         }
+        for _ in 0..blank_run {
+            hasher.update(b"\n");
+        }
+        blank_run = 0;
+        hasher.update(line);
+        hasher.update(b"\n");
     }
-    hasher.update(&raw[end..]);
     format!("{}:{}", message_id.unwrap_or(""), hex(&hasher.finalize()))
 }
 
@@ -454,6 +470,8 @@ mod tests {
         let other = b"Message-ID: <m@x>\r\nSubject: Hi\r\n\r\nAnother body\r\n";
         assert_eq!(seen_key(one, Some("m@x")), seen_key(two, Some("m@x")));
         assert_ne!(seen_key(one, Some("m@x")), seen_key(other, Some("m@x")));
+        let unix = b"Message-ID: <m@x>\nSubject: Hi\n\nBody\n\n";
+        assert_eq!(seen_key(one, Some("m@x")), seen_key(unix, Some("m@x")));
     }
 
     #[test]

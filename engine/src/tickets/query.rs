@@ -536,6 +536,11 @@ fn messages(
             body: m.body,
             created_at: m.created_at,
             attachments: crate::files::of_message(txn, m.id)?,
+            original: with_notes
+                && txn
+                    .open_table(tables::MESSAGE_SOURCES)?
+                    .get(m.id)?
+                    .is_some(),
             call,
         });
     }
