@@ -82,3 +82,48 @@ test('mail piped in and imported becomes tickets once', async ({ page }) => {
     fs.rmSync(desk.dir, { recursive: true, force: true });
   }
 });
+
+test('an agent answers a mailed-in ticket and the answer threads back', async ({ page }) => {
+  const bin = process.env.TESSERA_BIN || path.join(__dirname, '../../target/release/tessera');
+  const { smtpServer, useSmtp } = require('./smtp');
+  const desk = await startDesk();
+  const smtp = await smtpServer();
+  const data = path.join(desk.dir, 'data');
+  try {
+    const token = new URL(desk.setup).searchParams.get('token');
+    const setup = await postForm(desk.base, '/api/auth/setup', { token, ...ADMIN });
+    const cookie = setup.headers.get('set-cookie').split(';')[0];
+    await useSmtp(desk.base, cookie, smtp, postForm);
+    const piped = spawnSync(bin, ['--data-dir', data, 'mail', 'ingest', '-'], { input: message('m1', 'Invoice will not open') });
+    expect(piped.status, piped.stderr.toString()).toBe(0);
+
+    await signIn(page, desk.base, ADMIN.email, ADMIN.password);
+    await page.goto(desk.base + '/agent/tickets/1');
+    await page.getByLabel('Message').fill('Please try the new invoice link.');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await expect(page.locator('.message.from-agent').last()).toContainText('Please try the new invoice link.');
+
+    const reply = () => smtp.messages().find((m) => m.includes('Please try the new invoice link.'));
+    await expect.poll(reply, { timeout: 15000 }).toBeTruthy();
+    const sent = reply().replace(/\r?\n[ \t]+/g, ' ');
+    expect(sent).toContain('To: ana@example.com');
+    expect(sent).toMatch(/Subject: Re: \[#1\] Invoice will not open/);
+    expect(sent).toContain('In-Reply-To: <m1@example.com>');
+    expect(sent).toContain('References: <m1@example.com>');
+    expect(sent).toMatch(/From: .*Mara Admin/);
+    const id = sent.match(/Message-ID: <([^>]+)>/i)[1];
+    expect(id).toMatch(/^t1\.m\d+@/);
+
+    // Her answer refers to it, without a number in the subject: it joins ticket 1.
+    const answer = Buffer.from(
+      `From: ana@example.com\r\nTo: support@desk.example\r\nSubject: Re: your answer\r\nMessage-ID: <m2@example.com>\r\nIn-Reply-To: <${id}>\r\n\r\nThe new link works.\r\n`,
+    );
+    const back = spawnSync(bin, ['--data-dir', data, 'mail', 'ingest', '-'], { input: answer });
+    expect(back.stdout.toString()).toContain('added to ticket #1');
+    await page.reload();
+    await expect(page.locator('.message.from-customer').last()).toContainText('The new link works.');
+  } finally {
+    smtp.stop();
+    await desk.stop();
+  }
+});

@@ -552,6 +552,27 @@ fn keep_staged(txn: &WriteTransaction, blobs: &Path, staged: &Staged) -> Result<
     Ok(())
 }
 
+/// The files of message `message` as (name, type, path in the blob store), for mailing.
+pub(crate) fn paths_of_message(
+    txn: &redb::ReadTransaction,
+    blobs: &Path,
+    message: u64,
+) -> Result<Vec<(String, String, PathBuf)>> {
+    let table = txn.open_table(tables::ATTACHMENTS)?;
+    let mut out = Vec::new();
+    for link in txn
+        .open_table(tables::MESSAGE_ATTACHMENTS)?
+        .range((message, 0)..=(message, u64::MAX))?
+    {
+        let id = link?.0.value().1;
+        if let Some(raw) = table.get(id)? {
+            let r: AttachmentRecord = codec::decode(raw.value())?;
+            out.push((r.name, r.content_type, blob_path(blobs, &r.hash)));
+        }
+    }
+    Ok(out)
+}
+
 /// The files of message `message`, in the order they were attached.
 pub(crate) fn of_message(txn: &redb::ReadTransaction, message: u64) -> Result<Vec<Attachment>> {
     let links = txn.open_table(tables::MESSAGE_ATTACHMENTS)?;

@@ -75,12 +75,103 @@ pub struct SmtpConfig {
 }
 
 /// One message for the mailer.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Sending {
     pub id: u64,
     pub to: String,
     pub subject: String,
     pub text: String,
+    /// The ticket it is about: named in its Message-ID (`t<ticket>.m<id>@…`), so
+    /// that an answer to it threads back whatever the answering client keeps.
+    pub ticket: Option<u64>,
+    /// Shown as the sender's name ("Mara at Tessera"), when given.
+    pub from_name: String,
+    pub cc: Vec<String>,
+    /// Message-IDs this one answers, oldest first (the last is In-Reply-To).
+    pub references: Vec<String>,
+    /// Files to attach: name, type and where the bytes are.
+    pub attachments: Vec<(String, String, std::path::PathBuf)>,
+}
+
+/// What an outgoing message carries beyond the basics (an agent's reply).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct MailHeaders {
+    pub from_name: String,
+    pub cc: Vec<String>,
+    pub references: Vec<String>,
+    /// The ticket message whose files go along.
+    pub message: Option<u64>,
+}
+
+/// How many of a ticket's incoming Message-IDs an answer refers to.
+const REFERENCES_MAX: usize = 20;
+
+/// Mails an agent's public reply to the ticket's requester, the ticket's CCs copied,
+/// as an answer to the last email that came into the ticket; nothing when the
+/// requester has no address. In the caller's transaction.
+pub(crate) fn queue_reply(
+    txn: &WriteTransaction,
+    ticket: &crate::store::records::TicketRecord,
+    agent: u64,
+    message: u64,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Event>> {
+    let to = txn
+        .open_table(tables::CONTACTS)?
+        .get(ticket.requester)?
+        .map(|raw| codec::decode::<crate::store::records::ContactRecord>(raw.value()))
+        .transpose()?
+        .and_then(|c| c.emails.first().cloned());
+    let Some(to) = to else {
+        return Ok(None);
+    };
+    let agent_name = txn
+        .open_table(tables::AGENTS)?
+        .get(agent)?
+        .map(|raw| codec::decode::<crate::store::records::AgentRecord>(raw.value()))
+        .transpose()?
+        .map(|a| a.name)
+        .unwrap_or_default();
+    let desk = txn
+        .open_table(tables::SETTINGS)?
+        .get("desk_name")?
+        .map(|v| String::from_utf8_lossy(v.value()).into_owned())
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| "Tessera".to_string());
+    let mut references: Vec<String> = Vec::new();
+    for entry in txn
+        .open_table(tables::THREAD_IDS)?
+        .range((ticket.number, 0)..=(ticket.number, u64::MAX))?
+        .rev()
+        .take(REFERENCES_MAX)
+    {
+        references.push(entry?.1.value().to_string());
+    }
+    references.reverse();
+    let subject = format!("Re: [#{}] {}", ticket.number, ticket.subject);
+    let (id, event) = queue_id(
+        txn,
+        &to,
+        &subject,
+        text,
+        MailKind::Reply,
+        Some(ticket.number),
+        now,
+    )?;
+    let headers = MailHeaders {
+        from_name: if agent_name.is_empty() {
+            desk
+        } else {
+            format!("{agent_name} ({desk})")
+        },
+        cc: ticket.ccs.clone(),
+        references,
+        message: Some(message),
+    };
+    txn.open_table(tables::MAIL_HEADERS)?
+        .insert(id, codec::encode(&headers)?.as_slice())?;
+    Ok(Some(event))
 }
 
 /// Puts a message in the outbox, in the caller's transaction: it goes out after the
@@ -94,6 +185,19 @@ pub(crate) fn queue(
     ticket: Option<u64>,
     now: DateTime<Utc>,
 ) -> Result<Event> {
+    Ok(queue_id(txn, to, subject, text, kind, ticket, now)?.1)
+}
+
+/// [`queue`], answering the new message's id too.
+fn queue_id(
+    txn: &WriteTransaction,
+    to: &str,
+    subject: &str,
+    text: &str,
+    kind: MailKind,
+    ticket: Option<u64>,
+    now: DateTime<Utc>,
+) -> Result<(u64, Event)> {
     let id = store::next_id(&mut txn.open_table(tables::COUNTERS)?, "mail")?;
     let record = MailRecord {
         id,
@@ -112,7 +216,7 @@ pub(crate) fn queue(
         .insert(id, codec::encode(&record)?.as_slice())?;
     txn.open_table(tables::MAIL_DUE)?
         .insert((now.timestamp(), id), ())?;
-    Ok(Event::MailQueued)
+    Ok((id, Event::MailQueued))
 }
 
 /// The pause before try number `attempts + 1`: a minute, then growing to six hours.
@@ -210,16 +314,31 @@ impl Engine {
         let txn = self.read()?;
         let due = txn.open_table(tables::MAIL_DUE)?;
         let mails = txn.open_table(tables::MAILS)?;
+        let extra = txn.open_table(tables::MAIL_HEADERS)?;
+        let blobs = crate::files::blobs_dir(&self.data_dir);
         let mut out = Vec::new();
         for entry in due.range(..=(now, u64::MAX))?.take(limit) {
             let id = entry?.0.value().1;
             if let Some(raw) = mails.get(id)? {
                 let m: MailRecord = codec::decode(raw.value())?;
+                let h: MailHeaders = match extra.get(id)? {
+                    Some(raw) => codec::decode(raw.value())?,
+                    None => MailHeaders::default(),
+                };
+                let attachments = match h.message {
+                    Some(message) => crate::files::paths_of_message(&txn, &blobs, message)?,
+                    None => Vec::new(),
+                };
                 out.push(Sending {
                     id,
                     to: m.to,
                     subject: m.subject,
                     text: m.text,
+                    ticket: m.ticket,
+                    from_name: h.from_name,
+                    cc: h.cc,
+                    references: h.references,
+                    attachments,
                 });
             }
         }

@@ -250,3 +250,48 @@ fn spam_lands_in_spam_and_bounces_mark_the_address() {
         .iter()
         .any(|m| m.kind == model::MessageKind::Note && m.body.contains("No such user")));
 }
+
+#[test]
+fn an_agents_reply_goes_out_threaded_and_the_answer_comes_back() {
+    let d = desk();
+    let e = &d.engine;
+    let admin = common::agent(&d, "Mara", true);
+    let first = e
+        .ingest_mail(&mail(
+            "Ana <ana@example.com>",
+            "Printer jams",
+            "a1@example.com",
+            "Cc: bob@example.com\r\n",
+            "Page two jams.",
+        ))
+        .expect("first");
+    let n = first.ticket;
+    e.reply(admin, n, "Please clean the roller.")
+        .expect("reply");
+    let due = e.due_mail(10).expect("due");
+    let out = due
+        .iter()
+        .find(|m| m.to == "ana@example.com")
+        .expect("mailed");
+    assert_eq!(out.ticket, Some(n));
+    assert_eq!(out.subject, format!("Re: [#{n}] Printer jams"));
+    assert!(out.text.contains("Please clean the roller."));
+    assert_eq!(out.references, ["a1@example.com"]);
+    assert_eq!(out.cc, ["bob@example.com"]);
+    assert!(out.from_name.starts_with("Mara"), "{}", out.from_name);
+    // Her answer to it refers to the desk's own Message-ID.
+    let answer = e
+        .ingest_mail(&mail(
+            "ana@example.com",
+            "Re: Printer jams",
+            "a2@example.com",
+            &format!("In-Reply-To: <t{n}.m{}@desk.example>\r\n", out.id),
+            "Cleaned, it works.",
+        ))
+        .expect("answer");
+    assert_eq!((answer.outcome, answer.ticket), (Outcome::Added, n));
+    // A note is not mailed.
+    let before = e.due_mail(50).expect("due").len();
+    e.add_note(admin, n, "Internal only").expect("note");
+    assert_eq!(e.due_mail(50).expect("due").len(), before);
+}

@@ -129,28 +129,73 @@ fn transport(c: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, Strin
     Ok(builder.build())
 }
 
+/// The message as it goes out: from the desk's address (with the agent's name on a
+/// reply), a Message-ID naming its ticket, In-Reply-To and References to what the
+/// customer sent, CCs, and the reply's files.
+async fn build(c: &SmtpConfig, m: &Sending) -> Result<Message, (String, bool)> {
+    let address: lettre::Address = c.from.parse().map_err(|e| {
+        (
+            format!("the sender address {} is not valid: {e}", c.from),
+            true,
+        )
+    })?;
+    let from = lettre::message::Mailbox::new(
+        (!m.from_name.is_empty()).then(|| m.from_name.clone()),
+        address.clone(),
+    );
+    let to: lettre::message::Mailbox =
+        m.to.parse()
+            .map_err(|e| (format!("the address {} is not valid: {e}", m.to), true))?;
+    let id = match m.ticket {
+        Some(t) => format!("<t{t}.m{}@{}>", m.id, address.domain()),
+        None => format!("<m{}@{}>", m.id, address.domain()),
+    };
+    let mut builder = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(m.subject.clone())
+        .message_id(Some(id));
+    for cc in &m.cc {
+        if let Ok(cc) = cc.parse::<lettre::message::Mailbox>() {
+            builder = builder.cc(cc);
+        }
+    }
+    if let Some(last) = m.references.last() {
+        builder = builder.in_reply_to(format!("<{last}>")).references(
+            m.references
+                .iter()
+                .map(|r| format!("<{r}>"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    let built = if m.attachments.is_empty() {
+        builder.header(ContentType::TEXT_PLAIN).body(m.text.clone())
+    } else {
+        let mut parts = lettre::message::MultiPart::mixed()
+            .singlepart(lettre::message::SinglePart::plain(m.text.clone()));
+        for (name, content_type, path) in &m.attachments {
+            let bytes = tokio::fs::read(path)
+                .await
+                .map_err(|e| (format!("the file {name} could not be read: {e}"), false))?;
+            let ct = ContentType::parse(content_type).unwrap_or_else(|_| {
+                ContentType::parse("application/octet-stream").expect("a type")
+            });
+            parts =
+                parts.singlepart(lettre::message::Attachment::new(name.clone()).body(bytes, ct));
+        }
+        builder.multipart(parts)
+    };
+    built.map_err(|e| (format!("the message could not be built: {e}"), true))
+}
+
 /// Sends one message: `Err((reason, permanent))` when it did not go.
 async fn send(
     t: &AsyncSmtpTransport<Tokio1Executor>,
     c: &SmtpConfig,
     m: &Sending,
 ) -> Result<(), (String, bool)> {
-    let from = c.from.parse().map_err(|e| {
-        (
-            format!("the sender address {} is not valid: {e}", c.from),
-            true,
-        )
-    })?;
-    let to =
-        m.to.parse()
-            .map_err(|e| (format!("the address {} is not valid: {e}", m.to), true))?;
-    let message = Message::builder()
-        .from(from)
-        .to(to)
-        .subject(m.subject.clone())
-        .header(ContentType::TEXT_PLAIN)
-        .body(m.text.clone())
-        .map_err(|e| (format!("the message could not be built: {e}"), true))?;
+    let message = build(c, m).await?;
     match t.send(message).await {
         Ok(_) => Ok(()),
         Err(e) => Err((e.to_string(), e.is_permanent())),

@@ -210,6 +210,10 @@ impl Engine {
             if let Some(id) = &parsed.message_id {
                 txn.open_table(tables::MESSAGE_IDS)?
                     .insert(id.as_str(), ticket)?;
+                if outcome != Outcome::Bounce {
+                    txn.open_table(tables::THREAD_IDS)?
+                        .insert((ticket, message), id.as_str())?;
+                }
             }
             txn.open_table(tables::MAIL_SEEN)?
                 .insert(key.as_str(), ticket)?;

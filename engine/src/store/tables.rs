@@ -98,6 +98,11 @@ pub const CUSTOMER_PASSWORDS: TableDefinition<u64, &str> =
 pub const MAIL_SEEN: TableDefinition<&str, u64> = TableDefinition::new("mail_seen");
 /// Message-ID of an ingested message → its ticket, for threading replies.
 pub const MESSAGE_IDS: TableDefinition<&str, u64> = TableDefinition::new("message_ids");
+/// (ticket, message id) → the Message-ID of an email that came into the ticket: what
+/// the desk's answers refer to (In-Reply-To, References).
+pub const THREAD_IDS: TableDefinition<(u64, u64), &str> = TableDefinition::new("thread_ids");
+/// Outgoing message id → its headers beyond the basics (see `mail::MailHeaders`).
+pub const MAIL_HEADERS: TableDefinition<u64, &[u8]> = TableDefinition::new("mail_headers");
 /// Message id → the SHA-256 of the original email it came from (in the blob store).
 pub const MESSAGE_SOURCES: TableDefinition<u64, &[u8]> = TableDefinition::new("message_sources");
 /// An address that bounced (lower-cased) → the reason the delivery report gave.

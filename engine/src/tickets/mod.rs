@@ -357,7 +357,14 @@ impl Engine {
             ticket.updated_at = now;
             put_ticket(txn, &ticket)?;
             enqueue(txn, &Job::IndexTicket(number))?;
-            Ok((id, vec![Event::TicketChanged(number)]))
+            let mut events = vec![Event::TicketChanged(number)];
+            if let (MessageKind::Reply, Actor::Agent(agent)) = (kind, actor) {
+                // The customer gets the answer by mail, threaded onto what they sent.
+                events.extend(crate::mail::queue_reply(
+                    txn, &ticket, agent, id, body, now,
+                )?);
+            }
+            Ok((id, events))
         })
     }
 }

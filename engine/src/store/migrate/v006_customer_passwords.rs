@@ -13,5 +13,7 @@ pub fn run(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(tables::MESSAGE_IDS)?;
     txn.open_table(tables::MESSAGE_SOURCES)?;
     txn.open_table(tables::FAILING_ADDRESSES)?;
+    txn.open_table(tables::THREAD_IDS)?;
+    txn.open_table(tables::MAIL_HEADERS)?;
     Ok(())
 }
