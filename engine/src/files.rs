@@ -463,6 +463,7 @@ impl crate::Engine {
             .open_table(tables::MESSAGE_SOURCES)?
             .get(message)?
             .map(|v| v.value().to_vec())
+            .filter(|v| v.len() == 40)
             .ok_or_else(|| Error::not_found("Original message"))?;
         let ticket = txn
             .open_table(tables::MESSAGES)?

@@ -91,6 +91,9 @@ pub struct Sending {
     pub references: Vec<String>,
     /// Files to attach: name, type and where the bytes are.
     pub attachments: Vec<(String, String, std::path::PathBuf)>,
+    /// The local part of its Message-ID (`t<ticket>.m<id>.<tag>`; see
+    /// [`crate::mailin::own_id_local`]); the mailer adds `@` and the sender's domain.
+    pub message_id_local: String,
 }
 
 /// What an outgoing message carries beyond the basics (an agent's reply).
@@ -101,6 +104,28 @@ pub struct MailHeaders {
     pub references: Vec<String>,
     /// The ticket message whose files go along.
     pub message: Option<u64>,
+}
+
+/// A delivery report says outgoing message `id` bounced: it is Failed with `reason`
+/// (an admin may send it again). Answers its address, or `None` if there is no such
+/// message.
+pub(crate) fn mark_bounced(
+    txn: &WriteTransaction,
+    id: u64,
+    reason: &str,
+) -> Result<Option<String>> {
+    let mut mails = txn.open_table(tables::MAILS)?;
+    let record = mails
+        .get(id)?
+        .map(|raw| codec::decode::<MailRecord>(raw.value()))
+        .transpose()?;
+    let Some(mut m) = record else {
+        return Ok(None);
+    };
+    m.state = MailState::Failed;
+    m.last_error = format!("bounced: {reason}");
+    mails.insert(id, codec::encode(&m)?.as_slice())?;
+    Ok(Some(m.to))
 }
 
 /// How many of a ticket's incoming Message-IDs an answer refers to.
@@ -329,8 +354,10 @@ impl Engine {
                     Some(message) => crate::files::paths_of_message(&txn, &blobs, message)?,
                     None => Vec::new(),
                 };
+                let message_id_local = crate::mailin::own_id_local(&self.data_dir, m.ticket, id)?;
                 out.push(Sending {
                     id,
+                    message_id_local,
                     to: m.to,
                     subject: m.subject,
                     text: m.text,

@@ -229,9 +229,32 @@ impl Engine {
     }
 
     /// Sets the signed-in customer's password, or with `None` removes it (then only
-    /// links sign them in). Their other sessions end; this one stays.
-    pub fn set_customer_password(&self, session: &str, password: Option<&str>) -> Result<()> {
+    /// links sign them in). Once one is set, changing or removing it takes the current
+    /// one (`current`), so that a borrowed session cannot take the account over. Their
+    /// other sessions end; this one stays.
+    pub fn set_customer_password(
+        &self,
+        session: &str,
+        current: &str,
+        password: Option<&str>,
+    ) -> Result<()> {
         let contact = self.customer_session_contact(session)?;
+        let stored = self
+            .read()?
+            .open_table(tables::CUSTOMER_PASSWORDS)?
+            .get(contact)?
+            .map(|h| h.value().to_string());
+        if let Some(stored) = &stored {
+            let _slot = self.password_slots.take()?;
+            if current.len() > model::limits::PASSWORD_MAX_BYTES
+                || !crate::auth::password::verify(current, stored)
+            {
+                return Err(Error::invalid(vec![model::FieldError::new(
+                    "current",
+                    "error.password_wrong",
+                )]));
+            }
+        }
         let hash = match password {
             Some(p) => {
                 if let Some(error) = model::validate_password(p) {

@@ -15,6 +15,19 @@ pub fn key_file(data_dir: &Path) -> PathBuf {
     data_dir.join("secret.key")
 }
 
+/// An HMAC-SHA-256 of `message` under the data folder's key (for `purpose`), as 16 hex
+/// digits: what the desk's own Message-IDs carry, so that nobody can make one up.
+pub fn tag(data_dir: &Path, purpose: &str, message: &str) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let key = key(data_dir)?;
+    let mut block = [0u8; 64];
+    block[..32].copy_from_slice(&Sha256::digest([purpose.as_bytes(), &key].concat()));
+    let pad = |b: u8| block.map(|x| x ^ b);
+    let inner = Sha256::digest([&pad(0x36)[..], message.as_bytes()].concat());
+    let outer = Sha256::digest([&pad(0x5c)[..], &inner[..]].concat());
+    Ok(outer[..8].iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// The data folder's key, made on first use.
 fn key(data_dir: &Path) -> Result<[u8; 32]> {
     let path = key_file(data_dir);

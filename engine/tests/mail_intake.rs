@@ -131,17 +131,28 @@ fn replies_thread_only_from_the_tickets_people() {
         ))
         .expect("cc");
     assert_eq!((cc.outcome, cc.ticket), (Outcome::Added, n));
-    // By one of the desk's own ids, in References.
-    let own = e
+    // An id made up to look like the desk's names no ticket.
+    let made_up = e
         .ingest_mail(&mail(
             "ana@example.com",
             "Re: your answer",
             "a3@example.com",
-            &format!("References: <other@x> <t{n}.m5.ab@desk.example>\r\n"),
+            &format!("References: <other@x> <t{n}.m5.0123456789abcdef@desk.example>\r\n"),
             "Thanks.",
         ))
-        .expect("own");
-    assert_eq!((own.outcome, own.ticket), (Outcome::Added, n));
+        .expect("made up");
+    assert_eq!(made_up.outcome, Outcome::Created);
+    // Mail whose sender the receiving server found forged does not thread either.
+    let forged = e
+        .ingest_mail(&mail(
+            "ana@example.com",
+            &format!("Re: [#{n}] Printer jams"),
+            "f1@example.com",
+            "Authentication-Results: mx.desk.example; spf=fail; dmarc=fail\r\n",
+            "Forged.",
+        ))
+        .expect("forged");
+    assert_eq!(forged.outcome, Outcome::Created);
     // A stranger naming the ticket gets a ticket of their own, linked to it.
     let stranger = e
         .ingest_mail(&mail(
@@ -155,7 +166,7 @@ fn replies_thread_only_from_the_tickets_people() {
     assert_eq!(stranger.outcome, Outcome::Created);
     assert_ne!(stranger.ticket, n);
     let detail = e.ticket_detail(admin, n).expect("detail");
-    assert_eq!(detail.messages.len(), 4);
+    assert_eq!(detail.messages.len(), 3);
     assert!(detail
         .messages
         .iter()
@@ -234,12 +245,36 @@ fn spam_lands_in_spam_and_bounces_mark_the_address() {
             "Hi.",
         ))
         .expect("first");
-    let bounce = format!(
-        "From: MAILER-DAEMON@mx.example\r\nTo: support@desk.example\r\nSubject: Undelivered\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nFailed.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nFinal-Recipient: rfc822; gone@example.com\r\nAction: failed\r\nDiagnostic-Code: smtp; 550 5.1.1 No such user\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <t{}.m1.x@desk.example>\r\n--b--\r\n",
-        first.ticket
-    );
-    let got = e.ingest_mail(bounce.as_bytes()).expect("bounce");
+    e.reply(admin, first.ticket, "Hello back.").expect("reply");
+    let sent = e.due_mail(10).expect("due");
+    let sent = sent
+        .iter()
+        .find(|m| m.to == "gone@example.com")
+        .expect("queued");
+    let report = |id: &str, recipient: &str| {
+        format!(
+            "From: MAILER-DAEMON@mx.example\r\nTo: support@desk.example\r\nSubject: Undelivered\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nFailed.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nFinal-Recipient: rfc822; {recipient}\r\nAction: failed\r\nDiagnostic-Code: smtp; 550 5.1.1 No such user\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{id}>\r\n--b--\r\n"
+        )
+    };
+    // A report about a message the desk never sent marks nothing and notes nothing.
+    let made_up = format!("t{}.m1.0123456789abcdef@desk.example", first.ticket);
+    let fake = e
+        .ingest_mail(report(&made_up, "ceo@example.com").as_bytes())
+        .expect("fake");
+    assert_ne!(fake.outcome, Outcome::Bounce);
+    assert!(e
+        .address_failing("ceo@example.com")
+        .expect("failing")
+        .is_none());
+    let real = format!("{}@desk.example", sent.message_id_local);
+    let got = e
+        .ingest_mail(report(&real, "gone@example.com").as_bytes())
+        .expect("bounce");
     assert_eq!((got.outcome, got.ticket), (Outcome::Bounce, first.ticket));
+    let outbox = e.outgoing_mail(admin).expect("outbox");
+    let failed = outbox.iter().find(|m| m.id == sent.id).expect("the reply");
+    assert_eq!(failed.state, model::MailState::Failed);
+    assert!(failed.last_error.contains("No such user"));
     assert!(e
         .address_failing("gone@example.com")
         .expect("failing")
@@ -280,12 +315,15 @@ fn an_agents_reply_goes_out_threaded_and_the_answer_comes_back() {
     assert_eq!(out.cc, ["bob@example.com"]);
     assert!(out.from_name.starts_with("Mara"), "{}", out.from_name);
     // Her answer to it refers to the desk's own Message-ID.
+    assert!(out
+        .message_id_local
+        .starts_with(&format!("t{n}.m{}.", out.id)));
     let answer = e
         .ingest_mail(&mail(
             "ana@example.com",
             "Re: Printer jams",
             "a2@example.com",
-            &format!("In-Reply-To: <t{n}.m{}@desk.example>\r\n", out.id),
+            &format!("In-Reply-To: <{}@desk.example>\r\n", out.message_id_local),
             "Cleaned, it works.",
         ))
         .expect("answer");

@@ -135,7 +135,7 @@ fn a_customer_may_choose_a_password_and_sign_in_with_it() {
         .is_err());
     // Too short is refused; a good one is kept, hashed.
     let err = e
-        .set_customer_password(&first.session, Some("short"))
+        .set_customer_password(&first.session, "", Some("short"))
         .expect_err("short");
     assert_eq!(err.fields()[0].key, "error.password_too_short");
     // A second browser, signed in by link before the password is set.
@@ -143,7 +143,7 @@ fn a_customer_may_choose_a_password_and_sign_in_with_it() {
         .expect("sent");
     let (token, _) = mailed_token(e, admin);
     let other = e.customer_sign_in(&token).expect("second browser");
-    e.set_customer_password(&first.session, Some("a long secret phrase"))
+    e.set_customer_password(&first.session, "", Some("a long secret phrase"))
         .expect("set");
     assert!(e.customer_has_password(&first.session).expect("has"));
     // Setting it ends the other sessions and keeps this one.
@@ -166,7 +166,11 @@ fn a_customer_may_choose_a_password_and_sign_in_with_it() {
         .sign_in("ana@example.com", "a long secret phrase", "10.0.0.1")
         .is_err());
     // Removed, it signs in no more; links still do.
-    e.set_customer_password(&signed.session, None)
+    let err = e
+        .set_customer_password(&signed.session, "not it at all", None)
+        .expect_err("current needed");
+    assert_eq!(err.fields()[0].key, "error.password_wrong");
+    e.set_customer_password(&signed.session, "a long secret phrase", None)
         .expect("removed");
     assert!(e
         .customer_sign_in_password("ana@example.com", "a long secret phrase", "10.0.0.1")

@@ -78,9 +78,18 @@ async fn answer(stream: tokio::net::UnixStream, engine: Arc<Engine>) {
     let reply = match line.trim_end().split_once(' ') {
         Some(("mail", size)) => match size.parse::<usize>() {
             Ok(size) if size <= crate::mailcli::MAX_MESSAGE_BYTES => {
-                let mut raw = vec![0u8; size];
-                match tokio::io::AsyncReadExt::read_exact(&mut reader, &mut raw).await {
-                    Ok(_) => {
+                // Read as it arrives (nothing reserved up front), for a minute at most.
+                let mut raw = Vec::new();
+                let read = tokio::time::timeout(
+                    std::time::Duration::from_secs(60),
+                    (&mut reader).take(size as u64).read_to_end(&mut raw),
+                )
+                .await;
+                match read
+                    .map_err(|_| std::io::Error::other("timed out"))
+                    .and_then(|r| r)
+                {
+                    Ok(n) if n == size => {
                         match tokio::task::spawn_blocking(move || engine.ingest_mail(&raw)).await {
                             Ok(Ok(i)) => format!(
                                 "ok {} {}",
@@ -93,6 +102,7 @@ async fn answer(stream: tokio::net::UnixStream, engine: Arc<Engine>) {
                             Err(e) => format!("error: {e}"),
                         }
                     }
+                    Ok(_) => "error: the message was cut short".to_string(),
                     Err(e) => format!("error: the message was cut short: {e}"),
                 }
             }

@@ -117,7 +117,14 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 /// Whether responses for `path` are private to one person (never to be cached).
 fn private_path(path: &str) -> bool {
     [
-        "/t/", "/agent", "/api/", "/setup", "/lang/", "/files/", "/portal",
+        "/t/",
+        "/agent",
+        "/api/",
+        "/setup",
+        "/lang/",
+        "/files/",
+        "/portal",
+        "/messages/",
     ]
     .iter()
     .any(|p| path.starts_with(p))

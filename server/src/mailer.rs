@@ -146,10 +146,7 @@ async fn build(c: &SmtpConfig, m: &Sending) -> Result<Message, (String, bool)> {
     let to: lettre::message::Mailbox =
         m.to.parse()
             .map_err(|e| (format!("the address {} is not valid: {e}", m.to), true))?;
-    let id = match m.ticket {
-        Some(t) => format!("<t{t}.m{}@{}>", m.id, address.domain()),
-        None => format!("<m{}@{}>", m.id, address.domain()),
-    };
+    let id = format!("<{}@{}>", m.message_id_local, address.domain());
     let mut builder = Message::builder()
         .from(from)
         .to(to)

@@ -96,7 +96,10 @@ pub async fn kb_add_category(
 /// The help center's front page.
 #[server(endpoint = "help/front")]
 pub async fn help_front(language: String) -> Result<HelpCenter, AppError> {
-    call(move |e| e.help_center(Some(&language)).map(|f| (*f).clone())).await
+    // Only a language the desk speaks: anything else would make (and keep) a front of
+    // its own.
+    let language = model::is_language(&language).then_some(language);
+    call(move |e| e.help_center(language.as_deref()).map(|f| (*f).clone())).await
 }
 
 /// A page of a help-center category's articles (`id` 0: those in no category): the

@@ -152,13 +152,16 @@ pub async fn has_password() -> Result<Option<bool>, AppError> {
 /// Sets the signed-in customer's password, or removes it (`remove` given).
 #[server(endpoint = "portal/password")]
 pub async fn set_password(
+    #[server(default)] current: String,
     #[server(default)] password: String,
     #[server(default)] remove: Option<String>,
 ) -> Result<bool, AppError> {
     let session = super::ssr::customer_session().ok_or(AppError::NotSignedIn)?;
     let removing = remove.is_some();
-    call(move |e| e.set_customer_password(&session, (!removing).then_some(password.as_str())))
-        .await?;
+    call(move |e| {
+        e.set_customer_password(&session, &current, (!removing).then_some(password.as_str()))
+    })
+    .await?;
     redirect_plain_form("/portal");
     Ok(!removing)
 }

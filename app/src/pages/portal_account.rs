@@ -82,6 +82,7 @@ fn PasswordCard() -> impl IntoView {
     let save = ServerAction::<SetPassword>::new();
     let has = Resource::new(move || save.version().get(), |_| has_password());
     let error = field_error(save.value(), "password");
+    let current_error = field_error(save.value(), "current");
     view! {
         <details class="card password-card" open=move || save.value().get().is_some()>
             <summary><h2>{t("portal.password_heading")}</h2></summary>
@@ -91,15 +92,15 @@ fn PasswordCard() -> impl IntoView {
                     view! {
                         <p class="hint">{if set { t("portal.password_set_lead") } else { t("portal.password_lead") }}</p>
                         <ActionForm action=save attr:class="form" attr:novalidate=true>
+                            {set.then(|| view! {
+                                <Field name="current" id="portal-current-password" label=t("portal.current_password") kind="password" autocomplete="current-password" error=current_error/>
+                            })}
                             <Field name="password" id="portal-new-password" label=t("portal.new_password") kind="password" autocomplete="new-password" error=error/>
                             <button type="submit" class="primary" disabled=move || save.pending().get()>{t("portal.save_password")}</button>
+                            {set.then(|| view! {
+                                <button type="submit" name="remove" value="1" class="link">{t("portal.remove_password")}</button>
+                            })}
                         </ActionForm>
-                        {set.then(|| view! {
-                            <ActionForm action=save>
-                                <input type="hidden" name="remove" value="1"/>
-                                <button type="submit" class="link">{t("portal.remove_password")}</button>
-                            </ActionForm>
-                        })}
                     }
                 })}
             </Suspense>

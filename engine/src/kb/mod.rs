@@ -72,27 +72,28 @@ pub const FRONT_PER_CATEGORY: usize = 10;
 /// a category or the view counts change: with many articles, reading them all for each
 /// visit would be slow.
 #[derive(Default)]
-pub(crate) struct HelpFronts(Mutex<HashMap<String, Arc<HelpCenter>>>);
+pub(crate) struct HelpFronts(Mutex<(u64, HashMap<String, Arc<HelpCenter>>)>);
 
 impl HelpFronts {
-    fn get(&self, language: &str) -> Option<Arc<HelpCenter>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(language)
-            .cloned()
+    /// The front kept for `language`, or the generation a new one must be made in.
+    fn get(&self, language: &str) -> std::result::Result<Arc<HelpCenter>, u64> {
+        let held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        held.1.get(language).cloned().ok_or(held.0)
     }
 
-    fn put(&self, language: String, front: Arc<HelpCenter>) {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(language, front);
+    /// Keeps a front made in `generation`, unless something changed since.
+    fn put(&self, generation: u64, language: String, front: Arc<HelpCenter>) {
+        let mut held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if held.0 == generation {
+            held.1.insert(language, front);
+        }
     }
 
     /// Forgets every front: something on them changed.
     pub(crate) fn clear(&self) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        let mut held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        held.0 += 1;
+        held.1.clear();
     }
 }
 
@@ -550,9 +551,10 @@ impl Engine {
     /// `language` first when given).
     pub fn help_center(&self, language: Option<&str>) -> Result<Arc<HelpCenter>> {
         let key = language.unwrap_or_default().to_string();
-        if let Some(front) = self.help_fronts.get(&key) {
-            return Ok(front);
-        }
+        let generation = match self.help_fronts.get(&key) {
+            Ok(front) => return Ok(front),
+            Err(generation) => generation,
+        };
         let txn = self.read()?;
         // Per category: how many, and the few shown (the visitor's language first, then
         // the most read).
@@ -592,7 +594,7 @@ impl Engine {
             articles,
             totals: totals.into_iter().collect(),
         });
-        self.help_fronts.put(key, front.clone());
+        self.help_fronts.put(generation, key, front.clone());
         Ok(front)
     }
 

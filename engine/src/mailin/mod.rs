@@ -54,13 +54,29 @@ pub struct Ingested {
 /// The subject a message without one is given.
 pub const NO_SUBJECT: &str = "(no subject)";
 
-/// The ticket number in one of the desk's own Message-IDs (`t1042.m7.…@host`).
-pub fn ticket_in_own_id(id: &str) -> Option<u64> {
+/// The local part of the desk's own Message-ID for outgoing message `mail`:
+/// `t<ticket>.m<mail>.<tag>` (or `m<mail>.<tag>` without a ticket), the tag a keyed
+/// hash of the rest, so that only the desk makes ids that name its tickets.
+pub fn own_id_local(data_dir: &std::path::Path, ticket: Option<u64>, mail: u64) -> Result<String> {
+    let base = match ticket {
+        Some(t) => format!("t{t}.m{mail}"),
+        None => format!("m{mail}"),
+    };
+    let tag = crate::secret::tag(data_dir, "message-id", &base)?;
+    Ok(format!("{base}.{tag}"))
+}
+
+/// The (ticket, outgoing message) one of the desk's own Message-IDs names, if it is one
+/// the desk made (its tag checks out).
+pub fn own_id_parts(data_dir: &std::path::Path, id: &str) -> Option<(u64, u64)> {
     let local = id.split('@').next()?;
-    let rest = local.strip_prefix('t')?;
-    let (number, tail) = rest.split_once('.')?;
-    tail.starts_with('m').then_some(())?;
-    number.parse().ok()
+    let (base, tag) = local.rsplit_once('.')?;
+    let (t, m) = base.split_once('.')?;
+    let ticket: u64 = t.strip_prefix('t')?.parse().ok()?;
+    let mail: u64 = m.strip_prefix('m')?.parse().ok()?;
+    let want = crate::secret::tag(data_dir, "message-id", base).ok()?;
+    let same: bool = subtle::ConstantTimeEq::ct_eq(want.as_bytes(), tag.as_bytes()).into();
+    same.then_some((ticket, mail))
 }
 
 /// The `[#1042]` of a subject.
@@ -142,7 +158,7 @@ impl Engine {
     /// Turns one raw message into a ticket or a reply, as a fetched one, a piped one
     /// and an imported one all are. Returns once it is committed.
     pub fn ingest_mail(&self, raw: &[u8]) -> Result<Ingested> {
-        let parsed = parse::parse(raw);
+        let mut parsed = parse::parse(raw);
         let key = seen_key(raw, parsed.message_id.as_deref());
         // Already seen: answer without staging anything.
         {
@@ -158,6 +174,22 @@ impl Engine {
                 });
             }
         }
+        // A delivery report counts only when it quotes a message the desk really sent.
+        let bounced = parsed.bounce.as_ref().and_then(|b| {
+            let (ticket, mail) = own_id_parts(&self.data_dir, b.original.as_deref()?)?;
+            Some((ticket, mail))
+        });
+        // Files the desk keeps of any message (the original holds them all anyway).
+        let max_bytes = self.attachment_max_bytes()? as usize;
+        let left_out = if bounced.is_some() {
+            parsed.attachments.clear();
+            0
+        } else {
+            let before = parsed.attachments.len();
+            parsed.attachments.retain(|a| a.bytes.len() <= max_bytes);
+            parsed.attachments.truncate(crate::files::MAX_PER_MESSAGE);
+            before - parsed.attachments.len()
+        };
         // Files go to the blob store first, outside the transaction.
         let original = self.stage_bytes(raw)?;
         let files = parsed
@@ -168,7 +200,20 @@ impl Engine {
         let now = self.now();
         let secret = token::new_token();
         let blobs = crate::files::blobs_dir(&self.data_dir);
-        let max = self.max_messages_per_ticket;
+        let desk_from = self
+            .smtp_config()
+            .ok()
+            .flatten()
+            .map(|c| c.from.to_lowercase())
+            .unwrap_or_default();
+        let ctx = Context {
+            secret: &secret,
+            max: self.max_messages_per_ticket,
+            bounced,
+            data_dir: &self.data_dir,
+            desk_from: &desk_from,
+            now,
+        };
         self.write(|txn| {
             // Checked again inside: two deliveries of one message may race.
             {
@@ -186,14 +231,13 @@ impl Engine {
                     ));
                 }
             }
-            let placed = place(txn, &parsed, &secret, max, now)?;
             let Placed {
                 sender,
                 ticket,
                 message,
                 outcome,
                 mut events,
-            } = placed;
+            } = place(txn, &parsed, &ctx)?;
             for (a, staged) in parsed.attachments.iter().zip(&files) {
                 crate::files::add_file(
                     txn,
@@ -206,10 +250,20 @@ impl Engine {
                     now,
                 )?;
             }
+            if left_out > 0 && outcome != Outcome::Bounce {
+                let note = format!(
+                    "{left_out} attached file(s) were too large or too many to keep; the original email holds them."
+                );
+                tickets::add_message(txn, ticket, Actor::System, MessageKind::Note, &note, now)?;
+            }
             crate::files::keep_source(txn, &blobs, &original, message)?;
             if let Some(id) = &parsed.message_id {
-                txn.open_table(tables::MESSAGE_IDS)?
-                    .insert(id.as_str(), ticket)?;
+                // The first message with an id keeps it: a later one reusing it cannot
+                // pull the thread's answers to itself.
+                let mut ids = txn.open_table(tables::MESSAGE_IDS)?;
+                if ids.get(id.as_str())?.is_none() {
+                    ids.insert(id.as_str(), ticket)?;
+                }
                 if outcome != Outcome::Bounce {
                     txn.open_table(tables::THREAD_IDS)?
                         .insert((ticket, message), id.as_str())?;
@@ -232,6 +286,18 @@ impl Engine {
     }
 }
 
+/// What placing a message needs besides the message.
+struct Context<'a> {
+    secret: &'a str,
+    max: usize,
+    /// For a delivery report about mail the desk sent: (ticket, outgoing message).
+    bounced: Option<(u64, u64)>,
+    data_dir: &'a std::path::Path,
+    /// The desk's own sending address, never kept as a CC.
+    desk_from: &'a str,
+    now: DateTime<Utc>,
+}
+
 /// Where a message was put.
 struct Placed {
     /// The contact who sent it.
@@ -242,29 +308,34 @@ struct Placed {
     events: Vec<Event>,
 }
 
-/// The ticket a message refers to by its ids or subject, if any.
-fn referred_ticket(txn: &WriteTransaction, p: &parse::Parsed) -> Result<Option<TicketRecord>> {
+/// The ticket a message refers to: by the first of its ids that names one (the desk's
+/// own, checked, or one that came in before), else by the number in its subject.
+fn referred_ticket(
+    txn: &WriteTransaction,
+    p: &parse::Parsed,
+    data_dir: &std::path::Path,
+) -> Result<Option<TicketRecord>> {
     let ids = txn.open_table(tables::MESSAGE_IDS)?;
-    let mut number = None;
+    let mut candidates: Vec<u64> = Vec::new();
     for id in &p.refers_to {
-        number = ticket_in_own_id(id).or(ids.get(id.as_str())?.map(|v| v.value()));
-        if number.is_some() {
-            break;
+        if let Some((t, _)) = own_id_parts(data_dir, id) {
+            candidates.push(t);
+        } else if let Some(t) = ids.get(id.as_str())?.map(|v| v.value()) {
+            candidates.push(t);
         }
     }
-    let number = number.or_else(|| ticket_in_subject(&p.subject));
-    let Some(number) = number else {
-        return Ok(None);
-    };
-    match tickets::get_ticket(txn, number) {
-        Ok(t) => Ok(Some(t)),
-        Err(e) if e.kind() == crate::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
+    candidates.extend(ticket_in_subject(&p.subject));
+    for number in candidates {
+        match tickets::get_ticket(txn, number) {
+            Ok(t) => return Ok(Some(t)),
+            Err(e) if e.kind() == crate::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        }
     }
+    Ok(None)
 }
 
-/// Whether `email` may add to `ticket` by mail: its requester, one of its CCs, or an
-/// agent of the desk.
+/// Whether `email` may add to `ticket` by mail: its requester or one of its CCs.
 fn may_write_to(txn: &WriteTransaction, ticket: &TicketRecord, email: &str) -> Result<bool> {
     if email.is_empty() {
         return Ok(false);
@@ -276,22 +347,20 @@ fn may_write_to(txn: &WriteTransaction, ticket: &TicketRecord, email: &str) -> R
         .open_table(tables::CONTACT_BY_EMAIL)?
         .get(email)?
         .map(|v| v.value());
-    if requester == Some(ticket.requester) {
-        return Ok(true);
-    }
-    Ok(txn
-        .open_table(tables::AGENT_BY_EMAIL)?
-        .get(email)?
-        .is_some())
+    Ok(requester == Some(ticket.requester))
 }
 
-fn place(
-    txn: &WriteTransaction,
-    p: &parse::Parsed,
-    secret: &str,
-    max: usize,
-    now: DateTime<Utc>,
-) -> Result<Placed> {
+/// How many addresses copied on a mail the ticket keeps copying.
+const MAX_CCS: usize = 10;
+/// The longest bounce reason kept.
+const MAX_REASON_CHARS: usize = 500;
+
+fn cut_chars(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+fn place(txn: &WriteTransaction, p: &parse::Parsed, ctx: &Context<'_>) -> Result<Placed> {
+    let now = ctx.now;
     let email = if model::validate::email_looks_valid(&p.from_email) {
         p.from_email.clone()
     } else {
@@ -300,7 +369,7 @@ fn place(
     let name = if p.from_name.is_empty() && email.is_empty() {
         "Unknown sender".to_string()
     } else {
-        p.from_name.clone()
+        cut_chars(&p.from_name, model::limits::NAME_MAX_CHARS)
     };
     let sender = if email.is_empty() {
         contacts::find_or_create_by(txn, &name, "", None, "", now)?
@@ -310,7 +379,10 @@ fn place(
     let subject = if p.subject.trim().is_empty() {
         NO_SUBJECT.to_string()
     } else {
-        model::validate::one_line(&p.subject)
+        cut_chars(
+            &model::validate::one_line(&p.subject),
+            model::limits::SUBJECT_MAX_CHARS,
+        )
     };
     let body = if p.text.trim().is_empty() {
         "(no text)".to_string()
@@ -318,63 +390,64 @@ fn place(
         p.text.clone()
     };
 
-    // A bounce: the address fails, and the ticket whose mail bounced hears of it.
-    if let Some(b) = &p.bounce {
-        let mut failing = txn.open_table(tables::FAILING_ADDRESSES)?;
-        let reason = if b.reason.is_empty() {
+    // A report about mail the desk sent: that message failed, its address is marked,
+    // and its ticket hears of it.
+    if let (Some(b), Some((number, mail))) = (&p.bounce, ctx.bounced) {
+        let reason = if b.reason.trim().is_empty() {
             "The message could not be delivered.".to_string()
         } else {
-            b.reason.clone()
+            cut_chars(b.reason.trim(), MAX_REASON_CHARS)
         };
-        for r in &b.recipients {
-            failing.insert(r.as_str(), reason.as_str())?;
-        }
-        drop(failing);
-        let original = match &b.original {
-            Some(id) => match ticket_in_own_id(id) {
-                Some(n) => Some(n),
-                None => txn
-                    .open_table(tables::MESSAGE_IDS)?
-                    .get(id.as_str())?
-                    .map(|v| v.value()),
-            },
-            None => None,
-        };
-        if let Some(number) = original.filter(|&n| tickets::get_ticket(txn, n).is_ok()) {
-            let note = format!(
-                "Delivery to {} failed: {reason}",
-                if b.recipients.is_empty() {
-                    "the customer".to_string()
-                } else {
-                    b.recipients.join(", ")
-                }
-            );
-            let message =
-                tickets::add_message(txn, number, Actor::System, MessageKind::Note, &note, now)?;
-            enqueue(txn, &Job::IndexTicket(number))?;
-            return Ok(Placed {
-                sender,
-                ticket: number,
-                message,
-                outcome: Outcome::Bounce,
-                events: Vec::new(),
-            });
+        if let Some(to) = crate::mail::mark_bounced(txn, mail, &reason)? {
+            if b.recipients.is_empty() || b.recipients.iter().any(|r| r.eq_ignore_ascii_case(&to)) {
+                txn.open_table(tables::FAILING_ADDRESSES)?
+                    .insert(to.to_lowercase().as_str(), reason.as_str())?;
+            }
+            if tickets::get_ticket(txn, number).is_ok()
+                && tickets::ensure_room(txn, number, ctx.max).is_ok()
+            {
+                let note = format!("Delivery to {to} failed: {reason}");
+                let message = tickets::add_message(
+                    txn,
+                    number,
+                    Actor::System,
+                    MessageKind::Note,
+                    &note,
+                    now,
+                )?;
+                enqueue(txn, &Job::IndexTicket(number))?;
+                return Ok(Placed {
+                    sender,
+                    ticket: number,
+                    message,
+                    outcome: Outcome::Bounce,
+                    events: Vec::new(),
+                });
+            }
         }
     }
 
     let actor = Actor::Contact(sender);
-    let referred = referred_ticket(txn, p)?;
+    // Threading trusts the sender's address only when nothing says it is forged, and
+    // never for spam.
+    let trusted = !p.spam && p.authenticated != Some(false);
+    let referred = referred_ticket(txn, p, ctx.data_dir)?;
     let mut follow_up_of = None;
     if let Some(mut ticket) = referred {
         if ticket.merged_into.is_some() {
             let live = tickets::merge::live_ticket(txn, ticket.number)?;
             ticket = tickets::get_ticket(txn, live)?;
         }
-        if ticket.status != TicketStatus::Closed && may_write_to(txn, &ticket, &email)? {
+        let room = tickets::ensure_room(txn, ticket.number, ctx.max).is_ok();
+        if trusted
+            && room
+            && ticket.status != TicketStatus::Closed
+            && may_write_to(txn, &ticket, &email)?
+        {
             let number = ticket.number;
-            tickets::ensure_room(txn, number, max)?;
             let message = tickets::add_message(txn, number, actor, MessageKind::Reply, &body, now)?;
-            if tickets::reopens_on_customer_reply(ticket.status) {
+            // An auto-reply (an out-of-office) changes nothing of the ticket's state.
+            if !p.automatic && tickets::reopens_on_customer_reply(ticket.status) {
                 tickets::change_status(txn, &mut ticket, TicketStatus::Open, actor, now)?;
             }
             ticket.updated_at = now;
@@ -394,19 +467,18 @@ fn place(
                 events,
             });
         }
-        // A closed ticket's follow-up, or a stranger's mail linked to the ticket it
-        // names but kept apart from it.
+        // A closed or full ticket's follow-up, or mail from someone else linked to the
+        // ticket it names but kept apart from it.
         follow_up_of = Some(ticket.number);
     }
-    let requester = sender;
     let opening = Opening {
         subject: &subject,
         channel: Channel::Email,
-        requester,
+        requester: sender,
         body: &body,
         follow_up_of,
     };
-    let number = tickets::open_ticket(txn, &opening, secret, now)?;
+    let number = tickets::open_ticket(txn, &opening, ctx.secret, now)?;
     let message = txn
         .open_table(tables::TICKET_MESSAGES)?
         .range((number, 0)..=(number, u64::MAX))?
@@ -414,21 +486,24 @@ fn place(
         .transpose()?
         .map(|(k, _)| k.value().1)
         .unwrap_or_default();
-    if p.spam {
-        let mut t = tickets::get_ticket(txn, number)?;
-        t.spam = true;
-        tickets::put_ticket(txn, &t)?;
-    }
-    if !p.cc.is_empty() {
-        // Those copied stay copied on the answers.
-        let mut t = tickets::get_ticket(txn, number)?;
-        for c in &p.cc {
-            if !t.ccs.contains(c) && *c != email {
-                t.ccs.push(c.clone());
-            }
+    let mut t = tickets::get_ticket(txn, number)?;
+    t.spam = p.spam;
+    // Those copied stay copied on the answers: a few, never the desk or its agents.
+    let agents = txn.open_table(tables::AGENT_BY_EMAIL)?;
+    for c in &p.cc {
+        if t.ccs.len() >= MAX_CCS {
+            break;
         }
-        tickets::put_ticket(txn, &t)?;
+        if !t.ccs.contains(c)
+            && *c != email
+            && c != ctx.desk_from
+            && agents.get(c.as_str())?.is_none()
+        {
+            t.ccs.push(c.clone());
+        }
     }
+    drop(agents);
+    tickets::put_ticket(txn, &t)?;
     if p.unreadable {
         warn_unreadable(txn, number, now)?;
     }
@@ -480,9 +555,19 @@ mod tests {
 
     #[test]
     fn own_ids_and_subjects_name_their_ticket() {
-        assert_eq!(ticket_in_own_id("t1042.m7.ab12@desk.example"), Some(1042));
-        assert_eq!(ticket_in_own_id("t1042@desk.example"), None);
-        assert_eq!(ticket_in_own_id("abc@mail.example"), None);
+        let dir = tempfile::tempdir().expect("dir");
+        let local = own_id_local(dir.path(), Some(1042), 7).expect("id");
+        assert!(local.starts_with("t1042.m7."), "{local}");
+        let id = format!("{local}@desk.example");
+        assert_eq!(own_id_parts(dir.path(), &id), Some((1042, 7)));
+        // Made up, or with another ticket's number: not the desk's.
+        assert_eq!(
+            own_id_parts(dir.path(), "t1042.m7.0123456789abcdef@x"),
+            None
+        );
+        let forged = id.replacen("t1042", "t1043", 1);
+        assert_eq!(own_id_parts(dir.path(), &forged), None);
+        assert_eq!(own_id_parts(dir.path(), "abc@mail.example"), None);
         assert_eq!(ticket_in_subject("Re: [#1042] Printer"), Some(1042));
         assert_eq!(ticket_in_subject("Re: [# 7] x"), Some(7));
         assert_eq!(ticket_in_subject("Re: [#abc] x"), None);

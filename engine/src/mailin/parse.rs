@@ -48,6 +48,10 @@ pub struct Parsed {
     pub spam: bool,
     /// The parser could not make sense of it: shown with a warning, the original kept.
     pub unreadable: bool,
+    /// What the receiving server's Authentication-Results say of the sender: `Some(false)`
+    /// when DMARC failed (or SPF failed without a passing DKIM), `Some(true)` when DMARC
+    /// or DKIM passed, `None` when nothing says.
+    pub authenticated: Option<bool>,
 }
 
 /// How many bytes of text a message keeps (the rest stays in the original).
@@ -103,13 +107,26 @@ fn ids(v: &HeaderValue<'_>) -> Vec<String> {
     .collect()
 }
 
-/// A Message-ID without brackets or spaces.
+/// The longest Message-ID kept.
+const MAX_ID_BYTES: usize = 250;
+
+/// A Message-ID without brackets or spaces; empty when it is not a plausible one
+/// (printable ASCII, no brackets, at most 250 bytes).
 pub fn clean_id(id: &str) -> String {
-    id.trim()
+    let id = id
+        .trim()
         .trim_start_matches('<')
         .trim_end_matches('>')
-        .trim()
-        .to_string()
+        .trim();
+    if id.is_empty()
+        || id.len() > MAX_ID_BYTES
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>')
+    {
+        return String::new();
+    }
+    id.to_string()
 }
 
 fn header<'a>(m: &'a Message<'a>, name: &'a str) -> Option<&'a str> {
@@ -207,6 +224,19 @@ fn read(m: &Message<'_>) -> Parsed {
         || lower("X-Auto-Response-Suppress")
             .is_some_and(|v| v.contains("all") || v.contains("autoreply"))
         || header(m, "List-Id").is_some();
+    let results: Vec<String> = m
+        .headers_raw()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("Authentication-Results"))
+        .map(|(_, v)| v.to_ascii_lowercase())
+        .collect();
+    let says = |what: &str| results.iter().any(|r| r.contains(what));
+    let authenticated = if says("dmarc=fail") || (says("spf=fail") && !says("dkim=pass")) {
+        Some(false)
+    } else if says("dmarc=pass") || says("dkim=pass") {
+        Some(true)
+    } else {
+        None
+    };
     let spam = lower("X-Spam-Flag").is_some_and(|v| v.starts_with("yes"))
         || lower("X-Spam-Status").is_some_and(|v| v.starts_with("yes"));
     Parsed {
@@ -226,6 +256,7 @@ fn read(m: &Message<'_>) -> Parsed {
         bounce,
         spam,
         unreadable: false,
+        authenticated,
     }
 }
 
@@ -336,6 +367,13 @@ mod tests {
         assert!(list.automatic);
         let spam = parse(b"From: a@example.com\r\nX-Spam-Flag: YES\r\nSubject: Win\r\n\r\nx\r\n");
         assert!(spam.spam && !spam.automatic);
+        let forged = parse(b"From: a@example.com\r\nAuthentication-Results: mx.desk.example; spf=fail smtp.mailfrom=example.com; dmarc=fail\r\nSubject: x\r\n\r\nx\r\n");
+        assert_eq!(forged.authenticated, Some(false));
+        let signed = parse(b"From: a@example.com\r\nAuthentication-Results: mx.desk.example; dkim=pass header.d=example.com\r\nSubject: x\r\n\r\nx\r\n");
+        assert_eq!(signed.authenticated, Some(true));
+        assert_eq!(clean_id("<ok@x>"), "ok@x");
+        assert_eq!(clean_id(&"a".repeat(300)), "");
+        assert_eq!(clean_id("has space@x"), "");
     }
 
     #[test]
