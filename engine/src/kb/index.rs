@@ -205,22 +205,24 @@ impl KbIndex {
         let f = self.fields;
         let mut terms: Vec<Term> = Vec::new();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut add = |term: Term, boost: f32| {
+        // Plain term queries, no boosts: a union of bare term scorers is what tantivy
+        // answers with block-max WAND, skipping blocks that cannot make the top.
+        let mut add = |term: Term| {
             if !terms.contains(&term) {
                 terms.push(term.clone());
                 let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+                clauses.push((Occur::Should, Box::new(q) as Box<dyn Query>));
             }
         };
         for w in &words {
-            add(Term::from_field_text(f.title, w), 2.0);
+            add(Term::from_field_text(f.title, w));
             match lang {
                 Some(lang) => stem::each_stem(w, lang, |s| {
-                    add(Term::from_field_text(f.stems, s), 1.0);
+                    add(Term::from_field_text(f.stems, s));
                 }),
                 None => {
                     for s in stem::query_stems(w) {
-                        add(Term::from_field_text(f.stems, &s), 1.0);
+                        add(Term::from_field_text(f.stems, &s));
                     }
                 }
             }

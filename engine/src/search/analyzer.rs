@@ -142,6 +142,8 @@ pub struct Matcher {
     words: Vec<String>,
     last: Option<String>,
     stems: Vec<String>,
+    /// The first two letters of each stem: only words starting so are stemmed.
+    heads: Vec<String>,
 }
 
 impl Matcher {
@@ -155,10 +157,14 @@ impl Matcher {
                 }
             }
         }
+        let mut heads: Vec<String> = stems.iter().map(|s| s.chars().take(2).collect()).collect();
+        heads.sort();
+        heads.dedup();
         Matcher {
             last: words.last().cloned(),
             words,
             stems,
+            heads,
         }
     }
 
@@ -182,8 +188,7 @@ impl Matcher {
             return true;
         }
         // Stemming is the costly part: only words starting like a stem are stemmed.
-        let head = |s: &str| s.char_indices().nth(2).map_or(s.len(), |(i, _)| i);
-        if !self.stems.iter().any(|s| word.starts_with(&s[..head(s)])) {
+        if !self.heads.iter().any(|h| word.starts_with(h.as_str())) {
             return false;
         }
         let mut hit = false;
@@ -192,6 +197,24 @@ impl Matcher {
         });
         hit
     }
+}
+
+thread_local! {
+    /// Each thread's analyzer, made once: snippets are cut for every search hit.
+    static ANALYZER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(folded_analyzer());
+}
+
+/// Calls `each` with the folded tokens of `text` in order until it answers false.
+pub fn each_token(text: &str, mut each: impl FnMut(&Token) -> bool) {
+    ANALYZER.with(|a| {
+        let mut analyzer = a.borrow_mut();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            if !each(stream.token()) {
+                break;
+            }
+        }
+    });
 }
 
 /// The folded words of `text`, with their byte ranges in `text`.

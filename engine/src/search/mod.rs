@@ -377,12 +377,9 @@ pub fn snippet_with(text: &str, m: &Matcher, lang: Lang, max_chars: usize) -> mo
     let mut matches: Vec<(usize, usize)> = Vec::new();
     let mut window: Option<(usize, usize)> = None;
     if !m.is_empty() {
-        let mut analyzer = analyzer::folded_analyzer();
-        let mut stream = analyzer.token_stream(text);
-        while stream.advance() {
-            let t = stream.token();
+        analyzer::each_token(text, |t| {
             if window.is_some_and(|(_, end)| t.offset_to > end) {
-                break;
+                return false;
             }
             if m.hits(&t.text, lang) {
                 if window.is_none() {
@@ -391,7 +388,8 @@ pub fn snippet_with(text: &str, m: &Matcher, lang: Lang, max_chars: usize) -> mo
                 }
                 matches.push((t.offset_from, t.offset_to));
             }
-        }
+            true
+        });
     }
     let (start, end) = window.unwrap_or_else(|| (0, cut(text, 0, max_chars).len()));
     let highlights = matches
