@@ -22,7 +22,7 @@ use tantivy::tokenizer::PreTokenizedString;
 const VERSION: &str = "kb-2";
 
 /// How many distinct words of a message being written suggestions look for.
-const SUGGEST_WORDS: usize = 16;
+const SUGGEST_WORDS: usize = 12;
 
 /// What the index holds of one article.
 pub struct ArticleDoc {
@@ -215,7 +215,7 @@ impl KbIndex {
             }
         };
         for w in &words {
-            add(Term::from_field_text(f.title, w));
+            // The stems field holds the title's words too.
             match lang {
                 Some(lang) => stem::each_stem(w, lang, |s| {
                     add(Term::from_field_text(f.stems, s));

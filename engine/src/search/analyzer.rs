@@ -9,7 +9,6 @@ use tantivy::tokenizer::{
 use unicode_normalization::char::is_combining_mark;
 
 use super::stem::{self, Lang};
-use unicode_normalization::UnicodeNormalization;
 
 /// The name the analyzer is registered under in the index.
 pub const FOLDED: &str = "tessera_folded";
@@ -25,24 +24,40 @@ pub fn folded_analyzer() -> TextAnalyzer {
 /// Lower-cases a word and strips its diacritics.
 pub fn fold(word: &str, out: &mut String) {
     out.clear();
-    for c in word.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
+    for c in word.chars() {
         match c {
-            'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
-            'ł' | 'Ł' => out.push('l'),
-            'ø' | 'Ø' => out.push('o'),
-            'ħ' | 'Ħ' => out.push('h'),
-            'ı' => out.push('i'),
-            'ß' | 'ẞ' => out.push_str("ss"),
-            'æ' | 'Æ' => out.push_str("ae"),
-            'œ' | 'Œ' => out.push_str("oe"),
-            'þ' | 'Þ' => out.push_str("th"),
-            // Final sigma folds to sigma so that a word typed mid-sentence still matches.
+            'a'..='z' | '0'..='9' => out.push(c),
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            // Greek and Cyrillic letters without marks only change case (the common
+            // case, made cheap: no decomposition).
             'ς' => out.push('σ'),
-            c => out.extend(c.to_lowercase()),
+            '\u{0391}'..='\u{03A9}' | '\u{03B1}'..='\u{03C9}' => out.extend(c.to_lowercase()),
+            '\u{0410}'..='\u{044F}' if c != 'Й' && c != 'й' => out.extend(c.to_lowercase()),
+            // Anything else is decomposed, its marks dropped.
+            _ => unicode_normalization::char::decompose_canonical(c, |d| {
+                if !is_combining_mark(d) {
+                    fold_base(d, out);
+                }
+            }),
         }
+    }
+}
+
+/// A letter without marks, lower-cased, with the few that do not decompose spelled out.
+fn fold_base(c: char, out: &mut String) {
+    match c {
+        'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+        'ł' | 'Ł' => out.push('l'),
+        'ø' | 'Ø' => out.push('o'),
+        'ħ' | 'Ħ' => out.push('h'),
+        'ı' => out.push('i'),
+        'ß' | 'ẞ' => out.push_str("ss"),
+        'æ' | 'Æ' => out.push_str("ae"),
+        'œ' | 'Œ' => out.push_str("oe"),
+        'þ' | 'Þ' => out.push_str("th"),
+        // Final sigma folds to sigma so that a word typed mid-sentence still matches.
+        'ς' => out.push('σ'),
+        c => out.extend(c.to_lowercase()),
     }
 }
 
