@@ -161,8 +161,26 @@ pub fn body_snippet(
     lang: super::Lang,
     max_chars: usize,
 ) -> Result<model::Snippet> {
-    let links = txn.open_table(tables::TICKET_MESSAGES)?;
-    let messages = txn.open_table(tables::MESSAGES)?;
+    body_snippet_in(
+        &txn.open_table(tables::TICKET_MESSAGES)?,
+        &txn.open_table(tables::MESSAGES)?,
+        number,
+        matcher,
+        lang,
+        max_chars,
+    )
+}
+
+/// [`body_snippet`] with the tables already open (a search opens them once for all
+/// its hits).
+pub fn body_snippet_in(
+    links: &impl ReadableTable<(u64, u64), ()>,
+    messages: &impl ReadableTable<u64, &'static [u8]>,
+    number: u64,
+    matcher: &super::analyzer::Matcher,
+    lang: super::Lang,
+    max_chars: usize,
+) -> Result<model::Snippet> {
     let mut first = None;
     for link in links
         .range((number, 0)..=(number, u64::MAX))?

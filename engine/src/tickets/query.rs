@@ -164,12 +164,33 @@ impl Engine {
         let mut seen = std::collections::HashSet::new();
         let text = parsed.text.as_str();
         let matcher = search::analyzer::Matcher::new(text);
+        // Tables opened once for every hit.
+        let tickets_t = txn.open_table(tables::TICKETS)?;
+        let contacts_t = txn.open_table(tables::CONTACTS)?;
+        let links_t = txn.open_table(tables::TICKET_MESSAGES)?;
+        let messages_t = txn.open_table(tables::MESSAGES)?;
+        let get_ticket = |number: u64| -> Result<TicketRecord> {
+            let raw = tickets_t
+                .get(number)?
+                .ok_or_else(|| Error::not_found("Ticket"))?;
+            codec::decode(raw.value())
+        };
         let hit = |number: u64, ticket: &TicketRecord, score: f32, lang| -> Result<SearchHit> {
-            let requester = read_contact(&txn, ticket.requester)?;
+            let requester: Option<ContactRecord> = contacts_t
+                .get(ticket.requester)?
+                .map(|r| codec::decode(r.value()))
+                .transpose()?;
             Ok(SearchHit {
                 number,
                 subject: search::snippet_with(&ticket.subject, &matcher, lang, 200),
-                body: search::indexer::body_snippet(&txn, number, &matcher, lang, 180)?,
+                body: search::indexer::body_snippet_in(
+                    &links_t,
+                    &messages_t,
+                    number,
+                    &matcher,
+                    lang,
+                    180,
+                )?,
                 status: ticket.status,
                 requester_name: requester
                     .as_ref()
@@ -227,7 +248,7 @@ impl Engine {
                     break;
                 }
                 // The index may briefly hold a ticket redb no longer has.
-                let ticket = match read_ticket(&txn, number) {
+                let ticket = match get_ticket(number) {
                     Err(e) if e.kind() == crate::ErrorKind::NotFound => continue,
                     other => other?,
                 };
@@ -253,6 +274,7 @@ impl Engine {
                 sort: model::inbox::Sort::Newest,
                 ..Default::default()
             };
+            drop((tickets_t, contacts_t, links_t, messages_t));
             drop(txn);
             let page = self.inbox(agent, &filter, 0, MAX_PAGE)?;
             let txn2 = self.read()?;
