@@ -213,6 +213,23 @@ pub fn Conversation(
                             {call}
                             <div class="body" inner_html=m.html></div>
                             {attachments}
+                            {m.delivery.filter(|_| !customer_view).map(|d| {
+                                let (key, class) = match d.state {
+                                    model::MailState::Sent => ("delivery.sent", "delivery quiet"),
+                                    model::MailState::Waiting => ("delivery.waiting", "delivery quiet"),
+                                    model::MailState::Retrying => ("delivery.retrying", "delivery warn"),
+                                    model::MailState::Failed => ("delivery.failed", "delivery failed"),
+                                };
+                                let again = matches!(d.state, model::MailState::Failed | model::MailState::Retrying);
+                                let message = m.id;
+                                view! {
+                                    <p class=class role="status">
+                                        {t(key)}
+                                        {(!d.error.is_empty() && d.state != model::MailState::Sent).then(|| view! { ": " <span class="delivery-error">{d.error.clone()}</span> })}
+                                        {again.then(|| view! { " " <ResendButton message=message/> })}
+                                    </p>
+                                }
+                            })}
                             {(m.original && !customer_view).then(|| view! {
                                 <p class="original"><a href=format!("/messages/{}/original.eml", m.id) download="" rel="external">{t("ticket.original")}</a></p>
                             })}
@@ -221,6 +238,18 @@ pub fn Conversation(
                 })
                 .collect_view()}
         </ol>
+    }
+}
+
+/// Mails a failed or waiting reply again.
+#[component]
+fn ResendButton(message: u64) -> impl IntoView {
+    let resend = ServerAction::<crate::api::agent::ResendReply>::new();
+    view! {
+        <ActionForm action=resend attr:class="inline">
+            <input type="hidden" name="message" value=message.to_string()/>
+            <button type="submit" class="link" disabled=move || resend.pending().get() || matches!(resend.value().get(), Some(Ok(())))>{t("delivery.resend")}</button>
+        </ActionForm>
     }
 }
 

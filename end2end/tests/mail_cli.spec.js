@@ -112,7 +112,10 @@ test('an agent answers a mailed-in ticket and the answer threads back', async ({
     expect(sent).toContain('References: <m1@example.com>');
     expect(sent).toMatch(/From: .*Mara Admin/);
     const id = sent.match(/Message-ID: <([^>]+)>/i)[1];
-    expect(id).toMatch(/^t1\.m\d+@/);
+    expect(id).toMatch(/^t1\.m\d+\.[0-9a-f]{16}@/);
+    // The reply says it went out.
+    await page.reload();
+    await expect(page.locator('.message.from-agent').last().locator('.delivery')).toHaveText('Sent by email');
 
     // Her answer refers to it, without a number in the subject: it joins ticket 1.
     const answer = Buffer.from(

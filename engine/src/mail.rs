@@ -196,6 +196,7 @@ pub(crate) fn queue_reply(
     };
     txn.open_table(tables::MAIL_HEADERS)?
         .insert(id, codec::encode(&headers)?.as_slice())?;
+    txn.open_table(tables::MESSAGE_MAILS)?.insert(message, id)?;
     Ok(Some(event))
 }
 
@@ -459,6 +460,42 @@ impl Engine {
             txn.open_table(tables::MAIL_DUE)?
                 .insert((now.timestamp(), id), ())?;
             Ok(((), vec![Event::MailQueued]))
+        })
+    }
+
+    /// An agent sends the mail of their ticket's message `message` again (it failed,
+    /// or waits): any agent who may work the ticket.
+    pub fn resend_reply(&self, agent: u64, message: u64) -> Result<()> {
+        let now = self.now();
+        self.write(|txn| {
+            let caller = caller_in(txn, agent)?;
+            let ticket = txn
+                .open_table(tables::MESSAGES)?
+                .get(message)?
+                .map(|raw| codec::decode::<crate::store::records::MessageRecord>(raw.value()))
+                .transpose()?
+                .ok_or_else(|| Error::not_found("Message"))?
+                .ticket;
+            caller.check(&crate::tickets::get_ticket(txn, ticket)?)?;
+            let id = txn
+                .open_table(tables::MESSAGE_MAILS)?
+                .get(message)?
+                .map(|v| v.value())
+                .ok_or_else(|| Error::not_found("Message"))?;
+            let mut mails = txn.open_table(tables::MAILS)?;
+            let mut m: MailRecord = match mails.get(id)? {
+                Some(raw) => codec::decode(raw.value())?,
+                None => return Err(Error::not_found("Message")),
+            };
+            if m.state == MailState::Sent {
+                return Ok(((), Vec::new()));
+            }
+            m.state = MailState::Waiting;
+            m.attempts = 0;
+            mails.insert(id, codec::encode(&m)?.as_slice())?;
+            txn.open_table(tables::MAIL_DUE)?
+                .insert((now.timestamp(), id), ())?;
+            Ok(((), vec![Event::MailQueued, Event::TicketChanged(ticket)]))
         })
     }
 

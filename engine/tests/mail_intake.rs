@@ -333,3 +333,58 @@ fn an_agents_reply_goes_out_threaded_and_the_answer_comes_back() {
     e.add_note(admin, n, "Internal only").expect("note");
     assert_eq!(e.due_mail(50).expect("due").len(), before);
 }
+
+#[test]
+fn a_replys_delivery_shows_on_it_and_agents_may_send_it_again() {
+    let d = desk();
+    let e = &d.engine;
+    let admin = common::agent(&d, "Mara", true);
+    let first = e
+        .ingest_mail(&mail(
+            "ana@example.com",
+            "Hello",
+            "h1@example.com",
+            "",
+            "Hi.",
+        ))
+        .expect("first");
+    let message = e
+        .post(
+            admin,
+            first.ticket,
+            &engine::tickets::Post::new(model::MessageKind::Reply, "Hello back."),
+        )
+        .expect("reply");
+    let delivery = |e: &engine::Engine| {
+        e.ticket_detail(admin, first.ticket)
+            .expect("detail")
+            .messages
+            .into_iter()
+            .find(|m| m.id == message)
+            .and_then(|m| m.delivery)
+    };
+    assert_eq!(
+        delivery(e).map(|d| d.state),
+        Some(model::MailState::Waiting)
+    );
+    let mail_id = e.due_mail(10).expect("due")[0].id;
+    e.mail_result(mail_id, Err(("550 no such user".into(), true)))
+        .expect("failed");
+    let failed = delivery(e).expect("delivery");
+    assert_eq!(failed.state, model::MailState::Failed);
+    assert!(failed.error.contains("550"));
+    e.resend_reply(admin, message).expect("again");
+    assert_eq!(
+        delivery(e).map(|d| d.state),
+        Some(model::MailState::Waiting)
+    );
+    // Not for a note, nor for a message nobody mailed.
+    let note = e
+        .post(
+            admin,
+            first.ticket,
+            &engine::tickets::Post::new(model::MessageKind::Note, "inside"),
+        )
+        .expect("note");
+    assert!(e.resend_reply(admin, note).is_err());
+}

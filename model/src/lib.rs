@@ -360,6 +360,9 @@ pub struct MessageView {
     /// For agents: the message came by email and its original can be downloaded.
     #[serde(default)]
     pub original: bool,
+    /// For agents: how mailing this reply to the customer went.
+    #[serde(default)]
+    pub delivery: Option<Delivery>,
     /// For a logged call: its direction, number and length.
     pub call: Option<CallInfo>,
 }
@@ -698,6 +701,14 @@ pub enum MailKind {
     Reply,
     /// An admin's test of the SMTP settings.
     Test,
+}
+
+/// How mailing a reply to the customer went.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub state: MailState,
+    /// The last failure, in the mail server's words.
+    pub error: String,
 }
 
 /// Where a message in the outbox is.

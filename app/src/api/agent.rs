@@ -204,6 +204,13 @@ pub async fn suggest_articles(number: u64) -> Result<Vec<model::Article>, AppErr
     .await
 }
 
+/// Mails a reply to the customer again (it failed, or waits).
+#[server(endpoint = "agent/resend")]
+pub async fn resend_reply(message: u64) -> Result<(), AppError> {
+    let me = agent().await?;
+    call(move |e| e.resend_reply(me.id, message)).await
+}
+
 /// An agent's profile with the ratings of their tickets.
 #[server(endpoint = "agent/profile")]
 pub async fn agent_profile(id: u64) -> Result<model::AgentProfile, AppError> {

@@ -101,6 +101,8 @@ pub const MESSAGE_IDS: TableDefinition<&str, u64> = TableDefinition::new("messag
 /// (ticket, message id) → the Message-ID of an email that came into the ticket: what
 /// the desk's answers refer to (In-Reply-To, References).
 pub const THREAD_IDS: TableDefinition<(u64, u64), &str> = TableDefinition::new("thread_ids");
+/// Ticket message id → the outgoing message that mailed it to the customer.
+pub const MESSAGE_MAILS: TableDefinition<u64, u64> = TableDefinition::new("message_mails");
 /// Outgoing message id → its headers beyond the basics (see `mail::MailHeaders`).
 pub const MAIL_HEADERS: TableDefinition<u64, &[u8]> = TableDefinition::new("mail_headers");
 /// Message id → the SHA-256 of the original email it came from (in the blob store).

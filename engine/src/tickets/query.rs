@@ -364,6 +364,26 @@ fn requester_of(txn: &ReadTransaction, filter: &InboxFilter) -> Result<Option<Op
     Ok(Some(by_email.get(key.as_str())?.map(|v| v.value())))
 }
 
+/// How mailing message `id` to the customer went, if it was mailed.
+fn delivery_of(txn: &ReadTransaction, id: u64) -> Result<Option<model::Delivery>> {
+    let Some(mail) = txn
+        .open_table(tables::MESSAGE_MAILS)?
+        .get(id)?
+        .map(|v| v.value())
+    else {
+        return Ok(None);
+    };
+    Ok(txn
+        .open_table(tables::MAILS)?
+        .get(mail)?
+        .map(|raw| codec::decode::<crate::mail::MailRecord>(raw.value()))
+        .transpose()?
+        .map(|m| model::Delivery {
+            state: m.state,
+            error: m.last_error,
+        }))
+}
+
 pub(crate) fn read_ticket(txn: &ReadTransaction, number: u64) -> Result<TicketRecord> {
     let tickets = txn.open_table(tables::TICKETS)?;
     let raw = tickets
@@ -563,6 +583,11 @@ fn messages(
                     .open_table(tables::MESSAGE_SOURCES)?
                     .get(m.id)?
                     .is_some(),
+            delivery: if with_notes {
+                delivery_of(txn, m.id)?
+            } else {
+                None
+            },
             call,
         });
     }
