@@ -212,6 +212,12 @@ pub fn Conversation(
                             </header>
                             {call}
                             <div class="body" inner_html=m.html></div>
+                            {(!m.quoted_html.is_empty()).then(|| view! {
+                                <details class="quoted">
+                                    <summary>{t("message.quoted")}</summary>
+                                    <div class="body" inner_html=m.quoted_html.clone()></div>
+                                </details>
+                            })}
                             {attachments}
                             {m.delivery.filter(|_| !customer_view).map(|d| {
                                 let (key, class) = match d.state {

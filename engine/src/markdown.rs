@@ -56,6 +56,47 @@ pub fn to_html(body: &str) -> String {
     )
 }
 
+/// An email's text cut where the quoted history or the signature begins: (what is
+/// new, the rest). The rest starts at an attribution line ("On … wrote:") followed by
+/// quoted lines, at a forwarded or original-message separator, at the signature
+/// delimiter (`-- `), or at the first quoted line (`>`) after which nothing new comes.
+pub fn split_quoted(text: &str) -> (&str, &str) {
+    let lines: Vec<(usize, &str)> = text
+        .split_inclusive('\n')
+        .scan(0, |at, line| {
+            let start = *at;
+            *at += line.len();
+            Some((start, line.trim_end_matches(['\r', '\n'])))
+        })
+        .collect();
+    let quoted = |l: &str| l.trim_start().starts_with('>');
+    let blank = |l: &str| l.trim().is_empty();
+    // Only quoted or blank lines from `i` on.
+    let rest_quoted = |i: usize| lines[i..].iter().all(|(_, l)| quoted(l) || blank(l));
+    for (i, &(start, line)) in lines.iter().enumerate() {
+        let t = line.trim();
+        let separator = t.starts_with("-----Original Message")
+            || t.starts_with("-------- Original Message")
+            || t.starts_with("---------- Forwarded message")
+            || (t.len() >= 20 && t.chars().all(|c| c == '_'));
+        let signature = line == "-- " || line == "--";
+        let attribution = t.ends_with(':')
+            && lines[i + 1..]
+                .iter()
+                .find(|(_, l)| !blank(l))
+                .is_some_and(|(_, l)| quoted(l))
+            && rest_quoted(i + 1);
+        let first_quote = quoted(line) && rest_quoted(i);
+        if (separator || signature || attribution || first_quote) && i > 0 {
+            let new = &text[..start];
+            if !new.trim().is_empty() {
+                return (new.trim_end(), &text[start..]);
+            }
+        }
+    }
+    (text, "")
+}
+
 /// `url` when it is a web or mail address or a path on the desk, else nothing.
 fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
     let lower = url.trim().to_ascii_lowercase();
@@ -75,7 +116,25 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::to_html;
+    use super::{split_quoted, to_html};
+
+    #[test]
+    fn quoted_history_and_signatures_are_told_apart() {
+        let mail = "Thanks, it works now.\n\nOn Tue, 3 Nov 2026, Desk wrote:\n> Please try again.\n> \n> Mara\n";
+        let (new, old) = split_quoted(mail);
+        assert_eq!(new, "Thanks, it works now.");
+        assert!(old.starts_with("On Tue"));
+        let signed = "Still broken.\n-- \nAna Kovač\nACME d.o.o.\n";
+        assert_eq!(split_quoted(signed).0, "Still broken.");
+        let outlook = "See below.\r\n\r\n-----Original Message-----\r\nFrom: Desk\r\nHello\r\n";
+        assert_eq!(split_quoted(outlook).0, "See below.");
+        // Answers between quotes keep everything.
+        let inline = "> question one\nanswer one\n> question two\nanswer two\n";
+        assert_eq!(split_quoted(inline), (inline, ""));
+        // Nothing new: nothing hidden.
+        assert_eq!(split_quoted("> only a quote\n").1, "");
+        assert_eq!(split_quoted("plain").0, "plain");
+    }
 
     #[test]
     fn markdown_renders() {

@@ -324,10 +324,16 @@ fn an_agents_reply_goes_out_threaded_and_the_answer_comes_back() {
             "Re: Printer jams",
             "a2@example.com",
             &format!("In-Reply-To: <{}@desk.example>\r\n", out.message_id_local),
-            "Cleaned, it works.",
+            "Cleaned, it works.\r\n\r\nOn Monday, Mara wrote:\r\n> Please clean the roller.\r\n",
         ))
         .expect("answer");
     assert_eq!((answer.outcome, answer.ticket), (Outcome::Added, n));
+    // What she quoted is folded away under what she wrote.
+    let shown = e.ticket_detail(admin, n).expect("detail");
+    let last = shown.messages.last().expect("her answer");
+    assert!(last.html.contains("Cleaned, it works."));
+    assert!(!last.html.contains("Please clean the roller."));
+    assert!(last.quoted_html.contains("Please clean the roller."));
     // A note is not mailed.
     let before = e.due_mail(50).expect("due").len();
     e.add_note(admin, n, "Internal only").expect("note");

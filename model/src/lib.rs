@@ -363,6 +363,10 @@ pub struct MessageView {
     /// For agents: how mailing this reply to the customer went.
     #[serde(default)]
     pub delivery: Option<Delivery>,
+    /// For a message that came by email: its quoted history and signature, rendered,
+    /// shown folded under `html` (which then holds only what is new).
+    #[serde(default)]
+    pub quoted_html: String,
     /// For a logged call: its direction, number and length.
     pub call: Option<CallInfo>,
 }

@@ -569,20 +569,33 @@ fn messages(
             },
             _ => None,
         };
+        // Mail quotes what came before: that part is folded away.
+        let by_mail = txn
+            .open_table(tables::MESSAGE_SOURCES)?
+            .get(m.id)?
+            .is_some();
+        let (new, quoted) = if by_mail {
+            crate::markdown::split_quoted(&m.body)
+        } else {
+            (m.body.as_str(), "")
+        };
+        let html = crate::markdown::to_html(new);
+        let quoted_html = if quoted.is_empty() {
+            String::new()
+        } else {
+            crate::markdown::to_html(quoted)
+        };
         out.push(MessageView {
             id: m.id,
             kind: m.kind,
             author_name,
             from_agent,
-            html: crate::markdown::to_html(&m.body),
+            html,
+            quoted_html,
             body: m.body,
             created_at: m.created_at,
             attachments: crate::files::of_message(txn, m.id)?,
-            original: with_notes
-                && txn
-                    .open_table(tables::MESSAGE_SOURCES)?
-                    .get(m.id)?
-                    .is_some(),
+            original: with_notes && by_mail,
             delivery: if with_notes {
                 delivery_of(txn, m.id)?
             } else {
