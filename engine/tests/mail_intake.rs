@@ -394,3 +394,70 @@ fn a_replys_delivery_shows_on_it_and_agents_may_send_it_again() {
         .expect("note");
     assert!(e.resend_reply(admin, note).is_err());
 }
+
+#[test]
+fn blocked_senders_go_to_spam_and_never_thread() {
+    let d = desk();
+    let e = &d.engine;
+    let admin = common::agent(&d, "Mara", true);
+    let agent = common::agent(&d, "Tim", false);
+    assert!(
+        e.block_sender(agent, "x@spam.example", true).is_err(),
+        "admins only"
+    );
+    assert_eq!(
+        e.block_sender(admin, "not an address", true)
+            .expect_err("invalid")
+            .fields()[0]
+            .key,
+        "error.block_pattern"
+    );
+    e.block_sender(admin, "@Spam.Example", true)
+        .expect("domain");
+    e.block_sender(admin, "eve@example.com", true)
+        .expect("address");
+    assert_eq!(
+        e.blocked_senders(admin).expect("list"),
+        ["@spam.example", "eve@example.com"]
+    );
+    let spam_view = |e: &engine::Engine| -> Vec<u64> {
+        e.inbox(
+            admin,
+            &model::InboxFilter {
+                spam: true,
+                ..Default::default()
+            },
+            0,
+            50,
+        )
+        .expect("spam")
+        .tickets
+        .iter()
+        .map(|t| t.number)
+        .collect()
+    };
+    let a = e
+        .ingest_mail(&mail("win@spam.example", "Prize", "p1@x", "", "Click."))
+        .expect("a");
+    let b = e
+        .ingest_mail(&mail("eve@example.com", "Hi", "p2@x", "", "Hello."))
+        .expect("b");
+    let c = e
+        .ingest_mail(&mail("ana@example.com", "Real", "p3@x", "", "Help."))
+        .expect("c");
+    assert_eq!(spam_view(e), [a.ticket, b.ticket]);
+    // Unblocked, mail comes in as usual again.
+    e.block_sender(admin, "eve@example.com", false)
+        .expect("unblock");
+    let b2 = e
+        .ingest_mail(&mail(
+            "eve@example.com",
+            "Again",
+            "p4@x",
+            "",
+            "Hello again.",
+        ))
+        .expect("b2");
+    assert!(!spam_view(e).contains(&b2.ticket));
+    assert!(!spam_view(e).contains(&c.ticket));
+}

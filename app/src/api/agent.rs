@@ -510,6 +510,23 @@ pub async fn mail_setup() -> Result<(model::SmtpSettings, Vec<model::OutgoingMai
     call(move |e| Ok((e.smtp_settings(me.id)?, e.outgoing_mail(me.id)?))).await
 }
 
+/// The blocked senders (addresses and @domains), for admins.
+#[server(endpoint = "admin/blocked")]
+pub async fn blocked_senders() -> Result<Vec<String>, AppError> {
+    let me = agent().await?;
+    call(move |e| e.blocked_senders(me.id)).await
+}
+
+/// Blocks a sender (`unblock` given: lets them in again).
+#[server(endpoint = "admin/block")]
+pub async fn block_sender(
+    sender: String,
+    #[server(default)] unblock: Option<String>,
+) -> Result<(), AppError> {
+    let me = agent().await?;
+    call(move |e| e.block_sender(me.id, &sender, unblock.is_none())).await
+}
+
 /// Saves the SMTP settings. An empty `password` keeps the stored one unless
 /// `forget_password` is set.
 #[server(endpoint = "admin/smtp")]

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use model::{MailKind, MailState, SmtpSecurity};
 
-use crate::api::agent::{mail_setup, ResendMail, SaveSmtp, SendTestMail};
+use crate::api::agent::{
+    blocked_senders, mail_setup, BlockSender, ResendMail, SaveSmtp, SendTestMail,
+};
 use crate::api::field_error;
 use crate::components::{brand, AgentFrame, Ago};
 use crate::i18n::{t, t_dyn};
@@ -152,10 +154,54 @@ fn MailPane() -> impl IntoView {
                                 </table>
                             }.into_any()
                         }}
+                        <Blocked/>
                     }.into_any(),
                     Err(e) => view! { <p class="form-error">{e.message()}</p> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// Senders whose mail goes to Spam: addresses and whole domains.
+#[component]
+fn Blocked() -> impl IntoView {
+    let block = ServerAction::<BlockSender>::new();
+    let list = Resource::new(move || block.version().get(), |_| blocked_senders());
+    let error = field_error(block.value(), "sender");
+    view! {
+        <section class="card" aria-labelledby="blocked-heading">
+            <h2 id="blocked-heading">{t("mail.blocked_heading")}</h2>
+            <p class="hint">{t("mail.blocked_lead")}</p>
+            <ActionForm action=block attr:class="form label-row" attr:novalidate=true>
+                <label for="block-sender">{t("mail.block_address")}</label>
+                <input id="block-sender" name="sender" type="text" autocomplete="off" spellcheck="false"/>
+                <button type="submit">{t("mail.block")}</button>
+                <p class="field-error" role="alert">{move || error.get().map(|k| t_dyn(&k))}</p>
+            </ActionForm>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let senders = list.await.unwrap_or_default();
+                    if senders.is_empty() {
+                        view! { <p class="empty">{t("mail.blocked_none")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="blocked-senders">
+                                {senders.into_iter().map(|s| view! {
+                                    <li>
+                                        <code>{s.clone()}</code> " "
+                                        <ActionForm action=block attr:class="inline">
+                                            <input type="hidden" name="sender" value=s.clone()/>
+                                            <input type="hidden" name="unblock" value="1"/>
+                                            <button type="submit" class="link">{t("mail.unblock")}</button>
+                                        </ActionForm>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }

@@ -350,6 +350,70 @@ fn may_write_to(txn: &WriteTransaction, ticket: &TicketRecord, email: &str) -> R
     Ok(requester == Some(ticket.requester))
 }
 
+/// Whether `email` or its domain is blocked.
+fn is_blocked(txn: &WriteTransaction, email: &str) -> Result<bool> {
+    if email.is_empty() {
+        return Ok(false);
+    }
+    let blocked = txn.open_table(tables::BLOCKED_SENDERS)?;
+    let domain = email.rsplit_once('@').map(|(_, d)| format!("@{d}"));
+    Ok(blocked.get(email)?.is_some()
+        || match domain {
+            Some(d) => blocked.get(d.as_str())?.is_some(),
+            None => false,
+        })
+}
+
+/// A blocked-sender entry as stored: an address or `@domain`, lower-cased; `None`
+/// when it is neither.
+pub fn blocked_pattern(input: &str) -> Option<String> {
+    let p = input.trim().to_lowercase();
+    if let Some(domain) = p.strip_prefix('@') {
+        let ok = domain.contains('.')
+            && domain.len() <= 253
+            && domain
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+        ok.then_some(p)
+    } else {
+        model::validate::email_looks_valid(&p).then_some(p)
+    }
+}
+
+impl Engine {
+    /// The blocked senders, for admins.
+    pub fn blocked_senders(&self, admin: u64) -> Result<Vec<String>> {
+        let txn = self.read()?;
+        crate::access::caller_read(&txn, admin)?.must_be_admin()?;
+        let mut out = Vec::new();
+        for entry in txn.open_table(tables::BLOCKED_SENDERS)?.iter()? {
+            out.push(entry?.0.value().to_string());
+        }
+        Ok(out)
+    }
+
+    /// An admin blocks an address or a domain (`@example.com`): its mail goes to
+    /// Spam from now on. `block` false lets it in again.
+    pub fn block_sender(&self, admin: u64, input: &str, block: bool) -> Result<()> {
+        let Some(pattern) = blocked_pattern(input) else {
+            return Err(crate::Error::invalid(vec![model::FieldError::new(
+                "sender",
+                "error.block_pattern",
+            )]));
+        };
+        self.write(|txn| {
+            crate::access::caller_in(txn, admin)?.must_be_admin()?;
+            let mut blocked = txn.open_table(tables::BLOCKED_SENDERS)?;
+            if block {
+                blocked.insert(pattern.as_str(), ())?;
+            } else {
+                blocked.remove(pattern.as_str())?;
+            }
+            Ok(((), Vec::new()))
+        })
+    }
+}
+
 /// How many addresses copied on a mail the ticket keeps copying.
 const MAX_CCS: usize = 10;
 /// The longest bounce reason kept.
@@ -428,9 +492,10 @@ fn place(txn: &WriteTransaction, p: &parse::Parsed, ctx: &Context<'_>) -> Result
     }
 
     let actor = Actor::Contact(sender);
+    let spam = p.spam || is_blocked(txn, &email)?;
     // Threading trusts the sender's address only when nothing says it is forged, and
     // never for spam.
-    let trusted = !p.spam && p.authenticated != Some(false);
+    let trusted = !spam && p.authenticated != Some(false);
     let referred = referred_ticket(txn, p, ctx.data_dir)?;
     let mut follow_up_of = None;
     if let Some(mut ticket) = referred {
@@ -487,7 +552,7 @@ fn place(txn: &WriteTransaction, p: &parse::Parsed, ctx: &Context<'_>) -> Result
         .map(|(k, _)| k.value().1)
         .unwrap_or_default();
     let mut t = tickets::get_ticket(txn, number)?;
-    t.spam = p.spam;
+    t.spam = spam;
     // Those copied stay copied on the answers: a few, never the desk or its agents.
     let agents = txn.open_table(tables::AGENT_BY_EMAIL)?;
     for c in &p.cc {

@@ -101,6 +101,9 @@ pub const MESSAGE_IDS: TableDefinition<&str, u64> = TableDefinition::new("messag
 /// (ticket, message id) → the Message-ID of an email that came into the ticket: what
 /// the desk's answers refer to (In-Reply-To, References).
 pub const THREAD_IDS: TableDefinition<(u64, u64), &str> = TableDefinition::new("thread_ids");
+/// A blocked sender: an address (`ana@example.com`) or a domain (`@example.com`),
+/// lower-cased; their mail goes to Spam.
+pub const BLOCKED_SENDERS: TableDefinition<&str, ()> = TableDefinition::new("blocked_senders");
 /// Ticket message id → the outgoing message that mailed it to the customer.
 pub const MESSAGE_MAILS: TableDefinition<u64, u64> = TableDefinition::new("message_mails");
 /// Outgoing message id → its headers beyond the basics (see `mail::MailHeaders`).

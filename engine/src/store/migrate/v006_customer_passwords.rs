@@ -16,5 +16,6 @@ pub fn run(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(tables::THREAD_IDS)?;
     txn.open_table(tables::MAIL_HEADERS)?;
     txn.open_table(tables::MESSAGE_MAILS)?;
+    txn.open_table(tables::BLOCKED_SENDERS)?;
     Ok(())
 }
