@@ -12,6 +12,7 @@ pub mod error;
 pub mod files;
 pub mod kb;
 pub mod mail;
+pub mod mailbox;
 pub mod mailin;
 pub mod markdown;
 mod notify;

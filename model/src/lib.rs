@@ -790,6 +790,51 @@ pub struct SmtpSettings {
     pub from: String,
 }
 
+/// A mailbox the desk fetches mail from (IMAP), with how fetching goes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mailbox {
+    pub id: u64,
+    pub name: String,
+    /// The address customers write to (`support@example.com`).
+    pub address: String,
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: String,
+    /// Whether a password is stored (it is never shown back).
+    pub password_set: bool,
+    pub folder: String,
+    /// The department its new tickets go to.
+    pub department: Option<u64>,
+    pub active: bool,
+    /// The last fetch that went through.
+    pub last_ok: Option<DateTime<Utc>>,
+    /// The last error, in words; empty when the last fetch went through.
+    pub last_error: String,
+    /// Messages taken today.
+    pub today: u64,
+    /// Messages waiting on the server to be taken.
+    pub backlog: u64,
+}
+
+/// What an admin saves of a mailbox (`id` 0: a new one).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxInput {
+    pub id: u64,
+    pub name: String,
+    pub address: String,
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: String,
+    /// `None` or empty keeps the stored password.
+    pub password: Option<String>,
+    pub forget_password: bool,
+    pub folder: String,
+    pub department: Option<u64>,
+    pub active: bool,
+}
+
 /// A knowledge-base category; one level of nesting (`parent` is a top-level one).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KbCategory {

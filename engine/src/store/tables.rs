@@ -101,6 +101,10 @@ pub const MESSAGE_IDS: TableDefinition<&str, u64> = TableDefinition::new("messag
 /// (ticket, message id) → the Message-ID of an email that came into the ticket: what
 /// the desk's answers refer to (In-Reply-To, References).
 pub const THREAD_IDS: TableDefinition<(u64, u64), &str> = TableDefinition::new("thread_ids");
+/// Mailbox id → its settings (see `mailbox`).
+pub const MAILBOXES: TableDefinition<u64, &[u8]> = TableDefinition::new("mailboxes");
+/// Mailbox id → where fetching it stands (see `mailbox`).
+pub const MAILBOX_STATE: TableDefinition<u64, &[u8]> = TableDefinition::new("mailbox_state");
 /// A blocked sender: an address (`ana@example.com`) or a domain (`@example.com`),
 /// lower-cased; their mail goes to Spam.
 pub const BLOCKED_SENDERS: TableDefinition<&str, ()> = TableDefinition::new("blocked_senders");

@@ -17,5 +17,7 @@ pub fn run(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(tables::MAIL_HEADERS)?;
     txn.open_table(tables::MESSAGE_MAILS)?;
     txn.open_table(tables::BLOCKED_SENDERS)?;
+    txn.open_table(tables::MAILBOXES)?;
+    txn.open_table(tables::MAILBOX_STATE)?;
     Ok(())
 }
