@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use engine::search::{analyzer, snippet, SearchIndex, TicketDoc};
+use engine::search::{analyzer, snippet, snippet_with, stem, Lang, SearchIndex, TicketDoc};
 use libfuzzer_sys::fuzz_target;
 
 fn index() -> &'static SearchIndex {
@@ -18,6 +18,7 @@ fn index() -> &'static SearchIndex {
                 subject: "Κωδικός πρόσβασης, šifra, пароль".into(),
                 body: "Ne mogu se prijaviti: lozinka za Đurđevac ne radi.".into(),
                 requester: "Ana Kovač ana@example.com".into(),
+                language: None,
             };
             index.apply(&[(1, Some(doc))], 1).expect("apply");
             (dir, index)
@@ -40,6 +41,18 @@ fuzz_target!(|data: &[u8]| {
     for (a, b) in s.highlights {
         assert!(a < b && b <= s.text.len());
         assert!(s.text.is_char_boundary(a) && s.text.is_char_boundary(b));
+    }
+    // Every language's stemmer takes any word, and highlights by stem stay in bounds.
+    let matcher = analyzer::Matcher::new(query);
+    for lang in Lang::ALL {
+        let s = snippet_with(text, &matcher, lang, 80);
+        for (a, b) in s.highlights {
+            assert!(a < b && b <= s.text.len());
+            assert!(s.text.is_char_boundary(a) && s.text.is_char_boundary(b));
+        }
+        for (word, _, _) in analyzer::words(query) {
+            let _ = stem::stem(&word, lang);
+        }
     }
     index().search(query, 10).expect("a query never fails");
 });

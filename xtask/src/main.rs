@@ -572,7 +572,7 @@ fn run_tests(tally: &mut Tally) -> Result {
 }
 
 /// The fuzz targets, in fuzz/fuzz_targets.
-const FUZZ_TARGETS: [&str; 3] = ["headers", "search_query", "portal_form"];
+const FUZZ_TARGETS: [&str; 4] = ["headers", "search_query", "portal_form", "mail_parse"];
 
 /// Installs cargo-fuzz if it is missing.
 fn setup_fuzz() -> Result {
