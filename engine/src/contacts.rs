@@ -258,11 +258,19 @@ impl crate::Engine {
             }
         }
         ratings.sort_by_key(|r| std::cmp::Reverse(r.at));
+        let bounced = txn.open_table(tables::FAILING_ADDRESSES)?;
+        let mut failing = Vec::new();
+        for email in &contact.emails {
+            if let Some(reason) = bounced.get(email.as_str())? {
+                failing.push((email.clone(), reason.value().to_string()));
+            }
+        }
         Ok(model::ContactPage {
             contact: info(&contact),
             tickets,
             total,
             ratings,
+            failing,
         })
     }
 

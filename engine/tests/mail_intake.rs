@@ -275,6 +275,15 @@ fn spam_lands_in_spam_and_bounces_mark_the_address() {
     let failed = outbox.iter().find(|m| m.id == sent.id).expect("the reply");
     assert_eq!(failed.state, model::MailState::Failed);
     assert!(failed.last_error.contains("No such user"));
+    // The contact's page says so.
+    let requester = e
+        .ticket_detail(admin, first.ticket)
+        .expect("detail")
+        .summary
+        .requester;
+    let page = e.contact(admin, requester).expect("contact");
+    assert_eq!(page.failing.len(), 1);
+    assert_eq!(page.failing[0].0, "gone@example.com");
     assert!(e
         .address_failing("gone@example.com")
         .expect("failing")

@@ -460,6 +460,9 @@ pub struct ContactPage {
     pub total: u64,
     /// Their ratings of the listed tickets, newest first.
     pub ratings: Vec<RatingInfo>,
+    /// Their addresses that bounced, with the reason the delivery report gave.
+    #[serde(default)]
+    pub failing: Vec<(String, String)>,
 }
 
 /// What an administrator arranges on the desk's settings page.

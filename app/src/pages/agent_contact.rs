@@ -59,6 +59,11 @@ fn ContactPane() -> impl IntoView {
                         view! {
                             <Title text=format!("{} · {}", crate::components::person(&c.display_name), crate::components::brand())/>
                             <div class="list-head"><h1>{crate::components::person(&c.display_name)}</h1></div>
+                            {page.failing.iter().map(|(email, reason)| view! {
+                                <p class="notice bounced" role="note">
+                                    {t("contact.bounced")} " " <strong>{email.clone()}</strong> ": " {reason.clone()}
+                                </p>
+                            }).collect_view()}
                             {c.merged_into.map(|into| view! {
                                 <p class="notice" role="note">
                                     {t("contact.merged_notice")} " "
