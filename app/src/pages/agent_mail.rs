@@ -154,12 +154,12 @@ fn MailPane() -> impl IntoView {
                                 </table>
                             }.into_any()
                         }}
-                        <Blocked/>
                     }.into_any(),
                     Err(e) => view! { <p class="form-error">{e.message()}</p> }.into_any(),
                 }
             })}
         </Transition>
+        <Blocked/>
     }
 }
 
