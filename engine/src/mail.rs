@@ -128,6 +128,25 @@ pub(crate) fn mark_bounced(
     Ok(Some(m.to))
 }
 
+/// Puts outgoing message `id` back in the queue, due now, its tries counted afresh;
+/// nothing for a message already sent.
+fn requeue(txn: &WriteTransaction, id: u64, now: DateTime<Utc>) -> Result<Option<Event>> {
+    let mut mails = txn.open_table(tables::MAILS)?;
+    let mut m: MailRecord = match mails.get(id)? {
+        Some(raw) => codec::decode(raw.value())?,
+        None => return Err(Error::not_found("Message")),
+    };
+    if m.state == MailState::Sent {
+        return Ok(None);
+    }
+    m.state = MailState::Waiting;
+    m.attempts = 0;
+    mails.insert(id, codec::encode(&m)?.as_slice())?;
+    txn.open_table(tables::MAIL_DUE)?
+        .insert((now.timestamp(), id), ())?;
+    Ok(Some(Event::MailQueued))
+}
+
 /// How many of a ticket's incoming Message-IDs an answer refers to.
 const REFERENCES_MAX: usize = 20;
 
@@ -446,20 +465,8 @@ impl Engine {
         let now = self.now();
         self.write(|txn| {
             caller_in(txn, admin)?.must_be_admin()?;
-            let mut mails = txn.open_table(tables::MAILS)?;
-            let mut m: MailRecord = match mails.get(id)? {
-                Some(raw) => codec::decode(raw.value())?,
-                None => return Err(Error::not_found("Message")),
-            };
-            if m.state == MailState::Sent {
-                return Ok(((), Vec::new()));
-            }
-            m.state = MailState::Waiting;
-            m.attempts = 0;
-            mails.insert(id, codec::encode(&m)?.as_slice())?;
-            txn.open_table(tables::MAIL_DUE)?
-                .insert((now.timestamp(), id), ())?;
-            Ok(((), vec![Event::MailQueued]))
+            let queued = requeue(txn, id, now)?;
+            Ok(((), queued.into_iter().collect()))
         })
     }
 
@@ -482,20 +489,12 @@ impl Engine {
                 .get(message)?
                 .map(|v| v.value())
                 .ok_or_else(|| Error::not_found("Message"))?;
-            let mut mails = txn.open_table(tables::MAILS)?;
-            let mut m: MailRecord = match mails.get(id)? {
-                Some(raw) => codec::decode(raw.value())?,
-                None => return Err(Error::not_found("Message")),
-            };
-            if m.state == MailState::Sent {
-                return Ok(((), Vec::new()));
+            let queued = requeue(txn, id, now)?;
+            let mut events: Vec<Event> = queued.into_iter().collect();
+            if !events.is_empty() {
+                events.push(Event::TicketChanged(ticket));
             }
-            m.state = MailState::Waiting;
-            m.attempts = 0;
-            mails.insert(id, codec::encode(&m)?.as_slice())?;
-            txn.open_table(tables::MAIL_DUE)?
-                .insert((now.timestamp(), id), ())?;
-            Ok(((), vec![Event::MailQueued, Event::TicketChanged(ticket)]))
+            Ok(((), events))
         })
     }
 

@@ -127,14 +127,7 @@ impl Engine {
                 return Err(Error::not_found("Sign-in link"));
             };
             drop(links);
-            let stored = CustomerSessionRecord {
-                contact: record.contact,
-                expires_at: now + Duration::days(SESSION_DAYS),
-            };
-            txn.open_table(tables::CUSTOMER_SESSIONS)?.insert(
-                token::hash_token(&session).as_slice(),
-                codec::encode(&stored)?.as_slice(),
-            )?;
+            open_session(txn, &session, record.contact, now)?;
             Ok((
                 CustomerSignedIn {
                     session: session.clone(),
@@ -202,14 +195,7 @@ impl Engine {
             if current != Some(true) {
                 return Err(wrong());
             }
-            let stored = CustomerSessionRecord {
-                contact,
-                expires_at: now + Duration::days(SESSION_DAYS),
-            };
-            txn.open_table(tables::CUSTOMER_SESSIONS)?.insert(
-                token::hash_token(&session).as_slice(),
-                codec::encode(&stored)?.as_slice(),
-            )?;
+            open_session(txn, &session, contact, now)?;
             Ok(((), Vec::new()))
         })?;
         Ok(CustomerSignedIn {
@@ -320,6 +306,24 @@ impl Engine {
         }
         Ok(out)
     }
+}
+
+/// Stores customer session `session` of `contact`, good for [`SESSION_DAYS`].
+fn open_session(
+    txn: &redb::WriteTransaction,
+    session: &str,
+    contact: u64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let stored = CustomerSessionRecord {
+        contact,
+        expires_at: now + Duration::days(SESSION_DAYS),
+    };
+    txn.open_table(tables::CUSTOMER_SESSIONS)?.insert(
+        token::hash_token(session).as_slice(),
+        codec::encode(&stored)?.as_slice(),
+    )?;
+    Ok(())
 }
 
 /// The contact behind customer session `session` (in `sessions`, the

@@ -105,6 +105,15 @@ pub(crate) fn rating_of(
     Ok(record.map(|r| info(&r, &t.subject, now)))
 }
 
+/// Counts one rating in `c`.
+fn count(c: &mut RatingCounts, r: Rating) {
+    match r {
+        Rating::Good => c.good += 1,
+        Rating::Okay => c.okay += 1,
+        Rating::Bad => c.bad += 1,
+    }
+}
+
 fn info(r: &RatingRecord, subject: &str, now: DateTime<Utc>) -> RatingInfo {
     RatingInfo {
         ticket: r.ticket,
@@ -219,11 +228,6 @@ impl Engine {
         let mut out = Satisfaction::default();
         let mut agents: BTreeMap<u64, RatingCounts> = BTreeMap::new();
         let mut departments: BTreeMap<u64, RatingCounts> = BTreeMap::new();
-        let count = |c: &mut RatingCounts, r: Rating| match r {
-            Rating::Good => c.good += 1,
-            Rating::Okay => c.okay += 1,
-            Rating::Bad => c.bad += 1,
-        };
         for entry in txn.open_table(tables::RATINGS)?.iter()? {
             let r: RatingRecord = codec::decode(entry?.1.value())?;
             if start.is_some_and(|s| r.at < s) || end.is_some_and(|e| r.at > e) {
@@ -284,11 +288,6 @@ impl Engine {
         };
         let mut recent_counts = counts.clone();
         let mut ratings = Vec::new();
-        let count = |c: &mut RatingCounts, r: Rating| match r {
-            Rating::Good => c.good += 1,
-            Rating::Okay => c.okay += 1,
-            Rating::Bad => c.bad += 1,
-        };
         for entry in txn.open_table(tables::RATINGS)?.iter()? {
             let r: RatingRecord = codec::decode(entry?.1.value())?;
             if r.agent != Some(id) {

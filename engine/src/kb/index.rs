@@ -16,7 +16,6 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Tantivy
 use crate::search::analyzer;
 use crate::search::stem::{self, Lang};
 use crate::{Error, Result};
-use tantivy::tokenizer::PreTokenizedString;
 
 /// Bumped when the schema or analysis changes: an index of another version is rebuilt.
 const VERSION: &str = "kb-2";
@@ -151,16 +150,9 @@ impl KbIndex {
                     d.add_u64(f.public, u64::from(doc.public));
                     d.add_u64(f.published, u64::from(doc.published));
                     d.add_text(f.language, &doc.language);
-                    let lang = doc.lang();
-                    let mut tokens = Vec::new();
-                    let next = analyzer::stem_tokens(&doc.title, lang, 0, &mut tokens);
-                    analyzer::stem_tokens(&doc.body, lang, next + 1, &mut tokens);
                     d.add_pre_tokenized_text(
                         f.stems,
-                        PreTokenizedString {
-                            text: String::new(),
-                            tokens,
-                        },
+                        analyzer::stems_of(&doc.title, &doc.body, doc.lang()),
                     );
                     writer.add_document(d)?;
                 }

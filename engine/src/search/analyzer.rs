@@ -151,6 +151,18 @@ pub fn stem_tokens(text: &str, lang: Lang, first: usize, out: &mut Vec<Token>) -
     position
 }
 
+/// The stems field's value for a document: the stems of `title` then `text` (a
+/// position apart), in `lang`.
+pub fn stems_of(title: &str, text: &str, lang: Lang) -> tantivy::tokenizer::PreTokenizedString {
+    let mut tokens = Vec::new();
+    let next = stem_tokens(title, lang, 0, &mut tokens);
+    stem_tokens(text, lang, next + 1, &mut tokens);
+    tantivy::tokenizer::PreTokenizedString {
+        text: String::new(),
+        tokens,
+    }
+}
+
 /// What a query asks of a text's words, for highlighting: a word of the query as
 /// typed (folded), the last one also as a prefix, or a stem of any of them.
 pub struct Matcher {

@@ -20,7 +20,6 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Tantivy
 
 use analyzer::Matcher;
 pub use stem::Lang;
-use tantivy::tokenizer::PreTokenizedString;
 
 use crate::{Error, Result};
 
@@ -213,15 +212,9 @@ impl SearchIndex {
         });
         let language = language.unwrap_or(Lang::En);
         d.add_u64(f.language, language.id());
-        let mut tokens = Vec::new();
-        let next = analyzer::stem_tokens(&doc.subject, language, 0, &mut tokens);
-        analyzer::stem_tokens(&doc.body, language, next + 1, &mut tokens);
         d.add_pre_tokenized_text(
             f.stems,
-            PreTokenizedString {
-                text: String::new(),
-                tokens,
-            },
+            analyzer::stems_of(&doc.subject, &doc.body, language),
         );
         writer.add_document(d)?;
         Ok(())
