@@ -549,6 +549,7 @@ fn Sidebar(agent: AgentInfo, views: Views) -> impl IntoView {
                     <li><a href="/agent/admin/departments">{t("nav.departments")}</a></li>
                     <li><a href="/agent/admin/desk">{t("nav.desk")}</a></li>
                     <li><a href="/agent/admin/mail">{t("mail.title")}</a></li>
+                    <li><a href="/agent/admin/mailboxes">{t("mailbox.title")}</a></li>
                 })}
                 <li><a href="/agent/contacts">{t("nav.contacts")}</a></li>
                 <li><a href="/agent/new-ticket">{t("intake.title")}</a></li>

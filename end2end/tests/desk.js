@@ -46,6 +46,12 @@ async function startDesk(extraArgs = [], { dataDir } = {}) {
     setup,
     dir,
     log: () => log,
+    /** Kills the desk with SIGKILL, as a crash or a power cut would; its folder stays. */
+    async kill() {
+      const exited = new Promise((r) => proc.once('exit', () => r()));
+      proc.kill('SIGKILL');
+      await exited;
+    },
     /** Stops the desk with SIGTERM and returns its exit code (0 when it shut down
      * cleanly); its folder is removed unless `keep`. */
     async stop({ keep = false } = {}) {

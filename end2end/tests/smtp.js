@@ -13,11 +13,40 @@ function freePort() {
   });
 }
 
-async function smtpServer() {
+// An aiosmtpd handler that keeps each message in the maildir and also delivers it
+// through Dovecot (`doveadm save`) into an IMAP mailbox, as a mail server would.
+const DOVECOT_HANDLER = `
+import mailbox, subprocess
+from aiosmtpd.handlers import Mailbox
+
+class Dovecot(Mailbox):
+    def __init__(self, maildir, conf, user):
+        super().__init__(maildir)
+        self.conf, self.user = conf, user
+
+    async def handle_DATA(self, server, session, envelope):
+        subprocess.run(['doveadm', '-c', self.conf, 'save', '-u', self.user], input=envelope.original_content, check=True)
+        return await super().handle_DATA(server, session, envelope)
+
+    @classmethod
+    def from_cli(cls, parser, *args):
+        return cls(*args)
+`;
+
+/** Starts aiosmtpd on a free port. With `dovecot` (an `imapServer()`), what it
+ * receives is delivered to that Dovecot's mailbox too. */
+async function smtpServer({ dovecot } = {}) {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-smtp-'));
   const maildir = path.join(dir, 'mail');
-  const proc = spawn('aiosmtpd', ['-n', '-l', `127.0.0.1:${port}`, '-c', 'aiosmtpd.handlers.Mailbox', maildir], { stdio: 'inherit' });
+  let handler = ['-c', 'aiosmtpd.handlers.Mailbox', maildir];
+  const env = { ...process.env };
+  if (dovecot) {
+    fs.writeFileSync(path.join(dir, 'tessera_dovecot.py'), DOVECOT_HANDLER);
+    env.PYTHONPATH = dir;
+    handler = ['-c', 'tessera_dovecot.Dovecot', maildir, path.join(dovecot.dir, 'dovecot.conf'), dovecot.user];
+  }
+  const proc = spawn('aiosmtpd', ['-n', '-l', `127.0.0.1:${port}`, ...handler], { stdio: 'inherit', env });
   for (let i = 0; i < 100; i++) {
     const up = await new Promise((resolve) => {
       const c = net.connect(port, '127.0.0.1', () => { c.end(); resolve(true); });

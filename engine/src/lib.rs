@@ -53,6 +53,12 @@ pub enum Event {
     Presence(u64),
     /// A message joined the outbox (or the SMTP settings changed): the mailer looks.
     MailQueued,
+    /// A mailbox was added, changed or removed: the fetcher looks again.
+    MailboxesChanged,
+    /// An admin asked for mailbox `id` to be fetched now.
+    FetchNow(u64),
+    /// A fetch of mailbox `id` ended (its health changed).
+    MailboxChecked(u64),
 }
 
 /// Figures for monitoring (see [`Engine::stats`]).

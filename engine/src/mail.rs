@@ -94,6 +94,10 @@ pub struct Sending {
     /// The local part of its Message-ID (`t<ticket>.m<id>.<tag>`; see
     /// [`crate::mailin::own_id_local`]); the mailer adds `@` and the sender's domain.
     pub message_id_local: String,
+    /// The mailbox address it goes from; empty: the desk's sender.
+    pub from: String,
+    /// That mailbox's own SMTP server, if it has one; else the desk's.
+    pub smtp: Option<SmtpConfig>,
 }
 
 /// What an outgoing message carries beyond the basics (an agent's reply).
@@ -261,6 +265,19 @@ fn queue_id(
         .insert(id, codec::encode(&record)?.as_slice())?;
     txn.open_table(tables::MAIL_DUE)?
         .insert((now.timestamp(), id), ())?;
+    // Mail about a ticket goes from the mailbox the ticket came through, or its
+    // department's.
+    if let Some(number) = ticket {
+        let department = match txn.open_table(tables::TICKETS)?.get(number)? {
+            Some(raw) => {
+                codec::decode::<crate::store::records::TicketRecord>(raw.value())?.department
+            }
+            None => None,
+        };
+        if let Some(mailbox) = crate::mailbox::mailbox_for_ticket(txn, number, department)? {
+            txn.open_table(tables::MAIL_VIA)?.insert(id, mailbox)?;
+        }
+    }
     Ok((id, Event::MailQueued))
 }
 
@@ -360,6 +377,7 @@ impl Engine {
         let due = txn.open_table(tables::MAIL_DUE)?;
         let mails = txn.open_table(tables::MAILS)?;
         let extra = txn.open_table(tables::MAIL_HEADERS)?;
+        let via = txn.open_table(tables::MAIL_VIA)?;
         let blobs = crate::files::blobs_dir(&self.data_dir);
         let mut out = Vec::new();
         for entry in due.range(..=(now, u64::MAX))?.take(limit) {
@@ -375,7 +393,13 @@ impl Engine {
                     None => Vec::new(),
                 };
                 let message_id_local = crate::mailin::own_id_local(&self.data_dir, m.ticket, id)?;
+                let (from, smtp) = match via.get(id)?.map(|v| v.value()) {
+                    Some(mailbox) => self.sending_via(&txn, mailbox)?.unwrap_or_default(),
+                    None => (String::new(), None),
+                };
                 out.push(Sending {
+                    from,
+                    smtp,
                     id,
                     message_id_local,
                     to: m.to,

@@ -11,22 +11,35 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::{caller_in, caller_read};
 use crate::store::{self, codec, tables};
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, Event, Result};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
-struct MailboxRecord {
-    id: u64,
-    name: String,
-    address: String,
+pub(crate) struct MailboxRecord {
+    pub id: u64,
+    pub name: String,
+    pub address: String,
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: String,
+    /// Sealed with the data folder's key; empty for none.
+    pub password: Vec<u8>,
+    pub folder: String,
+    pub department: Option<u64>,
+    pub active: bool,
+    /// Its own SMTP server for replies from its address; `None`: the desk's.
+    pub smtp: Option<SmtpRecord>,
+}
+
+/// A mailbox's own SMTP server.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct SmtpRecord {
     host: String,
     port: u16,
     security: SmtpSecurity,
     username: String,
     /// Sealed with the data folder's key; empty for none.
     password: Vec<u8>,
-    folder: String,
-    department: Option<u64>,
-    active: bool,
 }
 
 /// Where fetching a mailbox stands.
@@ -66,6 +79,15 @@ fn view(r: &MailboxRecord, s: &FetchState, today: NaiveDate) -> Mailbox {
         folder: r.folder.clone(),
         department: r.department,
         active: r.active,
+        smtp: r.smtp.as_ref().map(|m| model::MailboxSmtp {
+            host: m.host.clone(),
+            port: m.port,
+            security: m.security,
+            username: m.username.clone(),
+            password: String::new(),
+            forget_password: false,
+            password_set: !m.password.is_empty(),
+        }),
         last_ok: s.last_ok,
         last_error: s.last_error.clone(),
         today: if s.day == Some(today) { s.today } else { 0 },
@@ -111,11 +133,24 @@ impl Engine {
         if input.username.trim().is_empty() {
             errors.push(model::FieldError::new("username", "error.generic"));
         }
+        if let Some(smtp) = &input.smtp {
+            let host = smtp.host.trim();
+            if host.is_empty() || host.len() > 253 || host.contains(char::is_whitespace) {
+                errors.push(model::FieldError::new("smtp_host", "error.mail_host"));
+            }
+            if smtp.port == 0 {
+                errors.push(model::FieldError::new("smtp_port", "error.mail_port"));
+            }
+        }
         if !errors.is_empty() {
             return Err(Error::invalid(errors));
         }
         let sealed = match input.password.as_deref().filter(|p| !p.is_empty()) {
             Some(p) => Some(crate::secret::seal(&self.data_dir, p)?),
+            None => None,
+        };
+        let smtp_sealed = match input.smtp.as_ref().filter(|s| !s.password.is_empty()) {
+            Some(s) => Some(crate::secret::seal(&self.data_dir, &s.password)?),
             None => None,
         };
         let today = self.now().date_naive();
@@ -145,6 +180,18 @@ impl Engine {
                 (None, Some(o)) => o.password.clone(),
                 (None, None) => Vec::new(),
             };
+            let smtp = input.smtp.as_ref().map(|i| SmtpRecord {
+                host: i.host.trim().to_string(),
+                port: i.port,
+                security: i.security,
+                username: i.username.trim().to_string(),
+                password: match (&smtp_sealed, old.as_ref().and_then(|o| o.smtp.as_ref())) {
+                    (Some(s), _) => s.clone(),
+                    (None, _) if i.forget_password => Vec::new(),
+                    (None, Some(o)) => o.password.clone(),
+                    (None, None) => Vec::new(),
+                },
+            });
             let folder = input.folder.trim();
             let record = MailboxRecord {
                 id,
@@ -162,6 +209,7 @@ impl Engine {
                 },
                 department: input.department,
                 active: input.active,
+                smtp,
             };
             boxes.insert(id, codec::encode(&record)?.as_slice())?;
             // Another server or folder is another sequence of UIDs.
@@ -174,7 +222,7 @@ impl Engine {
                 Some(raw) => codec::decode(raw.value())?,
                 None => FetchState::default(),
             };
-            Ok((view(&record, &s, today), Vec::new()))
+            Ok((view(&record, &s, today), vec![Event::MailboxesChanged]))
         })
     }
 
@@ -186,8 +234,71 @@ impl Engine {
                 return Err(Error::not_found("Mailbox"));
             }
             txn.open_table(tables::MAILBOX_STATE)?.remove(id)?;
-            Ok(((), Vec::new()))
+            Ok(((), vec![Event::MailboxesChanged]))
         })
+    }
+
+    /// An admin asks for mailbox `id` to be fetched now; the fetcher hears of it.
+    /// Answers whether it is fetched at all (a paused mailbox is not).
+    pub fn fetch_now(&self, admin: u64, id: u64) -> Result<bool> {
+        let txn = self.read()?;
+        caller_read(&txn, admin)?.must_be_admin()?;
+        let Some(raw) = txn.open_table(tables::MAILBOXES)?.get(id)? else {
+            return Err(Error::not_found("Mailbox"));
+        };
+        if !codec::decode::<MailboxRecord>(raw.value())?.active {
+            return Ok(false);
+        }
+        let _ = self.events.send(Event::FetchNow(id));
+        Ok(true)
+    }
+
+    /// The department new tickets from mailbox `id` go to.
+    pub(crate) fn mailbox_department(&self, id: u64) -> Result<Option<u64>> {
+        let txn = self.read()?;
+        Ok(match txn.open_table(tables::MAILBOXES)?.get(id)? {
+            Some(raw) => codec::decode::<MailboxRecord>(raw.value())?.department,
+            None => None,
+        })
+    }
+
+    /// Where mail sent from mailbox `id` goes out: its address, and its own SMTP
+    /// server (the password open) if it has one.
+    pub(crate) fn sending_via(
+        &self,
+        txn: &redb::ReadTransaction,
+        id: u64,
+    ) -> Result<Option<(String, Option<crate::mail::SmtpConfig>)>> {
+        let Some(raw) = txn.open_table(tables::MAILBOXES)?.get(id)? else {
+            return Ok(None);
+        };
+        let r: MailboxRecord = codec::decode(raw.value())?;
+        let smtp = match r.smtp {
+            Some(s) => Some(crate::mail::SmtpConfig {
+                host: s.host,
+                port: s.port,
+                security: s.security,
+                username: s.username,
+                password: if s.password.is_empty() {
+                    String::new()
+                } else {
+                    crate::secret::open(&self.data_dir, &s.password)?
+                },
+                from: r.address.clone(),
+            }),
+            None => None,
+        };
+        Ok(Some((r.address, smtp)))
+    }
+
+    /// Every mailbox's address: the desk's own, never a customer or a CC.
+    pub(crate) fn mailbox_addresses(&self) -> Result<Vec<String>> {
+        let txn = self.read()?;
+        let mut out = Vec::new();
+        for entry in txn.open_table(tables::MAILBOXES)?.iter()? {
+            out.push(codec::decode::<MailboxRecord>(entry?.1.value())?.address);
+        }
+        Ok(out)
     }
 
     /// The active mailboxes as the fetcher needs them.
@@ -260,7 +371,9 @@ impl Engine {
                 s.backlog = *backlog;
             }
             Err(e) => s.last_error = e.chars().take(500).collect(),
-        })
+        })?;
+        let _ = self.events.send(Event::MailboxChecked(id));
+        Ok(())
     }
 
     fn update_state(&self, id: u64, change: impl FnOnce(&mut FetchState)) -> Result<()> {
@@ -278,4 +391,33 @@ impl Engine {
             Ok(((), Vec::new()))
         })
     }
+}
+
+/// The mailbox mail about `ticket` goes from: the one it came through, else an active
+/// one of its department (the lowest id), else none (the desk's sender).
+pub(crate) fn mailbox_for_ticket(
+    txn: &redb::WriteTransaction,
+    ticket: u64,
+    department: Option<u64>,
+) -> Result<Option<u64>> {
+    let boxes = txn.open_table(tables::MAILBOXES)?;
+    if let Some(id) = txn
+        .open_table(tables::TICKET_MAILBOX)?
+        .get(ticket)?
+        .map(|v| v.value())
+    {
+        if boxes.get(id)?.is_some() {
+            return Ok(Some(id));
+        }
+    }
+    let Some(department) = department else {
+        return Ok(None);
+    };
+    for entry in boxes.iter()? {
+        let r: MailboxRecord = codec::decode(entry?.1.value())?;
+        if r.active && r.department == Some(department) {
+            return Ok(Some(r.id));
+        }
+    }
+    Ok(None)
 }

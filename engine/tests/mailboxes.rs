@@ -6,7 +6,8 @@
 mod common;
 
 use common::desk;
-use model::{MailboxInput, SmtpSecurity};
+use engine::mailin::Outcome;
+use model::{MailboxInput, MailboxSmtp, SmtpSecurity};
 
 fn input(address: &str) -> MailboxInput {
     MailboxInput {
@@ -22,6 +23,7 @@ fn input(address: &str) -> MailboxInput {
         folder: String::new(),
         department: None,
         active: true,
+        smtp: None,
     }
 }
 
@@ -115,4 +117,149 @@ fn mailboxes_keep_their_password_sealed_and_their_place() {
     e.delete_mailbox(admin, m.id).expect("deleted");
     assert!(e.mailboxes(admin).expect("list").is_empty());
     assert!(e.fetched(m.id, 8, 1).is_err());
+}
+
+fn mail(from: &str, to: &str, id: &str, headers: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: {to}\r\nSubject: Printer jams\r\nMessage-ID: <{id}>\r\n{headers}\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn a_mailboxs_tickets_go_to_its_department_and_are_answered_from_its_address() {
+    let d = desk();
+    let e = &d.engine;
+    let t = common::team(&d);
+    let billing = e
+        .save_mailbox(
+            t.admin,
+            &MailboxInput {
+                department: Some(t.billing),
+                smtp: Some(MailboxSmtp {
+                    host: "smtp.billing.example".into(),
+                    port: 587,
+                    security: SmtpSecurity::StartTls,
+                    username: "billing".into(),
+                    password: "smtp secret 2".into(),
+                    ..MailboxSmtp::default()
+                }),
+                ..input("billing@desk.example")
+            },
+        )
+        .expect("billing");
+    let shown = billing.smtp.as_ref().expect("own server");
+    assert!(shown.password_set && shown.password.is_empty());
+    let tech = e
+        .save_mailbox(
+            t.admin,
+            &MailboxInput {
+                department: Some(t.tech),
+                ..input("tech@desk.example")
+            },
+        )
+        .expect("tech");
+
+    // Fetched from Billing's mailbox: in Billing; the mailbox's address is never a CC.
+    let got = e
+        .ingest_mail_via(
+            &mail(
+                "ana@example.com",
+                "billing@desk.example",
+                "b1@example.com",
+                "Cc: billing@desk.example, bob@example.com\r\n",
+                "Invoice twice.",
+            ),
+            Some(billing.id),
+        )
+        .expect("in");
+    assert_eq!(got.outcome, Outcome::Created);
+    let detail = e.ticket_detail(t.admin, got.ticket).expect("detail");
+    assert_eq!(detail.summary.department, Some(t.billing));
+    assert_eq!(detail.ccs, ["bob@example.com"]);
+
+    // The answer goes from Billing's address, through Billing's own server.
+    e.reply(t.admin, got.ticket, "Refunded.").expect("reply");
+    let due = e.due_mail(10).expect("due");
+    let out = due
+        .iter()
+        .find(|m| m.ticket == Some(got.ticket))
+        .expect("out");
+    assert_eq!(out.from, "billing@desk.example");
+    let smtp = out.smtp.as_ref().expect("own server");
+    assert_eq!(
+        (
+            smtp.host.as_str(),
+            smtp.password.as_str(),
+            smtp.from.as_str()
+        ),
+        (
+            "smtp.billing.example",
+            "smtp secret 2",
+            "billing@desk.example"
+        )
+    );
+
+    // A ticket that came another way but sits in Tech is answered from Tech's address,
+    // through the desk's server.
+    let other = e
+        .ingest_mail(&mail(
+            "iva@example.com",
+            "x@desk.example",
+            "c1@example.com",
+            "",
+            "Hello.",
+        ))
+        .expect("in");
+    e.set_department(t.admin, other.ticket, Some(t.tech))
+        .expect("moved");
+    e.reply(t.admin, other.ticket, "Hi Iva.").expect("reply");
+    let due = e.due_mail(10).expect("due");
+    let out = due
+        .iter()
+        .find(|m| m.ticket == Some(other.ticket))
+        .expect("out");
+    assert_eq!(
+        (out.from.as_str(), out.smtp.is_none()),
+        ("tech@desk.example", true)
+    );
+    let _ = tech;
+
+    // A copy of the desk's own answer coming back in adds nothing.
+    let copy = format!(
+        "From: billing@desk.example\r\nTo: ana@example.com\r\nSubject: Re: [#{n}] Printer jams\r\nMessage-ID: <{id}@desk.example>\r\n\r\nRefunded.\r\n",
+        n = got.ticket,
+        id = e.due_mail(10).expect("due").iter().find(|m| m.ticket == Some(got.ticket)).expect("out").message_id_local,
+    );
+    let back = e
+        .ingest_mail_via(copy.as_bytes(), Some(billing.id))
+        .expect("copy");
+    assert_eq!(back.outcome, Outcome::Own);
+    assert_eq!(
+        e.ticket_detail(t.admin, got.ticket)
+            .expect("detail")
+            .messages
+            .len(),
+        2
+    );
+
+    // An agent of the desk writing into the thread from their mail client: their note.
+    let lea = e
+        .ingest_mail(&mail(
+            "lea@desk.example",
+            "billing@desk.example",
+            "l1@desk.example",
+            "In-Reply-To: <b1@example.com>\r\n",
+            "Checked with the bank.",
+        ))
+        .expect("lea");
+    assert_eq!((lea.outcome, lea.ticket), (Outcome::Added, got.ticket));
+    let last = e
+        .ticket_detail(t.admin, got.ticket)
+        .expect("detail")
+        .messages
+        .pop()
+        .expect("note");
+    assert_eq!(last.kind, model::MessageKind::Note);
+    assert!(last.html.contains("Checked with the bank."));
 }

@@ -4,6 +4,7 @@
 pub mod canned;
 pub mod headers;
 pub mod inbox;
+pub mod mail;
 pub mod query;
 pub mod validate;
 
@@ -12,6 +13,10 @@ use serde::{Deserialize, Serialize};
 
 pub use canned::{Canned, Placeholders, PLACEHOLDERS_HINT};
 pub use inbox::{Assigned, InboxFilter, SavedView, Sort};
+pub use mail::{
+    Delivery, MailKind, MailState, Mailbox, MailboxInput, MailboxSmtp, OutgoingMail, SmtpSecurity,
+    SmtpSettings,
+};
 pub use validate::{
     limits, validate_agent, validate_call, validate_new_ticket, validate_password, validate_reply,
     FieldError,
@@ -693,149 +698,6 @@ pub struct ContactRow {
     pub email: String,
     pub phone: String,
     pub organization: String,
-}
-
-/// Why the desk sends a message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum MailKind {
-    /// A customer's one-time sign-in link to the portal.
-    SignInLink,
-    /// A ticket's private link, asked for with its number and the requester's address.
-    TicketLink,
-    /// An invitation to rate a resolved ticket.
-    Survey,
-    /// An agent's reply, for the customer.
-    Reply,
-    /// An admin's test of the SMTP settings.
-    Test,
-}
-
-/// How mailing a reply to the customer went.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Delivery {
-    pub state: MailState,
-    /// The last failure, in the mail server's words.
-    pub error: String,
-}
-
-/// Where a message in the outbox is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum MailState {
-    /// Not tried yet (or no SMTP server is set up).
-    Waiting,
-    /// A try failed for a reason that may pass; it is tried again later.
-    Retrying,
-    Sent,
-    /// Failed for good (or after many tries); an admin may send it again.
-    Failed,
-}
-
-/// A message in the outbox, as the outgoing-mail page lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutgoingMail {
-    pub id: u64,
-    pub to: String,
-    pub subject: String,
-    pub kind: MailKind,
-    pub ticket: Option<u64>,
-    pub created_at: DateTime<Utc>,
-    pub state: MailState,
-    pub attempts: u32,
-    pub last_error: String,
-    pub sent_at: Option<DateTime<Utc>>,
-}
-
-/// How the desk talks to its SMTP server.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SmtpSecurity {
-    /// TLS from the first byte (usually port 465).
-    Tls,
-    /// Plain, then upgraded with STARTTLS, which is required (usually port 587).
-    #[default]
-    StartTls,
-    /// No encryption: only for a server on the same machine or network.
-    None,
-}
-
-impl SmtpSecurity {
-    pub fn slug(self) -> &'static str {
-        match self {
-            SmtpSecurity::Tls => "tls",
-            SmtpSecurity::StartTls => "starttls",
-            SmtpSecurity::None => "none",
-        }
-    }
-
-    pub fn from_slug(s: &str) -> Option<Self> {
-        [
-            SmtpSecurity::Tls,
-            SmtpSecurity::StartTls,
-            SmtpSecurity::None,
-        ]
-        .into_iter()
-        .find(|x| x.slug() == s)
-    }
-}
-
-/// The desk's SMTP server, as the admin's form shows and sends it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SmtpSettings {
-    /// Empty: no server; messages wait in the outbox.
-    pub host: String,
-    pub port: u16,
-    pub security: SmtpSecurity,
-    pub username: String,
-    /// Only ever sent to the desk: `None` keeps the stored password.
-    pub password: Option<String>,
-    /// Whether a password is stored (it is never shown back).
-    pub password_set: bool,
-    /// The sender address (`support@example.com`).
-    pub from: String,
-}
-
-/// A mailbox the desk fetches mail from (IMAP), with how fetching goes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Mailbox {
-    pub id: u64,
-    pub name: String,
-    /// The address customers write to (`support@example.com`).
-    pub address: String,
-    pub host: String,
-    pub port: u16,
-    pub security: SmtpSecurity,
-    pub username: String,
-    /// Whether a password is stored (it is never shown back).
-    pub password_set: bool,
-    pub folder: String,
-    /// The department its new tickets go to.
-    pub department: Option<u64>,
-    pub active: bool,
-    /// The last fetch that went through.
-    pub last_ok: Option<DateTime<Utc>>,
-    /// The last error, in words; empty when the last fetch went through.
-    pub last_error: String,
-    /// Messages taken today.
-    pub today: u64,
-    /// Messages waiting on the server to be taken.
-    pub backlog: u64,
-}
-
-/// What an admin saves of a mailbox (`id` 0: a new one).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MailboxInput {
-    pub id: u64,
-    pub name: String,
-    pub address: String,
-    pub host: String,
-    pub port: u16,
-    pub security: SmtpSecurity,
-    pub username: String,
-    /// `None` or empty keeps the stored password.
-    pub password: Option<String>,
-    pub forget_password: bool,
-    pub folder: String,
-    pub department: Option<u64>,
-    pub active: bool,
 }
 
 /// A knowledge-base category; one level of nesting (`parent` is a top-level one).

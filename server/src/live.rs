@@ -53,7 +53,13 @@ pub async fn events(
                         Ok(Event::Presence(n)) => ("presence", n.to_string()),
                         // An event without data is never dispatched by browsers: it carries a 1.
                         Ok(Event::Notified(agent)) if agent == me => ("notify", "1".to_string()),
-                        Ok(Event::Notified(_) | Event::MailQueued) => continue,
+                        Ok(
+                            Event::Notified(_)
+                            | Event::MailQueued
+                            | Event::MailboxesChanged
+                            | Event::FetchNow(_)
+                            | Event::MailboxChecked(_),
+                        ) => continue,
                         // Missed some: tell the page to refresh whatever it shows.
                         Err(RecvError::Lagged(_)) => ("ticket", "*".to_string()),
                         Err(RecvError::Closed) => return None,

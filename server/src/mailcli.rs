@@ -68,6 +68,7 @@ fn describe(i: &Ingested) -> String {
         Outcome::FollowUp => format!("follow-up ticket #{}", i.ticket),
         Outcome::Duplicate => format!("already taken (ticket #{})", i.ticket),
         Outcome::Bounce => format!("delivery failure noted on ticket #{}", i.ticket),
+        Outcome::Own => "the desk's own message: nothing to add".to_string(),
     }
 }
 
@@ -153,7 +154,7 @@ pub fn import(options: &Options, source: &Path) -> anyhow::Result<()> {
             Ok(i) => match i.outcome {
                 Outcome::Created | Outcome::FollowUp => new += 1,
                 Outcome::Added | Outcome::Bounce => added += 1,
-                Outcome::Duplicate => known += 1,
+                Outcome::Duplicate | Outcome::Own => known += 1,
             },
             Err(e) => {
                 failed = Some(e);

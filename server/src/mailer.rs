@@ -74,16 +74,11 @@ async fn until_next_due(engine: &Arc<Engine>) -> Duration {
 async fn round(engine: &Arc<Engine>) -> bool {
     let e = engine.clone();
     let work = tokio::task::spawn_blocking(move || -> engine::Result<_> {
-        match e.smtp_config()? {
-            Some(config) => Ok(Some((config, e.due_mail(BATCH)?))),
-            None => Ok(None),
-        }
+        Ok((e.smtp_config()?, e.due_mail(BATCH)?))
     })
     .await;
     let (config, due) = match work {
-        Ok(Ok(Some(w))) => w,
-        // No server set up: everything waits in the outbox.
-        Ok(Ok(None)) => return false,
+        Ok(Ok(w)) => w,
         Ok(Err(e)) => {
             tracing::warn!(error = %e.message(), "the mailer cannot read the outbox");
             return false;
@@ -96,13 +91,31 @@ async fn round(engine: &Arc<Engine>) -> bool {
     if due.is_empty() {
         return false;
     }
-    let transport = transport(&config);
+    let desk = config.as_ref().map(|c| (c, transport(c)));
+    let mut sent_any = false;
     let full = due.len() == BATCH;
     for m in due {
-        let result = match &transport {
-            Ok(t) => send(t, &config, &m).await,
-            Err(reason) => Err((reason.clone(), false)),
+        // A mailbox with its own server sends through it, from its address; other
+        // mail goes through the desk's server, from the mailbox's address if any.
+        let result = match (&m.smtp, &desk) {
+            (Some(own), _) => match transport(own) {
+                Ok(t) => send(&t, own, &m).await,
+                Err(reason) => Err((reason, false)),
+            },
+            (None, Some((c, t))) => {
+                let mut c = (*c).clone();
+                if !m.from.is_empty() {
+                    c.from = m.from.clone();
+                }
+                match t {
+                    Ok(t) => send(t, &c, &m).await,
+                    Err(reason) => Err((reason.clone(), false)),
+                }
+            }
+            // No server set up: it waits in the outbox.
+            (None, None) => continue,
         };
+        sent_any = true;
         if let Err((reason, permanent)) = &result {
             tracing::warn!(id = m.id, permanent, %reason, "a message was not sent");
         }
@@ -110,7 +123,7 @@ async fn round(engine: &Arc<Engine>) -> bool {
         let id = m.id;
         let _ = tokio::task::spawn_blocking(move || e.mail_result(id, result)).await;
     }
-    full
+    full && sent_any
 }
 
 fn transport(c: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {

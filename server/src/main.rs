@@ -5,6 +5,7 @@ mod config;
 mod control;
 mod files;
 mod http;
+mod imap;
 mod language;
 mod live;
 mod mailcli;
@@ -261,6 +262,8 @@ fn serve(options: Options) -> anyhow::Result<()> {
         ));
         // Sends the outbox through the desk's SMTP server, once one is set up.
         tokio::spawn(mailer::run(engine.clone(), stopping.clone()));
+        // Fetches the mailboxes by IMAP; a server that is down delays nothing here.
+        tokio::spawn(imap::run(engine.clone(), stopping.clone()));
         control::listen(&options.data_dir, engine.clone(), stopping.clone())?;
         let trusted = app::api::ssr::TrustedProxies(options.trusted_proxies.clone());
         let app = http::router(

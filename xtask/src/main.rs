@@ -146,12 +146,14 @@ fn setup(for_tests: bool) -> Result {
     }
     if for_tests {
         // Chromium for the browser tests; pebble (an ACME server) and openssl for the
-        // HTTPS tests; aiosmtpd, a real SMTP server, for the mail tests.
+        // HTTPS tests; aiosmtpd, a real SMTP server, and Dovecot, a real IMAP server, for
+        // the mail tests.
         let missing: Vec<&str> = [
             ("chromium", Path::new(&chromium()).exists()),
             ("pebble", have("pebble")),
             ("openssl", have("openssl")),
             ("python3-aiosmtpd", have("aiosmtpd")),
+            ("dovecot-imapd", Path::new("/usr/sbin/dovecot").exists()),
         ]
         .into_iter()
         .filter(|(_, present)| !present)

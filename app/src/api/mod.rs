@@ -4,6 +4,7 @@
 pub mod agent;
 pub mod auth;
 pub mod kb;
+pub mod mailboxes;
 pub mod portal;
 
 use leptos::prelude::*;

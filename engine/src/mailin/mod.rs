@@ -24,6 +24,7 @@ use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::store::codec;
 use crate::store::records::{Actor, Job, TicketRecord};
 use crate::store::tables;
 use crate::tickets::{self, Opening};
@@ -42,6 +43,9 @@ pub enum Outcome {
     Duplicate,
     /// A delivery failure: noted on the ticket whose mail bounced.
     Bounce,
+    /// A copy of mail the desk sent (a mailbox that also receives what it sends, a
+    /// Bcc): nothing to add, and no loop.
+    Own,
 }
 
 /// Where a message went.
@@ -155,9 +159,15 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 impl Engine {
-    /// Turns one raw message into a ticket or a reply, as a fetched one, a piped one
-    /// and an imported one all are. Returns once it is committed.
+    /// Turns one raw message into a ticket or a reply, as a piped one and an imported
+    /// one are. Returns once it is committed.
     pub fn ingest_mail(&self, raw: &[u8]) -> Result<Ingested> {
+        self.ingest_mail_via(raw, None)
+    }
+
+    /// As [`Engine::ingest_mail`], for a message fetched from `mailbox`: a new ticket
+    /// goes to the mailbox's department.
+    pub fn ingest_mail_via(&self, raw: &[u8], mailbox: Option<u64>) -> Result<Ingested> {
         let mut parsed = parse::parse(raw);
         let key = seen_key(raw, parsed.message_id.as_deref());
         // Already seen: answer without staging anything.
@@ -173,6 +183,17 @@ impl Engine {
                     outcome: Outcome::Duplicate,
                 });
             }
+        }
+        // The desk's own Message-IDs carry a tag only it can make.
+        if let Some((ticket, _)) = parsed
+            .message_id
+            .as_deref()
+            .and_then(|id| own_id_parts(&self.data_dir, id))
+        {
+            return Ok(Ingested {
+                ticket,
+                outcome: Outcome::Own,
+            });
         }
         // A delivery report counts only when it quotes a message the desk really sent.
         let bounced = parsed.bounce.as_ref().and_then(|b| {
@@ -200,18 +221,25 @@ impl Engine {
         let now = self.now();
         let secret = token::new_token();
         let blobs = crate::files::blobs_dir(&self.data_dir);
-        let desk_from = self
-            .smtp_config()
-            .ok()
-            .flatten()
-            .map(|c| c.from.to_lowercase())
-            .unwrap_or_default();
+        let mut desk_addresses = self.mailbox_addresses()?;
+        desk_addresses.extend(
+            self.smtp_config()
+                .ok()
+                .flatten()
+                .map(|c| c.from.to_lowercase()),
+        );
+        let department = match mailbox {
+            Some(id) => self.mailbox_department(id)?,
+            None => None,
+        };
         let ctx = Context {
             secret: &secret,
             max: self.max_messages_per_ticket,
             bounced,
             data_dir: &self.data_dir,
-            desk_from: &desk_from,
+            desk_addresses: &desk_addresses,
+            department,
+            mailbox,
             now,
         };
         self.write(|txn| {
@@ -293,8 +321,12 @@ struct Context<'a> {
     /// For a delivery report about mail the desk sent: (ticket, outgoing message).
     bounced: Option<(u64, u64)>,
     data_dir: &'a std::path::Path,
-    /// The desk's own sending address, never kept as a CC.
-    desk_from: &'a str,
+    /// The desk's own addresses (its mailboxes and its sender), never kept as a CC.
+    desk_addresses: &'a [String],
+    /// Where a new ticket goes (the department of the mailbox it came through).
+    department: Option<u64>,
+    /// The mailbox it came through: a new ticket's answers go from its address.
+    mailbox: Option<u64>,
     now: DateTime<Utc>,
 }
 
@@ -333,6 +365,25 @@ fn referred_ticket(
         }
     }
     Ok(None)
+}
+
+/// The active agent whose address `email` is.
+fn agent_by_email(txn: &WriteTransaction, email: &str) -> Result<Option<u64>> {
+    if email.is_empty() {
+        return Ok(None);
+    }
+    let Some(id) = txn
+        .open_table(tables::AGENT_BY_EMAIL)?
+        .get(email)?
+        .map(|v| v.value())
+    else {
+        return Ok(None);
+    };
+    let agent: crate::store::records::AgentRecord = match txn.open_table(tables::AGENTS)?.get(id)? {
+        Some(raw) => codec::decode(raw.value())?,
+        None => return Ok(None),
+    };
+    Ok(agent.active.then_some(id))
 }
 
 /// Whether `email` may add to `ticket` by mail: its requester or one of its CCs.
@@ -504,6 +555,29 @@ fn place(txn: &WriteTransaction, p: &parse::Parsed, ctx: &Context<'_>) -> Result
             ticket = tickets::get_ticket(txn, live)?;
         }
         let room = tickets::ensure_room(txn, ticket.number, ctx.max).is_ok();
+        // An agent of the desk writing in (a reply from their own mail client) joins
+        // the ticket as their note: it is kept, and nothing goes out or changes state.
+        if let Some(agent) = agent_by_email(txn, &email)?.filter(|_| trusted && room) {
+            let number = ticket.number;
+            let message = tickets::add_message(
+                txn,
+                number,
+                Actor::Agent(agent),
+                MessageKind::Note,
+                &body,
+                now,
+            )?;
+            ticket.updated_at = now;
+            tickets::put_ticket(txn, &ticket)?;
+            enqueue(txn, &Job::IndexTicket(number))?;
+            return Ok(Placed {
+                sender,
+                ticket: number,
+                message,
+                outcome: Outcome::Added,
+                events: Vec::new(),
+            });
+        }
         if trusted
             && room
             && ticket.status != TicketStatus::Closed
@@ -561,13 +635,24 @@ fn place(txn: &WriteTransaction, p: &parse::Parsed, ctx: &Context<'_>) -> Result
         }
         if !t.ccs.contains(c)
             && *c != email
-            && c != ctx.desk_from
+            && !ctx.desk_addresses.iter().any(|d| d.eq_ignore_ascii_case(c))
             && agents.get(c.as_str())?.is_none()
         {
             t.ccs.push(c.clone());
         }
     }
     drop(agents);
+    if let Some(m) = ctx.mailbox {
+        txn.open_table(tables::TICKET_MAILBOX)?.insert(number, m)?;
+    }
+    if let Some(d) = ctx.department {
+        // A department removed since the mailbox was set leaves the ticket unsorted.
+        if txn.open_table(tables::DEPARTMENTS)?.get(d)?.is_some() {
+            if let Some(change) = tickets::set_department_of(txn, &mut t, Some(d))? {
+                crate::audit(txn, Some(number), Actor::System, change, now)?;
+            }
+        }
+    }
     tickets::put_ticket(txn, &t)?;
     if p.unreadable {
         warn_unreadable(txn, number, now)?;

@@ -103,6 +103,12 @@ pub const MESSAGE_IDS: TableDefinition<&str, u64> = TableDefinition::new("messag
 pub const THREAD_IDS: TableDefinition<(u64, u64), &str> = TableDefinition::new("thread_ids");
 /// Mailbox id → its settings (see `mailbox`).
 pub const MAILBOXES: TableDefinition<u64, &[u8]> = TableDefinition::new("mailboxes");
+/// Ticket → the mailbox its first mail came through: the address its answers go
+/// from.
+pub const TICKET_MAILBOX: TableDefinition<u64, u64> = TableDefinition::new("ticket_mailbox");
+/// Outgoing message → the mailbox it is sent from (its address, and its own SMTP
+/// server if it has one).
+pub const MAIL_VIA: TableDefinition<u64, u64> = TableDefinition::new("mail_via");
 /// Mailbox id → where fetching it stands (see `mailbox`).
 pub const MAILBOX_STATE: TableDefinition<u64, &[u8]> = TableDefinition::new("mailbox_state");
 /// A blocked sender: an address (`ana@example.com`) or a domain (`@example.com`),

@@ -7,6 +7,7 @@ mod v003_ticket_model;
 mod v004_waiting_views;
 mod v005_files_calls_notifications;
 mod v006_customer_passwords;
+mod v007_mailbox_smtp;
 
 use std::path::Path;
 
@@ -16,18 +17,19 @@ use super::tables::META;
 use crate::Result;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 type Step = fn(&WriteTransaction) -> Result<()>;
 
 /// Every step; step `i` upgrades version `i` to `i + 1`.
-const STEPS: [Step; SCHEMA_VERSION as usize] = [
+pub(crate) const STEPS: [Step; SCHEMA_VERSION as usize] = [
     v001_initial::run,
     v002_agent_settings::run,
     v003_ticket_model::run,
     v004_waiting_views::run,
     v005_files_calls_notifications::run,
     v006_customer_passwords::run,
+    v007_mailbox_smtp::run,
 ];
 
 /// The schema version stored in `db` (0 for a new database).
