@@ -237,7 +237,11 @@ pub fn Conversation(
                                 }
                             })}
                             {(m.original && !customer_view).then(|| view! {
-                                <p class="original"><a href=format!("/messages/{}/original.eml", m.id) download="" rel="external">{t("ticket.original")}</a></p>
+                                <p class="original">
+                                    <a href=format!("/messages/{}/as-sent", m.id) target="_blank" rel="external noopener">{t("ticket.as_sent")}</a>
+                                    " · "
+                                    <a href=format!("/messages/{}/original.eml", m.id) download="" rel="external">{t("ticket.original")}</a>
+                                </p>
                             })}
                         </li>
                     }

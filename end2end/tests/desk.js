@@ -46,6 +46,8 @@ async function startDesk(extraArgs = [], { dataDir } = {}) {
     setup,
     dir,
     log: () => log,
+    /** What it printed on standard output (its address, setup link, SMTP address). */
+    output: () => out,
     /** Kills the desk with SIGKILL, as a crash or a power cut would; its folder stays. */
     async kill() {
       const exited = new Promise((r) => proc.once('exit', () => r()));

@@ -291,6 +291,22 @@ impl Engine {
         Ok(Some((r.address, smtp)))
     }
 
+    /// The addresses mail may be sent to at the desk: each mailbox's (with its id) and
+    /// the desk's sender (without).
+    pub fn intake_addresses(&self) -> Result<Vec<(String, Option<u64>)>> {
+        let txn = self.read()?;
+        let mut out = Vec::new();
+        for entry in txn.open_table(tables::MAILBOXES)?.iter()? {
+            let r: MailboxRecord = codec::decode(entry?.1.value())?;
+            out.push((r.address, Some(r.id)));
+        }
+        drop(txn);
+        if let Some(c) = self.smtp_config()? {
+            out.push((c.from.to_lowercase(), None));
+        }
+        Ok(out)
+    }
+
     /// Every mailbox's address: the desk's own, never a customer or a CC.
     pub(crate) fn mailbox_addresses(&self) -> Result<Vec<String>> {
         let txn = self.read()?;

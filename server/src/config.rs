@@ -95,6 +95,11 @@ pub struct CliOptions {
     /// there to HTTPS (such as 0.0.0.0:80)
     #[arg(long, env = "TESSERA_REDIRECT_HTTP", global = true)]
     pub redirect_http: Option<SocketAddr>,
+    /// Also take mail by SMTP on this address (such as 0.0.0.0:25), for an MX record or a
+    /// forwarding rule pointed at the desk; off unless given. Mail is answered 250 only
+    /// once its ticket is stored.
+    #[arg(long, env = "TESSERA_SMTP_LISTEN", global = true)]
+    pub smtp_listen: Option<SocketAddr>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -189,6 +194,7 @@ struct FileOptions {
     acme_directory: Option<String>,
     acme_ca: Option<PathBuf>,
     redirect_http: Option<SocketAddr>,
+    smtp_listen: Option<SocketAddr>,
 }
 
 /// How the desk serves HTTPS, if it does.
@@ -223,6 +229,7 @@ pub struct Options {
     pub max_messages_per_ticket: usize,
     pub tls: Tls,
     pub redirect_http: Option<SocketAddr>,
+    pub smtp_listen: Option<SocketAddr>,
 }
 
 impl CliOptions {
@@ -270,6 +277,7 @@ impl CliOptions {
         Ok(Options {
             tls,
             redirect_http,
+            smtp_listen: self.smtp_listen.or(file.smtp_listen),
             listen: self
                 .listen
                 .or(file.listen)

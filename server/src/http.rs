@@ -45,6 +45,7 @@ pub fn router(
     let routes = generate_route_list(app::App);
     let live_engine = engine.clone();
     let files = crate::files::routes(engine.clone());
+    let mail_views = crate::mailview::routes(engine.clone());
     let page_engine = engine.clone();
     let page_trusted = trusted.clone();
     let context = move || {
@@ -80,6 +81,7 @@ pub fn router(
         // in below, are held to the desk's file limit as they stream in.
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .merge(files)
+        .merge(mail_views)
         .layer(middleware::from_fn(same_origin))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(

@@ -10,7 +10,9 @@ mod language;
 mod live;
 mod mailcli;
 mod mailer;
+mod mailview;
 mod metrics;
+mod smtpd;
 mod tls;
 
 use std::io::{BufRead, IsTerminal};
@@ -206,6 +208,14 @@ fn serve(options: Options) -> anyhow::Result<()> {
             "Tessera is serving at {base}/ (data in {})\n",
             options.data_dir.display()
         );
+        let smtp = match options.smtp_listen {
+            Some(at) => {
+                let listener = smtpd::bind(at).await?;
+                greeting.push_str(&format!("Taking mail by SMTP at {}\n", listener.local_addr()?));
+                Some(listener)
+            }
+            None => None,
+        };
         if !engine.has_admin().map_err(anyhow_engine)? {
             let token = engine.new_setup_token().map_err(anyhow_engine)?;
             greeting.push_str(&format!(
@@ -264,6 +274,9 @@ fn serve(options: Options) -> anyhow::Result<()> {
         tokio::spawn(mailer::run(engine.clone(), stopping.clone()));
         // Fetches the mailboxes by IMAP; a server that is down delays nothing here.
         tokio::spawn(imap::run(engine.clone(), stopping.clone()));
+        if let Some(listener) = smtp {
+            smtpd::spawn(listener, engine.clone(), stopping.clone());
+        }
         control::listen(&options.data_dir, engine.clone(), stopping.clone())?;
         let trusted = app::api::ssr::TrustedProxies(options.trusted_proxies.clone());
         let app = http::router(
