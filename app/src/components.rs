@@ -553,7 +553,8 @@ fn Sidebar(agent: AgentInfo, views: Views) -> impl IntoView {
                     <li><a href="/agent/admin/departments">{t("nav.departments")}</a></li>
                     <li><a href="/agent/admin/desk">{t("nav.desk")}</a></li>
                     <li><a href="/agent/admin/mail">{t("mail.title")}</a></li>
-                    <li><a href="/agent/admin/mailboxes">{t("mailbox.title")}</a></li>
+                    <li><a href="/agent/admin/mailboxes" rel="external">{t("mailbox.title")}</a></li>
+                    <li><a href="/agent/admin/templates" rel="external">{t("templates.title")}</a></li>
                 })}
                 <li><a href="/agent/contacts">{t("nav.contacts")}</a></li>
                 <li><a href="/agent/new-ticket">{t("intake.title")}</a></li>

@@ -7,6 +7,8 @@ mod components;
 pub mod i18n;
 mod keys;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod plain;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Stylesheet, Title};
@@ -215,7 +217,6 @@ pub fn App() -> impl IntoView {
                 />
                 <Route path=path!("/agent/admin/desk") view=pages::agent_desk::DeskAdmin ssr=SsrMode::Async/>
                 <Route path=path!("/agent/admin/mail") view=pages::agent_mail::MailAdmin ssr=SsrMode::Async/>
-                <Route path=path!("/agent/admin/mailboxes") view=pages::agent_mailboxes::MailboxesAdmin ssr=SsrMode::Async/>
                 <Route path=path!("/agent/contacts/:id") view=pages::agent_contact::ContactView ssr=SsrMode::Async/>
                 <Route path=path!("/agent/contacts") view=pages::agent_contacts::ContactsList ssr=SsrMode::Async/>
                 <Route path=path!("/agent/new-ticket") view=pages::agent_contacts::NewTicketPage ssr=SsrMode::Async/>

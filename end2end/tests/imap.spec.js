@@ -184,13 +184,20 @@ test('an admin adds a mailbox, mail arrives, the reply reaches the customer with
     await page.getByLabel('User name', { exact: true }).first().fill(support.user);
     await page.getByLabel('Password', { exact: true }).first().fill(support.password);
     await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('status')).toHaveText('Settings saved.');
     const row = page.locator('tr.mailbox');
     await expect(row).toContainText('help@desk.example');
     // Its health: fetched, one message today.
-    await expect(row).toContainText('Working', { timeout: 20_000 });
+    await expect.poll(async () => {
+      await page.reload();
+      return row.textContent();
+    }, { timeout: 20_000 }).toContain('Working');
     await expect(row.locator('td.num').first()).toHaveText('1');
+    // Fetch now, and back.
+    await row.getByRole('button', { name: 'Fetch now' }).click();
+    await expect(page.getByRole('status')).toContainText('Fetched');
     // The password field does not show it back.
-    await row.getByRole('button', { name: 'Edit' }).click();
+    await row.getByRole('link', { name: 'Edit' }).click();
     await expect(page.getByLabel('Password', { exact: true }).first()).toHaveValue('');
     await expect(page.getByLabel('Password', { exact: true }).first()).toHaveAttribute('placeholder', /Stored/);
 

@@ -34,9 +34,9 @@ class Dovecot(Mailbox):
 `;
 
 /** Starts aiosmtpd on a free port. With `dovecot` (an `imapServer()`), what it
- * receives is delivered to that Dovecot's mailbox too. */
-async function smtpServer({ dovecot } = {}) {
-  const port = await freePort();
+ * receives is delivered to that Dovecot's mailbox too; with `port`, on that port. */
+async function smtpServer({ dovecot, port: wanted } = {}) {
+  const port = wanted || await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-smtp-'));
   const maildir = path.join(dir, 'mail');
   let handler = ['-c', 'aiosmtpd.handlers.Mailbox', maildir];
@@ -74,4 +74,4 @@ async function useSmtp(base, cookie, smtp, postForm) {
   if (resp.status !== 200) throw new Error(`smtp settings: ${resp.status} ${await resp.text()}`);
 }
 
-module.exports = { smtpServer, useSmtp };
+module.exports = { smtpServer, useSmtp, freePort };

@@ -30,8 +30,9 @@ if kind == 'html':
         '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082')
     m.get_payload()[1].add_related(png, 'image', 'png', cid=cid)
 else:
-    m['Subject'] = 'Τιμολόγιο Νοεμβρίου'
-    m.set_content('Δεν βρίσκω το τιμολόγιο του Νοεμβρίου.', charset='iso-8859-7')
+    charset, subject, body = sys.argv[5], sys.argv[6], sys.argv[7]
+    m['Subject'] = subject
+    m.set_content(body, charset=charset)
 s = smtplib.SMTP(host, port, timeout=30)
 s.ehlo('client.example.gr')
 s.mail('eleni@example.gr')
@@ -43,9 +44,9 @@ s.quit()
 print(json.dumps({'rcpt': 250, 'data': code, 'text': text.decode()}))
 `;
 
-function send(addr, to, kind = 'text') {
+function send(addr, to, kind = 'text', charset = 'iso-8859-7', subject = 'Τιμολόγιο Νοεμβρίου', body = 'Δεν βρίσκω το τιμολόγιο του Νοεμβρίου.') {
   const [host, port] = addr.split(':');
-  const r = spawnSync('python3', ['-c', CLIENT, host, port, to, kind]);
+  const r = spawnSync('python3', ['-c', CLIENT, host, port, to, kind, charset, subject, body]);
   if (r.status !== 0) throw new Error(r.stderr.toString());
   return JSON.parse(r.stdout.toString());
 }
@@ -79,6 +80,23 @@ test('mail taken by SMTP becomes a ticket before the 250, and shows as sent with
     const html = send(addr, 'support@desk.example', 'html');
     expect(html.data).toBe(250);
     expect(html.text).toContain('ticket #2');
+
+    // Other charsets, as other clients send them: each reads back as written.
+    const more = [
+      ['windows-1251', 'Фактура за ноември', 'Не мога да намеря фактурата.'],
+      ['windows-1250', 'Račun za studeni', 'Ne mogu pronaći račun, šaljem ponovno.'],
+      ['koi8-r', 'Счёт', 'Не могу найти счёт.'],
+      ['shift_jis', '請求書', '請求書が見つかりません。'],
+      ['utf-8', 'Plačilo 💶', 'Plačilo ni uspelo — poskusite znova.'],
+    ];
+    for (const [charset, subject, body] of more) {
+      const r = send(addr, 'support@desk.example', 'text', charset, subject, body);
+      expect(r.data, charset).toBe(250);
+      const n = Number(r.text.match(/ticket #(\d+)/)[1]);
+      const detail = await (await postForm(desk.base, '/api/agent/ticket', { number: String(n), show: '10' }, { cookie })).json();
+      expect(detail.summary.subject, charset).toBe(subject);
+      expect(detail.messages[0].html, charset).toContain(body.replace('—', '—'));
+    }
 
     await signIn(page, desk.base, ADMIN.email, ADMIN.password);
     await page.goto(desk.base + '/agent/tickets/1');

@@ -22,6 +22,7 @@ pub mod search;
 pub mod secret;
 pub mod store;
 pub mod survey;
+pub mod templates;
 pub mod throttle;
 pub mod tickets;
 pub mod token;

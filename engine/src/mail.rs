@@ -98,6 +98,9 @@ pub struct Sending {
     pub from: String,
     /// That mailbox's own SMTP server, if it has one; else the desk's.
     pub smtp: Option<SmtpConfig>,
+    /// Sent by the desk by itself (an acknowledgement, a link, a survey), not by a
+    /// person: marked so (Auto-Submitted) that auto-responders do not answer it.
+    pub automatic: bool,
 }
 
 /// What an outgoing message carries beyond the basics (an agent's reply).
@@ -181,12 +184,7 @@ pub(crate) fn queue_reply(
         .transpose()?
         .map(|a| a.name)
         .unwrap_or_default();
-    let desk = txn
-        .open_table(tables::SETTINGS)?
-        .get("desk_name")?
-        .map(|v| String::from_utf8_lossy(v.value()).into_owned())
-        .filter(|n| !n.trim().is_empty())
-        .unwrap_or_else(|| "Tessera".to_string());
+    let desk = crate::templates::desk_name(&txn.open_table(tables::SETTINGS)?)?;
     let mut references: Vec<String> = Vec::new();
     for entry in txn
         .open_table(tables::THREAD_IDS)?
@@ -197,12 +195,27 @@ pub(crate) fn queue_reply(
         references.push(entry?.1.value().to_string());
     }
     references.reverse();
-    let subject = format!("Re: [#{}] {}", ticket.number, ticket.subject);
+    let mut values = crate::templates::ticket_values(txn, ticket)?;
+    values.extend([
+        ("reply", text.to_string()),
+        ("agent.name", agent_name.clone()),
+    ]);
+    let (subject, body) = crate::templates::render(
+        &txn.open_table(tables::SETTINGS)?,
+        model::TemplateKind::Reply,
+        |n| crate::templates::lookup(&values, n),
+    )?
+    .unwrap_or_else(|| {
+        (
+            format!("Re: [#{}] {}", ticket.number, ticket.subject),
+            text.to_string(),
+        )
+    });
     let (id, event) = queue_id(
         txn,
         &to,
         &subject,
-        text,
+        &body,
         MailKind::Reply,
         Some(ticket.number),
         now,
@@ -398,6 +411,7 @@ impl Engine {
                     None => (String::new(), None),
                 };
                 out.push(Sending {
+                    automatic: !matches!(m.kind, MailKind::Reply | MailKind::Test),
                     from,
                     smtp,
                     id,

@@ -77,16 +77,13 @@ impl Engine {
             else {
                 return Ok(((), Vec::new()));
             };
-            let subject = match ticket {
-                Some(n) => {
-                    let t = crate::tickets::get_ticket(txn, n);
-                    match t {
-                        Ok(t) if t.requester == contact => format!("[#{n}] {}", t.subject),
-                        _ => return Ok(((), Vec::new())),
-                    }
+            // A ticket's link goes only to its requester.
+            if let Some(n) = ticket {
+                match crate::tickets::get_ticket(txn, n) {
+                    Ok(t) if t.requester == contact => {}
+                    _ => return Ok(((), Vec::new())),
                 }
-                None => "Your sign-in link".to_string(),
-            };
+            }
             let record = LinkRecord {
                 contact,
                 ticket,
@@ -97,10 +94,25 @@ impl Engine {
                 codec::encode(&record)?.as_slice(),
             )?;
             let link = format!("{}/portal/sign-in/{secret}", base.trim_end_matches('/'));
-            let text = format!(
-                "Hello,\n\nOpen this link to see {} (it works once, for {LINK_MINUTES} minutes):\n\n{link}\n\nIf you did not ask for it, ignore this message.\n",
-                if ticket.is_some() { "your request" } else { "your requests" }
-            );
+            let settings = txn.open_table(tables::SETTINGS)?;
+            let values = [
+                ("link", link.clone()),
+                ("minutes", LINK_MINUTES.to_string()),
+                ("customer.email", email.clone()),
+                ("desk.name", crate::templates::desk_name(&settings)?),
+            ];
+            let Some((subject, text)) =
+                crate::templates::render(&settings, model::TemplateKind::SignIn, |n| {
+                    crate::templates::lookup(&values, n)
+                })?
+            else {
+                return Ok(((), Vec::new()));
+            };
+            drop(settings);
+            let subject = match ticket {
+                Some(n) => format!("[#{n}] {subject}"),
+                None => subject,
+            };
             let kind = if ticket.is_some() {
                 MailKind::TicketLink
             } else {

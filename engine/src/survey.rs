@@ -72,17 +72,25 @@ pub(crate) fn invite(
         .as_slice(),
     )?;
     let base = format!("{}/rate/{secret}", address.trim_end_matches('/'));
-    let text = format!(
-        "Hello,\n\nyour request #{n} \"{subject}\" is resolved. How did we do? One click is enough:\n\n\
-         Good:  {base}/good\nOkay:  {base}/okay\nBad:   {base}/bad\n\n\
-         You can add a comment on the page that opens, and change your answer for {CHANGEABLE_DAYS} days.\n",
-        n = ticket.number,
-        subject = ticket.subject,
-    );
+    let mut values = crate::templates::ticket_values(txn, ticket)?;
+    values.extend([
+        ("rating.good", format!("{base}/good")),
+        ("rating.okay", format!("{base}/okay")),
+        ("rating.bad", format!("{base}/bad")),
+        ("days", CHANGEABLE_DAYS.to_string()),
+    ]);
+    let Some((subject, text)) = crate::templates::render(
+        &txn.open_table(tables::SETTINGS)?,
+        model::TemplateKind::Survey,
+        |n| crate::templates::lookup(&values, n),
+    )?
+    else {
+        return Ok(None);
+    };
     let event = crate::mail::queue(
         txn,
         &email,
-        &format!("[#{}] How did we do?", ticket.number),
+        &subject,
         &text,
         MailKind::Survey,
         Some(ticket.number),

@@ -41,24 +41,7 @@ impl Placeholders {
     /// `text` with each placeholder replaced (spaces inside the braces allowed); one it
     /// does not know is left as written.
     pub fn fill(&self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(start) = rest.find("{{") {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 2..];
-            let Some(end) = after.find("}}") else {
-                out.push_str(&rest[start..]);
-                return out;
-            };
-            let name = after[..end].trim();
-            match self.value(name) {
-                Some(v) => out.push_str(&v),
-                None => out.push_str(&rest[start..start + 2 + end + 2]),
-            }
-            rest = &after[end + 2..];
-        }
-        out.push_str(rest);
-        out
+        fill_with(text, |name| self.value(name))
     }
 
     fn value(&self, name: &str) -> Option<String> {
@@ -71,6 +54,29 @@ impl Placeholders {
             _ => return None,
         })
     }
+}
+
+/// `text` with each `{{name}}` replaced by what `value` gives for it (spaces inside the
+/// braces allowed); one it does not know is left as written.
+pub fn fill_with(text: &str, value: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let name = after[..end].trim();
+        match value(name) {
+            Some(v) => out.push_str(&v),
+            None => out.push_str(&rest[start..start + 2 + end + 2]),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 pub use canned::{Canned, Placeholders, PLACEHOLDERS_HINT};
 pub use inbox::{Assigned, InboxFilter, SavedView, Sort};
 pub use mail::{
-    Delivery, MailKind, MailState, Mailbox, MailboxInput, MailboxSmtp, OutgoingMail, SmtpSecurity,
-    SmtpSettings,
+    Delivery, MailKind, MailState, MailTemplate, Mailbox, MailboxInput, MailboxSmtp, OutgoingMail,
+    SmtpSecurity, SmtpSettings, TemplateKind,
 };
 pub use validate::{
     limits, validate_agent, validate_call, validate_new_ticket, validate_password, validate_reply,

@@ -17,6 +17,97 @@ pub enum MailKind {
     Reply,
     /// An admin's test of the SMTP settings.
     Test,
+    /// The acknowledgement of a new ticket, for the customer.
+    Acknowledgement,
+}
+
+/// A message the desk sends whose words an admin may change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TemplateKind {
+    /// To a customer whose mail opened a ticket.
+    Acknowledgement,
+    /// An agent's reply, as mailed to the customer.
+    Reply,
+    /// The invitation to rate a resolved ticket.
+    Survey,
+    /// A one-time link into the portal (for all of a customer's tickets, or one).
+    SignIn,
+}
+
+impl TemplateKind {
+    pub const ALL: [TemplateKind; 4] = [
+        TemplateKind::Acknowledgement,
+        TemplateKind::Reply,
+        TemplateKind::Survey,
+        TemplateKind::SignIn,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            TemplateKind::Acknowledgement => "acknowledgement",
+            TemplateKind::Reply => "reply",
+            TemplateKind::Survey => "survey",
+            TemplateKind::SignIn => "sign-in",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.slug() == s)
+    }
+
+    /// The placeholders its subject and text may use.
+    pub fn placeholders(self) -> &'static [&'static str] {
+        const TICKET: [&str; 5] = [
+            "{{customer.name}}",
+            "{{customer.email}}",
+            "{{ticket.number}}",
+            "{{ticket.subject}}",
+            "{{desk.name}}",
+        ];
+        match self {
+            TemplateKind::Acknowledgement => &[
+                "{{customer.name}}",
+                "{{customer.email}}",
+                "{{ticket.number}}",
+                "{{ticket.subject}}",
+                "{{ticket.link}}",
+                "{{desk.name}}",
+            ],
+            TemplateKind::Reply => &[
+                "{{reply}}",
+                "{{agent.name}}",
+                "{{customer.name}}",
+                "{{customer.email}}",
+                "{{ticket.number}}",
+                "{{ticket.subject}}",
+                "{{desk.name}}",
+            ],
+            TemplateKind::Survey => &[
+                "{{rating.good}}",
+                "{{rating.okay}}",
+                "{{rating.bad}}",
+                "{{days}}",
+                "{{customer.name}}",
+                "{{customer.email}}",
+                "{{ticket.number}}",
+                "{{ticket.subject}}",
+                "{{desk.name}}",
+            ],
+            TemplateKind::SignIn => &["{{link}}", "{{minutes}}", "{{customer.email}}", TICKET[4]],
+        }
+    }
+}
+
+/// A template as the admin's page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailTemplate {
+    pub kind: TemplateKind,
+    pub subject: String,
+    pub text: String,
+    /// Whether the message is sent at all (only the acknowledgement may be turned off).
+    pub enabled: bool,
+    /// Whether an admin changed it (else it is the desk's default).
+    pub changed: bool,
 }
 
 /// How mailing a reply to the customer went.

@@ -46,6 +46,7 @@ pub fn router(
     let live_engine = engine.clone();
     let files = crate::files::routes(engine.clone());
     let mail_views = crate::mailview::routes(engine.clone());
+    let admin_pages = crate::admin_pages::routes(engine.clone());
     let page_engine = engine.clone();
     let page_trusted = trusted.clone();
     let context = move || {
@@ -73,6 +74,7 @@ pub fn router(
             "/api/live",
             get(move |headers| crate::live::events(live_engine.clone(), shutdown.clone(), headers)),
         )
+        .merge(admin_pages)
         .leptos_routes_with_context(&options, routes, context, move || {
             app::shell(shell_options.clone())
         })

@@ -165,6 +165,13 @@ async fn build(c: &SmtpConfig, m: &Sending) -> Result<Message, (String, bool)> {
         .to(to)
         .subject(m.subject.clone())
         .message_id(Some(id));
+    if m.automatic {
+        // RFC 3834: an auto-responder must not answer this.
+        builder = builder.raw_header(lettre::message::header::HeaderValue::new(
+            lettre::message::header::HeaderName::new_from_ascii_str("Auto-Submitted"),
+            "auto-replied".into(),
+        ));
+    }
     for cc in &m.cc {
         if let Ok(cc) = cc.parse::<lettre::message::Mailbox>() {
             builder = builder.cc(cc);

@@ -1,5 +1,6 @@
 //! `tessera`: serves the help desk, or runs one of its shell commands.
 
+mod admin_pages;
 mod assets;
 mod config;
 mod control;

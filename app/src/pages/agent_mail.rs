@@ -34,6 +34,7 @@ fn kind_label(k: MailKind) -> &'static str {
         MailKind::Survey => t("mail.kind_survey"),
         MailKind::Reply => t("mail.kind_reply"),
         MailKind::Test => t("mail.kind_test"),
+        MailKind::Acknowledgement => t("mail.kind_acknowledgement"),
     }
 }
 

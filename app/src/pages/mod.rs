@@ -9,7 +9,6 @@ pub mod agent_desk;
 pub mod agent_inbox;
 pub mod agent_login;
 pub mod agent_mail;
-pub mod agent_mailboxes;
 pub mod agent_search;
 pub mod agent_settings;
 pub mod agent_ticket;

@@ -663,12 +663,48 @@ fn place(txn: &WriteTransaction, p: &parse::Parsed, ctx: &Context<'_>) -> Result
         }
         _ => Outcome::Created,
     };
+    let mut events = Vec::new();
+    // The acknowledgement: never to a machine, to spam, to the desk itself or to one
+    // of its agents, so no two auto-responders talk to each other.
+    let own = ctx
+        .desk_addresses
+        .iter()
+        .any(|d| d.eq_ignore_ascii_case(&email));
+    if !p.automatic && !spam && !own && !email.is_empty() && agent_by_email(txn, &email)?.is_none()
+    {
+        let mut values = crate::templates::ticket_values(txn, &t)?;
+        let settings = txn.open_table(tables::SETTINGS)?;
+        let address = crate::templates::public_address(&settings)?;
+        values.push((
+            "ticket.link",
+            if address.is_empty() {
+                String::new()
+            } else {
+                format!("{address}/t/{number}/{}", ctx.secret)
+            },
+        ));
+        let ack = crate::templates::render(&settings, model::TemplateKind::Acknowledgement, |n| {
+            crate::templates::lookup(&values, n)
+        })?;
+        drop(settings);
+        if let Some((subject, text)) = ack {
+            events.push(crate::mail::queue(
+                txn,
+                &email,
+                &subject,
+                &text,
+                model::MailKind::Acknowledgement,
+                Some(number),
+                now,
+            )?);
+        }
+    }
     Ok(Placed {
         sender,
         ticket: number,
         message,
         outcome,
-        events: Vec::new(),
+        events,
     })
 }
 

@@ -1,0 +1,373 @@
+//! The routes of the admin pages rendered on the server alone (see `app::plain`):
+//! GET shows a page, POST takes its form and answers with a redirect back (so a reload
+//! does not send it twice), or with the page again and what was wrong (422).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use app::plain::{TemplateDraft, Viewer};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use engine::{Engine, ErrorKind};
+use model::TemplateKind;
+
+pub fn routes<S: Clone + Send + Sync + 'static>(engine: Arc<Engine>) -> Router<S> {
+    Router::new()
+        .route(
+            "/agent/admin/templates",
+            get(templates_page).post(templates_form),
+        )
+        .route(
+            "/agent/admin/mailboxes",
+            get(mailboxes_page).post(mailboxes_form),
+        )
+        .with_state(engine)
+}
+
+/// The signed-in agent, in their language; else the answer to give instead (the
+/// sign-in page for nobody, 403 for an agent who is not an admin).
+async fn admin(engine: &Arc<Engine>, headers: &HeaderMap) -> Result<Viewer, Response> {
+    let token = app::api::ssr::session_token_in(headers);
+    let e = engine.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        let agent = e.session_agent(&token?).ok()?;
+        let desk = e.desk_profile().ok();
+        Some((agent, desk))
+    })
+    .await
+    .ok()
+    .flatten();
+    let Some((agent, desk)) = found else {
+        return Err(Redirect::to("/agent/login").into_response());
+    };
+    let cookie = app::api::ssr::cookie_in(headers, app::i18n::COOKIE);
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let locale = app::i18n::resolve_with_default(
+        agent.locale.as_deref(),
+        cookie.as_deref(),
+        accept,
+        desk.as_ref().map(|d| d.language.as_str()),
+    );
+    if agent.role != model::Role::Admin {
+        return Err((
+            StatusCode::FORBIDDEN,
+            "Only administrators may see this page.",
+        )
+            .into_response());
+    }
+    Ok(Viewer {
+        agent,
+        locale,
+        desk_name: desk.map(|d| d.name).unwrap_or_default(),
+    })
+}
+
+/// A rendered page, private and never framed; no script may run in it.
+fn html(status: StatusCode, body: String) -> Response {
+    let mut resp = (status, body).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; \
+             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    resp
+}
+
+async fn engine_call<T: Send + 'static>(
+    engine: &Arc<Engine>,
+    work: impl FnOnce(&Engine) -> engine::Result<T> + Send + 'static,
+) -> engine::Result<T> {
+    let e = engine.clone();
+    tokio::task::spawn_blocking(move || work(&e))
+        .await
+        .unwrap_or_else(|e| Err(engine::Error::internal(e.to_string())))
+}
+
+async fn templates_page(
+    State(engine): State<Arc<Engine>>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match admin(&engine, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let id = viewer.agent.id;
+    match engine_call(&engine, move |e| e.templates(id)).await {
+        Ok(all) => {
+            let saved = q.get("saved").and_then(|s| TemplateKind::from_slug(s));
+            html(
+                StatusCode::OK,
+                app::plain::templates_page(&viewer, all, saved, None),
+            )
+        }
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string()).into_response(),
+    }
+}
+
+async fn templates_form(
+    State(engine): State<Arc<Engine>>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let viewer = match admin(&engine, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let Some(kind) = form.get("kind").and_then(|k| TemplateKind::from_slug(k)) else {
+        return (StatusCode::BAD_REQUEST, "Unknown template.").into_response();
+    };
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let (subject, text) = (field("subject"), field("text"));
+    let enabled = form.get("enabled").is_some_and(|v| !v.is_empty());
+    let reset = form.get("do").is_some_and(|d| d == "reset");
+    let id = viewer.agent.id;
+    let (s, x) = (subject.clone(), text.clone());
+    let saved = engine_call(&engine, move |e| {
+        e.save_template(
+            id,
+            kind,
+            (!reset).then_some((s.as_str(), x.as_str(), enabled)),
+        )
+    })
+    .await;
+    match saved {
+        Ok(()) => Redirect::to(&format!(
+            "/agent/admin/templates?saved={}#t-{}",
+            kind.slug(),
+            kind.slug()
+        ))
+        .into_response(),
+        Err(e) if e.kind() == ErrorKind::Invalid => {
+            let errors = e.fields().to_vec();
+            match engine_call(&engine, move |e| e.templates(id)).await {
+                Ok(all) => html(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    app::plain::templates_page(
+                        &viewer,
+                        all,
+                        None,
+                        Some(TemplateDraft {
+                            kind,
+                            subject,
+                            text,
+                            enabled,
+                            errors,
+                        }),
+                    ),
+                ),
+                Err(e) => {
+                    (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string()).into_response()
+                }
+            }
+        }
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string()).into_response(),
+    }
+}
+
+async fn mailboxes_page(
+    State(engine): State<Arc<Engine>>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match admin(&engine, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let edit: Option<u64> = q.get("edit").and_then(|v| v.parse().ok());
+    let notice = match q.get("done").map(String::as_str) {
+        Some("saved") => Some("settings.saved"),
+        Some("removed") => Some("mailbox.removed"),
+        Some("fetched") => Some("mailbox.fetched"),
+        _ => None,
+    };
+    show_mailboxes(
+        &engine,
+        &viewer,
+        edit.map(Err),
+        Vec::new(),
+        notice,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The page, with the form holding mailbox `form` (`Err(id)`: the stored one with that
+/// id; `Ok`: what was typed).
+async fn show_mailboxes(
+    engine: &Arc<Engine>,
+    viewer: &Viewer,
+    form: Option<Result<model::Mailbox, u64>>,
+    errors: Vec<model::FieldError>,
+    notice: Option<&'static str>,
+    status: StatusCode,
+) -> Response {
+    let id = viewer.agent.id;
+    match engine_call(engine, move |e| Ok((e.mailboxes(id)?, e.departments()?))).await {
+        Ok((mailboxes, departments)) => {
+            let form = match form {
+                Some(Ok(m)) => Some(m),
+                Some(Err(id)) => mailboxes.iter().find(|m| m.id == id).cloned(),
+                None => None,
+            };
+            html(
+                status,
+                app::plain::mailboxes_page(
+                    viewer,
+                    app::plain::MailboxesView {
+                        mailboxes,
+                        departments,
+                        form,
+                        errors,
+                        notice,
+                    },
+                ),
+            )
+        }
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string()).into_response(),
+    }
+}
+
+async fn mailboxes_form(
+    State(engine): State<Arc<Engine>>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let viewer = match admin(&engine, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let me = viewer.agent.id;
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let ticked = |name: &str| form.get(name).is_some_and(|v| !v.is_empty());
+    let id: u64 = field("id").trim().parse().unwrap_or(0);
+    match field("do").as_str() {
+        "remove" => {
+            return match engine_call(&engine, move |e| e.delete_mailbox(me, id)).await {
+                Ok(()) => Redirect::to("/agent/admin/mailboxes?done=removed").into_response(),
+                Err(e) => (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+            };
+        }
+        "fetch" => {
+            let mut events = engine.subscribe();
+            return match engine_call(&engine, move |e| e.fetch_now(me, id)).await {
+                Ok(fetching) => {
+                    if fetching {
+                        // Back when that fetch has ended (or after 20 seconds; it goes on).
+                        let _ = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+                            loop {
+                                match events.recv().await {
+                                    Ok(engine::Event::MailboxChecked(m)) if m == id => return,
+                                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                                    _ => {}
+                                }
+                            }
+                        })
+                        .await;
+                    }
+                    Redirect::to("/agent/admin/mailboxes?done=fetched").into_response()
+                }
+                Err(e) => (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+            };
+        }
+        _ => {}
+    }
+    let port = |name: &str, key: &'static str| -> Result<u16, model::FieldError> {
+        match field(name).trim() {
+            "" => Ok(0),
+            p => p
+                .parse()
+                .map_err(|_| model::FieldError::new(key, "error.mail_port")),
+        }
+    };
+    let (imap_port, smtp_port) = (port("port", "port"), port("smtp_port", "smtp_port"));
+    let security =
+        |name: &str, default| model::SmtpSecurity::from_slug(&field(name)).unwrap_or(default);
+    let smtp = ticked("smtp_own").then(|| model::MailboxSmtp {
+        host: field("smtp_host"),
+        port: *smtp_port.as_ref().unwrap_or(&0),
+        security: security("smtp_security", model::SmtpSecurity::StartTls),
+        username: field("smtp_username"),
+        password: field("smtp_password"),
+        forget_password: ticked("smtp_forget_password"),
+        password_set: false,
+    });
+    let input = model::MailboxInput {
+        id,
+        name: field("name"),
+        address: field("address"),
+        host: field("host"),
+        port: *imap_port.as_ref().unwrap_or(&0),
+        security: security("security", model::SmtpSecurity::Tls),
+        username: field("username"),
+        password: Some(field("password")),
+        forget_password: ticked("forget_password"),
+        folder: field("folder"),
+        department: field("department").trim().parse().ok().filter(|d| *d > 0),
+        active: ticked("active"),
+        smtp,
+    };
+    let mut errors: Vec<model::FieldError> = [imap_port.err(), smtp_port.err()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if errors.is_empty() {
+        let saving = input.clone();
+        match engine_call(&engine, move |e| e.save_mailbox(me, &saving)).await {
+            Ok(_) => return Redirect::to("/agent/admin/mailboxes?done=saved").into_response(),
+            Err(e) if e.kind() == ErrorKind::Invalid => errors = e.fields().to_vec(),
+            Err(e) => return (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+        }
+    }
+    // Shown again as typed (never the password), with what was wrong.
+    let stored = if id == 0 {
+        None
+    } else {
+        engine_call(&engine, move |e| e.mailboxes(me))
+            .await
+            .ok()
+            .and_then(|all| all.into_iter().find(|m| m.id == id))
+    };
+    let mut typed = app::plain::blank_mailbox();
+    typed.id = id;
+    typed.name = input.name;
+    typed.address = input.address;
+    typed.host = input.host;
+    typed.port = input.port;
+    typed.security = input.security;
+    typed.username = input.username;
+    typed.password_set = stored.as_ref().is_some_and(|m| m.password_set);
+    typed.folder = input.folder;
+    typed.department = input.department;
+    typed.active = input.active;
+    typed.smtp = input.smtp.map(|mut s| {
+        s.password.clear();
+        s.password_set = stored
+            .as_ref()
+            .and_then(|m| m.smtp.as_ref())
+            .is_some_and(|o| o.password_set);
+        s
+    });
+    show_mailboxes(
+        &engine,
+        &viewer,
+        Some(Ok(typed)),
+        errors,
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
