@@ -180,7 +180,7 @@ pub fn escape(s: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
+            '\u{22}' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }

@@ -63,8 +63,9 @@ struct SmtpRecord {
     from: String,
 }
 
-/// What the mailer needs to send: the settings with the password opened.
-#[derive(Clone, Debug)]
+/// What the mailer needs to send: the settings with the password opened (never
+/// printed: its `Debug` leaves the password out).
+#[derive(Clone)]
 pub struct SmtpConfig {
     pub host: String,
     pub port: u16,
@@ -72,6 +73,18 @@ pub struct SmtpConfig {
     pub username: String,
     pub password: String,
     pub from: String,
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("from", &self.from)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One message for the mailer.
@@ -197,8 +210,8 @@ pub(crate) fn queue_reply(
     references.reverse();
     let mut values = crate::templates::ticket_values(txn, ticket)?;
     values.extend([
-        ("reply", text.to_string()),
-        ("agent.name", agent_name.clone()),
+        (("reply", ""), text.to_string()),
+        (("agent", "name"), agent_name.clone()),
     ]);
     let (subject, body) = crate::templates::render(
         &txn.open_table(tables::SETTINGS)?,

@@ -54,8 +54,8 @@ struct FetchState {
     backlog: u64,
 }
 
-/// What the fetcher needs of a mailbox (the password open).
-#[derive(Clone, Debug)]
+/// What the fetcher needs of a mailbox (the password open; its `Debug` leaves it out).
+#[derive(Clone)]
 pub struct ImapConfig {
     pub id: u64,
     pub host: String,
@@ -64,6 +64,18 @@ pub struct ImapConfig {
     pub username: String,
     pub password: String,
     pub folder: String,
+}
+
+impl std::fmt::Debug for ImapConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImapConfig")
+            .field("id", &self.id)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("username", &self.username)
+            .field("folder", &self.folder)
+            .finish_non_exhaustive()
+    }
 }
 
 fn view(r: &MailboxRecord, s: &FetchState, today: NaiveDate) -> Mailbox {
@@ -174,23 +186,44 @@ impl Engine {
                 Some(o) => o.id,
                 None => store::next_id(&mut txn.open_table(tables::COUNTERS)?, "mailbox")?,
             };
+            let username = input.username.trim().to_string();
             let password = match (&sealed, &old) {
                 (Some(s), _) => s.clone(),
                 (None, _) if input.forget_password => Vec::new(),
-                (None, Some(o)) => o.password.clone(),
-                (None, None) => Vec::new(),
+                (None, Some(o))
+                    if o.host == host
+                        && o.port == input.port
+                        && o.security == input.security
+                        && o.username == username =>
+                {
+                    o.password.clone()
+                }
+                _ => Vec::new(),
             };
-            let smtp = input.smtp.as_ref().map(|i| SmtpRecord {
-                host: i.host.trim().to_string(),
-                port: i.port,
-                security: i.security,
-                username: i.username.trim().to_string(),
-                password: match (&smtp_sealed, old.as_ref().and_then(|o| o.smtp.as_ref())) {
+            // A stored password goes only to the server it was typed for: another host,
+            // port, encryption or user needs it typed again.
+            let smtp = input.smtp.as_ref().map(|i| {
+                let (host, username) = (i.host.trim().to_string(), i.username.trim().to_string());
+                let password = match (&smtp_sealed, old.as_ref().and_then(|o| o.smtp.as_ref())) {
                     (Some(s), _) => s.clone(),
                     (None, _) if i.forget_password => Vec::new(),
-                    (None, Some(o)) => o.password.clone(),
-                    (None, None) => Vec::new(),
-                },
+                    (None, Some(o))
+                        if o.host == host
+                            && o.port == i.port
+                            && o.security == i.security
+                            && o.username == username =>
+                    {
+                        o.password.clone()
+                    }
+                    _ => Vec::new(),
+                };
+                SmtpRecord {
+                    host,
+                    port: i.port,
+                    security: i.security,
+                    username,
+                    password,
+                }
             });
             let folder = input.folder.trim();
             let record = MailboxRecord {

@@ -95,11 +95,11 @@ impl Engine {
             )?;
             let link = format!("{}/portal/sign-in/{secret}", base.trim_end_matches('/'));
             let settings = txn.open_table(tables::SETTINGS)?;
-            let values = [
-                ("link", link.clone()),
-                ("minutes", LINK_MINUTES.to_string()),
-                ("customer.email", email.clone()),
-                ("desk.name", crate::templates::desk_name(&settings)?),
+            let values = vec![
+                (("link", ""), link.clone()),
+                (("minutes", ""), LINK_MINUTES.to_string()),
+                (("customer", "email"), email.clone()),
+                (("desk", "name"), crate::templates::desk_name(&settings)?),
             ];
             let Some((subject, text)) =
                 crate::templates::render(&settings, model::TemplateKind::SignIn, |n| {

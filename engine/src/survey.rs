@@ -74,10 +74,10 @@ pub(crate) fn invite(
     let base = format!("{}/rate/{secret}", address.trim_end_matches('/'));
     let mut values = crate::templates::ticket_values(txn, ticket)?;
     values.extend([
-        ("rating.good", format!("{base}/good")),
-        ("rating.okay", format!("{base}/okay")),
-        ("rating.bad", format!("{base}/bad")),
-        ("days", CHANGEABLE_DAYS.to_string()),
+        (("rating", "good"), format!("{base}/good")),
+        (("rating", "okay"), format!("{base}/okay")),
+        (("rating", "bad"), format!("{base}/bad")),
+        (("days", ""), CHANGEABLE_DAYS.to_string()),
     ]);
     let Some((subject, text)) = crate::templates::render(
         &txn.open_table(tables::SETTINGS)?,

@@ -96,10 +96,14 @@ pub(crate) fn public_address(settings: &Table<&str, &[u8]>) -> Result<String> {
 }
 
 /// The values a template about a ticket may use: its customer's, its own, the desk's.
+/// Placeholder values by name: (`ticket`, `number`) is `{{ticket.number}}`, (`reply`,
+/// ``) is `{{reply}}`.
+pub(crate) type Values = Vec<((&'static str, &'static str), String)>;
+
 pub(crate) fn ticket_values(
     txn: &WriteTransaction,
     ticket: &crate::store::records::TicketRecord,
-) -> Result<Vec<(&'static str, String)>> {
+) -> Result<Values> {
     let contact = match txn.open_table(tables::CONTACTS)?.get(ticket.requester)? {
         Some(raw) => Some(codec::decode::<crate::store::records::ContactRecord>(
             raw.value(),
@@ -109,26 +113,27 @@ pub(crate) fn ticket_values(
     let desk = desk_name(&txn.open_table(tables::SETTINGS)?)?;
     Ok(vec![
         (
-            "customer.name",
+            ("customer", "name"),
             contact.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
         ),
         (
-            "customer.email",
+            ("customer", "email"),
             contact
                 .and_then(|c| c.emails.into_iter().next())
                 .unwrap_or_default(),
         ),
-        ("ticket.number", ticket.number.to_string()),
-        ("ticket.subject", ticket.subject.clone()),
-        ("desk.name", desk),
+        (("ticket", "number"), ticket.number.to_string()),
+        (("ticket", "subject"), ticket.subject.clone()),
+        (("desk", "name"), desk),
     ])
 }
 
 /// Looks `name` up in `values`.
-pub(crate) fn lookup(values: &[(&'static str, String)], name: &str) -> Option<String> {
+pub(crate) fn lookup(values: &Values, name: &str) -> Option<String> {
+    let wanted = name.split_once('.').unwrap_or((name, ""));
     values
         .iter()
-        .find(|(n, _)| *n == name)
+        .find(|(n, _)| *n == wanted)
         .map(|(_, v)| v.clone())
 }
 

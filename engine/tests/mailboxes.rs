@@ -243,13 +243,37 @@ fn a_mailboxs_tickets_go_to_its_department_and_are_answered_from_its_address() {
         2
     );
 
-    // An agent of the desk writing into the thread from their mail client: their note.
+    // Someone writing as an agent, with nothing to vouch for it: not taken as the
+    // agent's note (a From line is easy to make up), but kept apart and linked.
+    let forged = e
+        .ingest_mail(&mail(
+            "lea@desk.example",
+            "billing@desk.example",
+            "f1@evil.example",
+            "In-Reply-To: <b1@example.com>\r\nAuthentication-Results: mx.desk.example; spf=none\r\nAuthentication-Results: evil; dkim=pass\r\n",
+            "Refund to IBAN XX00.",
+        ))
+        .expect("forged");
+    assert_ne!(forged.ticket, got.ticket);
+    // Tim (Tech) may not work a Billing ticket: his signed mail is not a note there.
+    let tim = e
+        .ingest_mail(&mail(
+            "tim@desk.example",
+            "billing@desk.example",
+            "t1@desk.example",
+            "In-Reply-To: <b1@example.com>\r\nAuthentication-Results: mx.desk.example; dkim=pass header.d=desk.example\r\n",
+            "Tim was here.",
+        ))
+        .expect("tim");
+    assert_ne!(tim.ticket, got.ticket);
+    // An agent of the desk writing into the thread from their mail client, signed: their
+    // note.
     let lea = e
         .ingest_mail(&mail(
             "lea@desk.example",
             "billing@desk.example",
             "l1@desk.example",
-            "In-Reply-To: <b1@example.com>\r\n",
+            "In-Reply-To: <b1@example.com>\r\nAuthentication-Results: mx.desk.example; dkim=pass header.d=desk.example\r\n",
             "Checked with the bank.",
         ))
         .expect("lea");
@@ -262,4 +286,39 @@ fn a_mailboxs_tickets_go_to_its_department_and_are_answered_from_its_address() {
         .expect("note");
     assert_eq!(last.kind, model::MessageKind::Note);
     assert!(last.html.contains("Checked with the bank."));
+
+    // The stored password goes only to the server it was typed for.
+    let moved = e
+        .save_mailbox(
+            t.admin,
+            &MailboxInput {
+                id: tech.id,
+                host: "imap.attacker.example".into(),
+                password: None,
+                department: Some(t.tech),
+                ..input("tech@desk.example")
+            },
+        )
+        .expect("moved");
+    assert!(!moved.password_set);
+    let billing_moved = e
+        .save_mailbox(
+            t.admin,
+            &MailboxInput {
+                id: billing.id,
+                password: None,
+                department: Some(t.billing),
+                smtp: Some(MailboxSmtp {
+                    host: "smtp.attacker.example".into(),
+                    port: 25,
+                    security: SmtpSecurity::None,
+                    username: "billing".into(),
+                    ..MailboxSmtp::default()
+                }),
+                ..input("billing@desk.example")
+            },
+        )
+        .expect("moved");
+    assert!(billing_moved.password_set, "the IMAP server did not change");
+    assert!(!billing_moved.smtp.expect("own").password_set);
 }

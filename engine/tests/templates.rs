@@ -51,6 +51,30 @@ fn new_mail_is_acknowledged_in_the_admins_words_and_machines_are_not() {
         );
     }
 
+    // A forged sender gets nothing, and no address gets more than a few a day.
+    e.ingest_mail(&mail(
+        "victim@example.org",
+        "v0@example.com",
+        "Authentication-Results: mx.desk.example; dmarc=fail\r\n",
+    ))
+    .expect("in");
+    assert!(e
+        .due_mail(50)
+        .expect("due")
+        .iter()
+        .all(|m| m.to != "victim@example.org"));
+    for n in 0..8 {
+        e.ingest_mail(&mail("flood@example.org", &format!("f{n}@example.com"), ""))
+            .expect("in");
+    }
+    let flood = e
+        .due_mail(100)
+        .expect("due")
+        .iter()
+        .filter(|m| m.to == "flood@example.org")
+        .count();
+    assert_eq!(flood, 5);
+
     // An agent may not change templates; an admin may, and the next one says it.
     assert!(e
         .save_template(tim, TemplateKind::Acknowledgement, Some(("x", "y", true)))

@@ -29,8 +29,14 @@ const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 const POLL: Duration = Duration::from_secs(60);
 /// IDLE is renewed before servers drop it (RFC 2177 asks for under 29 minutes).
 const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
-/// Messages fetched per command.
+/// Messages fetched per command, at most.
 const BATCH: usize = 20;
+/// Bytes fetched per command, at most (a larger message goes alone).
+const BATCH_BYTES: u64 = 16 * 1024 * 1024;
+/// The largest message taken; a larger one stays on the server, and the page says so.
+const MAX_MESSAGE: u32 = 50 * 1024 * 1024;
+/// The slowest transfer waited for, beyond [`COMMAND_TIMEOUT`], in bytes a second.
+const SLOWEST: u64 = 128 * 1024;
 /// The first wait after a failure; it doubles up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_secs(5);
 const MAX_BACKOFF: Duration = Duration::from_secs(5 * 60);
@@ -153,12 +159,24 @@ async fn session(
         Ok(caps) => caps.has_str("IDLE"),
         Err(e) => return e,
     };
+    // What was passed over stays said while the connection lasts.
+    let mut warning: Option<String> = None;
     loop {
-        if let Err(e) = fetch_new(engine, config, &mut s).await {
-            return e;
+        match fetch_new(engine, config, &mut s).await {
+            Ok(Some(w)) => warning = Some(w),
+            Ok(None) => {}
+            Err(e) => return e,
         }
         *backoff = FIRST_BACKOFF;
-        report(engine, config.id, Ok(0)).await;
+        report(
+            engine,
+            config.id,
+            match &warning {
+                Some(w) => Err(w.clone()),
+                None => Ok(0),
+            },
+        )
+        .await;
         if idle {
             s = match wait_idle(s, now).await {
                 Ok(s) => s,
@@ -178,7 +196,7 @@ async fn fetch_new(
     engine: &Arc<Engine>,
     config: &ImapConfig,
     s: &mut Session<Stream>,
-) -> Result<(), String> {
+) -> Result<Option<String>, String> {
     let folder = config.folder.clone();
     let selected = timed(async {
         s.select(&folder).await.map_err(|e| match e {
@@ -204,27 +222,57 @@ async fn fetch_new(
         last = 0;
     }
     if selected.exists == 0 {
-        return Ok(());
+        return Ok(None);
     }
-    // "n:*" always names the highest UID, even when it is below n.
-    let query = format!("UID {}:*", last.saturating_add(1));
-    let mut uids: Vec<u32> = timed(async { s.uid_search(&query).await.map_err(|e| words(&e)) })
-        .await?
-        .into_iter()
-        .filter(|u| *u > last)
-        .collect();
-    uids.sort_unstable();
-    let mut left = uids.len() as u64;
+    // What is new, with sizes. "n:*" always names the highest UID, even below n.
+    let range = format!("{}:*", last.saturating_add(1));
+    let mut sizes: Vec<(u32, u32)> = timed(async {
+        let stream = s
+            .uid_fetch(&range, "(UID RFC822.SIZE)")
+            .await
+            .map_err(|e| words(&e))?;
+        let listed: Vec<_> = stream.try_collect().await.map_err(|e| words(&e))?;
+        Ok(listed
+            .iter()
+            .filter_map(|f| Some((f.uid?, f.size.unwrap_or(0))))
+            .filter(|(uid, _)| *uid > last)
+            .collect())
+    })
+    .await?;
+    sizes.sort_unstable();
+    let mut left = sizes.len() as u64;
     if left > 0 {
         report(engine, config.id, Ok(left)).await;
     }
-    for chunk in uids.chunks(BATCH) {
-        let set = chunk
+    // Too large to take: passed over, and said.
+    let too_large: Vec<u32> = sizes
+        .iter()
+        .filter(|(_, size)| *size > MAX_MESSAGE)
+        .map(|(uid, _)| *uid)
+        .collect();
+    let mut batches: Vec<(Vec<u32>, u64)> = Vec::new();
+    for &(uid, size) in &sizes {
+        let size = u64::from(size);
+        match batches.last_mut() {
+            Some((uids, bytes)) if uids.len() < BATCH && *bytes + size <= BATCH_BYTES => {
+                uids.push(uid);
+                *bytes += size;
+            }
+            _ => batches.push((vec![uid], size)),
+        }
+    }
+    for (chunk, bytes) in &batches {
+        let wanted: Vec<String> = chunk
             .iter()
+            .filter(|u| !too_large.contains(u))
             .map(|u| u.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
-        let mut messages: Vec<(u32, Vec<u8>)> = timed(async {
+            .collect();
+        let set = wanted.join(",");
+        let patience = COMMAND_TIMEOUT + Duration::from_secs(bytes / SLOWEST);
+        let fetch = async {
+            if set.is_empty() {
+                return Ok::<_, String>(Vec::new());
+            }
             let stream = s
                 .uid_fetch(&set, "(UID BODY.PEEK[])")
                 .await
@@ -234,12 +282,20 @@ async fn fetch_new(
                 .iter()
                 .filter_map(|f| Some((f.uid?, f.body()?.to_vec())))
                 .collect())
-        })
-        .await?;
+        };
+        let mut messages: Vec<(u32, Vec<u8>)> = match tokio::time::timeout(patience, fetch).await {
+            Ok(r) => r?,
+            Err(_) => {
+                return Err(format!(
+                    "The server did not send the messages within {} seconds.",
+                    patience.as_secs()
+                ))
+            }
+        };
         messages.sort_by_key(|m| m.0);
         // A UID asked for and not returned was expunged meanwhile: passed over.
         let mut taken = Vec::new();
-        for &uid in chunk {
+        for &uid in chunk.iter() {
             let raw = messages
                 .iter()
                 .position(|m| m.0 == uid)
@@ -273,7 +329,19 @@ async fn fetch_new(
             report(engine, config.id, Ok(left)).await;
         }
     }
-    Ok(())
+    if !too_large.is_empty() {
+        let list = too_large
+            .iter()
+            .map(|u| u.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Ok(Some(format!(
+            "{} message(s) larger than {} MB were left on the server (UID {list}).",
+            too_large.len(),
+            MAX_MESSAGE / (1024 * 1024)
+        )));
+    }
+    Ok(None)
 }
 
 /// Waits in IDLE until the server says something changed, "fetch now" is asked, or it

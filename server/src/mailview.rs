@@ -17,6 +17,13 @@ use serde::Deserialize;
 
 /// The largest original read for this view.
 const MAX_ORIGINAL: u64 = 64 * 1024 * 1024;
+/// The most HTML sanitized; a longer body is shown as its text.
+const MAX_HTML: usize = 2 * 1024 * 1024;
+/// Inline images linked at most, per message.
+const MAX_INLINE: usize = 50;
+
+/// Originals parsed at once (each may be large): the rest wait their turn.
+static PARSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 pub fn routes<S: Clone + Send + Sync + 'static>(engine: Arc<Engine>) -> Router<S> {
     Router::new()
@@ -70,7 +77,13 @@ async fn as_sent(
         app::i18n::resolve(setting.as_deref(), cookie.as_deref(), accept)
     };
     let remote = q.remote.is_some();
-    let (body, blocked) = render(id, &raw, remote);
+    let Ok(_turn) = PARSING.acquire().await else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    let Ok((body, blocked)) = tokio::task::spawn_blocking(move || render(id, &raw, remote)).await
+    else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
     let t = |key| app::i18n::translate(locale, key);
     let banner = if blocked {
         format!(
@@ -138,6 +151,9 @@ fn render(id: u64, raw: &[u8], remote: bool) -> (String, bool) {
     // Inline parts by Content-ID, for `cid:` references.
     let mut cids = std::collections::HashMap::new();
     for (i, part) in m.parts.iter().enumerate() {
+        if cids.len() >= MAX_INLINE {
+            break;
+        }
         if let Some(cid) = part.content_id() {
             cids.insert(cid.trim_matches(['<', '>']).to_string(), i);
         }
@@ -146,7 +162,7 @@ fn render(id: u64, raw: &[u8], remote: bool) -> (String, bool) {
         .html_body
         .first()
         .and_then(|&i| m.parts.get(i as usize))
-        .filter(|p| matches!(p.body, PartType::Html(_)));
+        .filter(|p| matches!(&p.body, PartType::Html(h) if h.len() <= MAX_HTML));
     let Some(part) = html_part else {
         let mut text = String::new();
         for i in 0..m.text_body_count() {
@@ -162,6 +178,10 @@ fn render(id: u64, raw: &[u8], remote: bool) -> (String, bool) {
         _ => String::new(),
     };
     let blocked = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Inline images get a scheme of this render's own, made a path after cleaning; a
+    // message cannot guess it, so it cannot point at another message's parts.
+    let scheme = format!("x-inline-{:016x}", rand_u64());
+    let marker = format!("{scheme}:");
     let flag = blocked.clone();
     let clean = ammonia::Builder::default()
         .add_generic_attributes([
@@ -170,7 +190,9 @@ fn render(id: u64, raw: &[u8], remote: bool) -> (String, bool) {
         .add_tag_attributes("table", ["cellpadding", "cellspacing"])
         .add_tag_attributes("font", ["face", "size"])
         .add_tags(["font", "center"])
-        .add_url_schemes(["cid", "data"])
+        .add_url_schemes(["cid", "data", scheme.as_str()])
+        // Relative links would reach the desk's own pages with the agent's session.
+        .url_relative(ammonia::UrlRelative::Deny)
         .link_rel(Some("noopener noreferrer"))
         .attribute_filter(move |element, attribute, value| {
             let remote_url = |v: &str| {
@@ -179,10 +201,13 @@ fn render(id: u64, raw: &[u8], remote: bool) -> (String, bool) {
             };
             match (element, attribute) {
                 (_, "src") if value.trim_start().to_ascii_lowercase().starts_with("cid:") => {
+                    // Made absolute on the way out (relative links are denied).
                     let cid = value.trim_start()[4..].trim_matches(['<', '>']);
                     cids.get(cid)
-                        .map(|i| format!("/messages/{id}/inline/{i}").into())
+                        .map(|i| format!("{marker}{id}/inline/{i}").into())
                 }
+                // data: only for pictures.
+                (_, "href") if value.trim_start().to_ascii_lowercase().starts_with("data:") => None,
                 (_, "src") | (_, "background") if remote_url(value) && !remote => {
                     flag.store(true, std::sync::atomic::Ordering::Relaxed);
                     None
@@ -192,7 +217,12 @@ fn render(id: u64, raw: &[u8], remote: bool) -> (String, bool) {
                     .to_ascii_lowercase()
                     .starts_with("data:image/")
                     .then(|| value.into()),
-                (_, "style") if !remote && value.to_ascii_lowercase().contains("url(") => {
+                (_, "style")
+                    if !remote && {
+                        let v = value.to_ascii_lowercase();
+                        v.contains("url") || v.contains("image") || v.contains('\\')
+                    } =>
+                {
                     flag.store(true, std::sync::atomic::Ordering::Relaxed);
                     None
                 }
@@ -200,8 +230,21 @@ fn render(id: u64, raw: &[u8], remote: bool) -> (String, bool) {
             }
         })
         .clean(&html)
-        .to_string();
+        .to_string()
+        .replace(&format!("{scheme}:"), "/messages/");
     (clean, blocked.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+fn rand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default(),
+    );
+    h.finish()
 }
 
 /// One part of message `id` that its HTML shows inline (an image), for an agent who
@@ -214,21 +257,29 @@ async fn inline_part(
     let Some((_, raw)) = original(&engine, &headers, id).await else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let Some(m) = MessageParser::default().parse(&raw) else {
+    let Ok(_turn) = PARSING.acquire().await else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    let found = tokio::task::spawn_blocking(move || {
+        let m = MessageParser::default().parse(&raw)?;
+        let part = m.parts.get(index)?;
+        let kind = part
+            .content_type()
+            .map(|c| {
+                format!("{}/{}", c.ctype(), c.subtype().unwrap_or_default()).to_ascii_lowercase()
+            })
+            .unwrap_or_default();
+        // Only images are shown inline (and never SVG, which may carry script).
+        (kind.starts_with("image/") && !kind.contains("svg"))
+            .then(|| (kind, part.contents().to_vec()))
+    })
+    .await
+    .ok()
+    .flatten();
+    let Some((kind, bytes)) = found else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let Some(part) = m.parts.get(index) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let kind = part
-        .content_type()
-        .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or_default()).to_ascii_lowercase())
-        .unwrap_or_default();
-    // Only images are shown inline (and never SVG, which may carry script).
-    if !kind.starts_with("image/") || kind.contains("svg") {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    let mut resp = part.contents().to_vec().into_response();
+    let mut resp = bytes.into_response();
     let h = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&kind) {
         h.insert(header::CONTENT_TYPE, v);

@@ -14,14 +14,19 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Semaphore};
 
-/// The largest message taken (the SIZE a sender is told is the same).
-const MAX_MESSAGE: usize = 50 * 1024 * 1024;
-/// The longest line read (RFC 5321 asks for 1,000; some senders send more).
+/// The largest message taken (as the big mail services take).
+const MAX_MESSAGE: usize = 25 * 1024 * 1024;
+/// The longest line read (RFC 5321 asks for 1,000; some senders send more). A longer
+/// one ends the connection: cut in pieces, its end could pass for the end of data.
 const MAX_LINE: usize = 64 * 1024;
-/// Connections served at once; more wait.
-const CONNECTIONS: usize = 64;
+/// Connections served at once; one more is told to come back later (421).
+const CONNECTIONS: usize = 32;
+/// Connections from one address at once.
+const PER_ADDRESS: usize = 4;
 /// How long the server waits for a command or a line of data (RFC 5321 4.5.3.2).
 const TIMEOUT: Duration = Duration::from_secs(300);
+/// How long one connection may last in all.
+const SESSION: Duration = Duration::from_secs(30 * 60);
 /// Recipients per message.
 const MAX_RECIPIENTS: usize = 100;
 
@@ -52,9 +57,11 @@ async fn serve(
     mut stopping: watch::Receiver<bool>,
 ) {
     let slots = Arc::new(Semaphore::new(CONNECTIONS));
+    let per_address: Arc<std::sync::Mutex<std::collections::HashMap<IpAddr, usize>>> =
+        Arc::default();
     let builder = SessionBuilder::new(name.clone());
     loop {
-        let (stream, peer) = tokio::select! {
+        let (mut stream, peer) = tokio::select! {
             _ = stopping.changed() => return,
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
@@ -65,18 +72,47 @@ async fn serve(
                 }
             },
         };
-        let Ok(slot) = slots.clone().acquire_owned().await else {
-            return;
+        let ip = peer.ip();
+        let crowded = {
+            let mut counts = per_address.lock().unwrap_or_else(|p| p.into_inner());
+            let n = counts.entry(ip).or_default();
+            *n += 1;
+            *n > PER_ADDRESS
+        };
+        let slot = slots.clone().try_acquire_owned().ok();
+        let (Some(slot), false) = (slot, crowded) else {
+            release(&per_address, ip);
+            tokio::spawn(async move {
+                let _ = stream
+                    .write_all(b"421 Too many connections, try again later\r\n")
+                    .await;
+            });
+            continue;
         };
         let engine = engine.clone();
         let builder = builder.clone();
         let name = name.clone();
+        let per_address = per_address.clone();
         tokio::spawn(async move {
-            if let Err(e) = conversation(stream, peer, engine, &builder, name).await {
-                tracing::debug!(%peer, error = %e, "SMTP connection ended");
+            let talk = conversation(stream, peer, engine, &builder, name);
+            match tokio::time::timeout(SESSION, talk).await {
+                Ok(Err(e)) => tracing::debug!(%peer, error = %e, "SMTP connection ended"),
+                Err(_) => tracing::debug!(%peer, "SMTP connection lasted too long"),
+                Ok(Ok(())) => {}
             }
+            release(&per_address, ip);
             drop(slot);
         });
+    }
+}
+
+fn release(counts: &std::sync::Mutex<std::collections::HashMap<IpAddr, usize>>, ip: IpAddr) {
+    let mut counts = counts.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(n) = counts.get_mut(&ip) {
+        *n -= 1;
+        if *n == 0 {
+            counts.remove(&ip);
+        }
     }
 }
 
@@ -90,13 +126,19 @@ async fn conversation(
 ) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut read = BufReader::new(read);
+    // Which addresses are the desk's; when that cannot be read, nothing is taken.
     let addresses = {
         let e = engine.clone();
         tokio::task::spawn_blocking(move || e.intake_addresses())
             .await
             .ok()
             .and_then(Result::ok)
-            .unwrap_or_default()
+    };
+    let Some(addresses) = addresses else {
+        write
+            .write_all(b"421 Cannot take mail now, try again later\r\n")
+            .await?;
+        return Ok(());
     };
     let intake = Intake {
         engine,
@@ -105,6 +147,7 @@ async fn conversation(
         name,
         helo: String::new(),
         mailbox: None,
+        sender: String::new(),
         recipients: 0,
         data: Vec::new(),
         too_big: false,
@@ -135,6 +178,10 @@ async fn conversation(
         if n == 0 {
             return Ok(());
         }
+        if !line.ends_with(b"\n") {
+            write.write_all(b"500 Line too long\r\n").await?;
+            return Ok(());
+        }
         // The end of a message stores it: a blocking write, kept off the async threads.
         let response: Response = if line == b".\r\n" {
             tokio::task::block_in_place(|| session.process(&line))
@@ -163,6 +210,8 @@ struct Intake {
     helo: String,
     /// The mailbox of the first recipient that is one.
     mailbox: Option<u64>,
+    /// The envelope sender (empty for a delivery report).
+    sender: String,
     recipients: usize,
     data: Vec<u8>,
     too_big: bool,
@@ -193,9 +242,14 @@ impl Handler for Intake {
         mailin::response::OK
     }
 
-    fn mail(&mut self, _ip: IpAddr, _domain: &str, _from: &str) -> Response {
+    fn mail(&mut self, _ip: IpAddr, _domain: &str, from: &str) -> Response {
         self.mailbox = None;
         self.recipients = 0;
+        self.sender = from
+            .chars()
+            .filter(|c| !c.is_control() && !matches!(c, '<' | '>'))
+            .take(320)
+            .collect();
         mailin::response::OK
     }
 
@@ -227,10 +281,15 @@ impl Handler for Intake {
     ) -> Response {
         self.data.clear();
         self.too_big = false;
-        // A trace line, as every mail server adds one.
+        // As the last server on the way the desk adds what it knows: the envelope
+        // sender, its own verdict on authentication (none checked: any verdict below
+        // it came with the message and counts for nothing), and a trace line.
         self.data.extend_from_slice(
             format!(
-                "Received: from {} ([{}]) by {} with ESMTP; {}\r\n",
+                "Return-Path: <{}>\r\nAuthentication-Results: {}; none\r\n\
+                 Received: from {} ([{}]) by {} with ESMTP; {}\r\n",
+                self.sender,
+                self.name,
                 if self.helo.is_empty() {
                     "unknown"
                 } else {
@@ -260,7 +319,7 @@ impl Handler for Intake {
             return mailin::response::NO_STORAGE;
         }
         match self.engine.ingest_mail_via(&raw, self.mailbox) {
-            Ok(i) => Response::custom(250, format!("OK, ticket #{}", i.ticket)),
+            Ok(_) => Response::custom(250, "OK, stored".into()),
             Err(e) => {
                 tracing::warn!(error = %e, "mail taken by SMTP could not be stored");
                 Response::custom(451, "Cannot store the message now; try again later".into())

@@ -367,6 +367,28 @@ fn referred_ticket(
     Ok(None)
 }
 
+/// Acknowledgements one address gets in a day, at most.
+const ACKS_PER_DAY: u32 = 5;
+
+/// Whether `email` may get another acknowledgement today; counts it if so.
+fn acknowledgement_allowed(
+    txn: &WriteTransaction,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let day = now.timestamp().div_euclid(86_400);
+    let mut log = txn.open_table(tables::ACK_LOG)?;
+    let count = match log.get(email)?.map(|v| v.value()) {
+        Some((d, n)) if d == day => n,
+        _ => 0,
+    };
+    if count >= ACKS_PER_DAY {
+        return Ok(false);
+    }
+    log.insert(email, (day, count + 1))?;
+    Ok(true)
+}
+
 /// The active agent whose address `email` is.
 fn agent_by_email(txn: &WriteTransaction, email: &str) -> Result<Option<u64>> {
     if email.is_empty() {
@@ -557,7 +579,15 @@ fn place(txn: &WriteTransaction, p: &parse::Parsed, ctx: &Context<'_>) -> Result
         let room = tickets::ensure_room(txn, ticket.number, ctx.max).is_ok();
         // An agent of the desk writing in (a reply from their own mail client) joins
         // the ticket as their note: it is kept, and nothing goes out or changes state.
-        if let Some(agent) = agent_by_email(txn, &email)?.filter(|_| trusted && room) {
+        // Only when the receiving server vouches for the sender (DKIM or DMARC pass),
+        // and only on a ticket the agent may work: a From line is easy to make up.
+        let agent = agent_by_email(txn, &email)?
+            .filter(|_| trusted && room && p.authenticated == Some(true));
+        let agent = match agent {
+            Some(a) if crate::access::caller_in(txn, a)?.may_work(&ticket) => Some(a),
+            _ => None,
+        };
+        if let Some(agent) = agent {
             let number = ticket.number;
             let message = tickets::add_message(
                 txn,
@@ -670,13 +700,21 @@ fn place(txn: &WriteTransaction, p: &parse::Parsed, ctx: &Context<'_>) -> Result
         .desk_addresses
         .iter()
         .any(|d| d.eq_ignore_ascii_case(&email));
-    if !p.automatic && !spam && !own && !email.is_empty() && agent_by_email(txn, &email)?.is_none()
+    // Nor to mail that says it is forged, nor more than a few a day to one address (a
+    // forged sender must not make the desk a spammer).
+    if !p.automatic
+        && !spam
+        && !own
+        && !email.is_empty()
+        && p.authenticated != Some(false)
+        && agent_by_email(txn, &email)?.is_none()
+        && acknowledgement_allowed(txn, &email, now)?
     {
         let mut values = crate::templates::ticket_values(txn, &t)?;
         let settings = txn.open_table(tables::SETTINGS)?;
         let address = crate::templates::public_address(&settings)?;
         values.push((
-            "ticket.link",
+            ("ticket", "link"),
             if address.is_empty() {
                 String::new()
             } else {

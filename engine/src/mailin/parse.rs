@@ -223,11 +223,16 @@ fn read(m: &Message<'_>) -> Parsed {
         || header(m, "X-Autorespond").is_some()
         || lower("X-Auto-Response-Suppress")
             .is_some_and(|v| v.contains("all") || v.contains("autoreply"))
-        || header(m, "List-Id").is_some();
+        || header(m, "List-Id").is_some()
+        // The envelope sender of a delivery report is empty.
+        || header(m, "Return-Path").is_some_and(|r| r.trim() == "<>");
+    // Only the topmost Authentication-Results counts: the one the last server, the
+    // desk's own, added. Any below it came with the message and may be made up.
     let results: Vec<String> = m
         .headers_raw()
         .filter(|(name, _)| name.eq_ignore_ascii_case("Authentication-Results"))
         .map(|(_, v)| v.to_ascii_lowercase())
+        .take(1)
         .collect();
     let says = |what: &str| results.iter().any(|r| r.contains(what));
     let authenticated = if says("dmarc=fail") || (says("spf=fail") && !says("dkim=pass")) {
@@ -371,6 +376,13 @@ mod tests {
         assert_eq!(forged.authenticated, Some(false));
         let signed = parse(b"From: a@example.com\r\nAuthentication-Results: mx.desk.example; dkim=pass header.d=example.com\r\nSubject: x\r\n\r\nx\r\n");
         assert_eq!(signed.authenticated, Some(true));
+        // A pass the sender wrote below the receiving server's own verdict counts for
+        // nothing.
+        let smuggled = parse(b"From: a@example.com\r\nAuthentication-Results: mx.desk.example; spf=fail smtp.mailfrom=example.com\r\nAuthentication-Results: evil; dkim=pass\r\nSubject: x\r\n\r\nx\r\n");
+        assert_eq!(smuggled.authenticated, Some(false));
+        let bounce_envelope =
+            parse(b"Return-Path: <>\r\nFrom: robot@example.com\r\nSubject: x\r\n\r\nx\r\n");
+        assert!(bounce_envelope.automatic);
         assert_eq!(clean_id("<ok@x>"), "ok@x");
         assert_eq!(clean_id(&"a".repeat(300)), "");
         assert_eq!(clean_id("has space@x"), "");

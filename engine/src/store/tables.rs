@@ -109,6 +109,9 @@ pub const TICKET_MAILBOX: TableDefinition<u64, u64> = TableDefinition::new("tick
 /// Outgoing message → the mailbox it is sent from (its address, and its own SMTP
 /// server if it has one).
 pub const MAIL_VIA: TableDefinition<u64, u64> = TableDefinition::new("mail_via");
+/// Address → (day number, acknowledgements sent to it that day): a forged sender
+/// cannot make the desk mail one address without end.
+pub const ACK_LOG: TableDefinition<&str, (i64, u32)> = TableDefinition::new("ack_log");
 /// Mailbox id → where fetching it stands (see `mailbox`).
 pub const MAILBOX_STATE: TableDefinition<u64, &[u8]> = TableDefinition::new("mailbox_state");
 /// A blocked sender: an address (`ana@example.com`) or a domain (`@example.com`),

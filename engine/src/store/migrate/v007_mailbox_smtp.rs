@@ -1,6 +1,6 @@
 //! Version 7: a mailbox may have its own SMTP server for the replies sent from its
 //! address; tickets remember the mailbox they came through and outgoing mail the one
-//! it goes from.
+//! it goes from; acknowledgements are counted per address and day.
 
 use model::SmtpSecurity;
 use redb::{ReadableTable, WriteTransaction};
@@ -47,6 +47,7 @@ struct MailboxV7 {
 pub fn run(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(tables::TICKET_MAILBOX)?;
     txn.open_table(tables::MAIL_VIA)?;
+    txn.open_table(tables::ACK_LOG)?;
     let mut boxes = txn.open_table(tables::MAILBOXES)?;
     let mut old = Vec::new();
     for entry in boxes.iter()? {
