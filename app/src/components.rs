@@ -307,6 +307,17 @@ pub fn plain_excerpt(markdown: &str) -> String {
 pub struct DeskName(pub String);
 
 /// What the desk is called: its name, else "Tessera".
+/// The weekdays' names, Monday first.
+pub const WEEKDAYS: [&str; 7] = [
+    "hours.mon",
+    "hours.tue",
+    "hours.wed",
+    "hours.thu",
+    "hours.fri",
+    "hours.sat",
+    "hours.sun",
+];
+
 pub fn brand() -> String {
     use_context::<DeskName>()
         .map(|d| d.0)
@@ -555,6 +566,7 @@ fn Sidebar(agent: AgentInfo, views: Views) -> impl IntoView {
                     <li><a href="/agent/admin/mail">{t("mail.title")}</a></li>
                     <li><a href="/agent/admin/mailboxes" rel="external">{t("mailbox.title")}</a></li>
                     <li><a href="/agent/admin/templates" rel="external">{t("templates.title")}</a></li>
+                    <li><a href="/agent/admin/hours" rel="external">{t("hours.title")}</a></li>
                 })}
                 <li><a href="/agent/contacts">{t("nav.contacts")}</a></li>
                 <li><a href="/agent/new-ticket">{t("intake.title")}</a></li>

@@ -20,6 +20,7 @@ pub mod portal;
 pub mod presence;
 pub mod search;
 pub mod secret;
+pub mod sla;
 pub mod store;
 pub mod survey;
 pub mod templates;

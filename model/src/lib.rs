@@ -6,6 +6,7 @@ pub mod headers;
 pub mod inbox;
 pub mod mail;
 pub mod query;
+pub mod sla;
 pub mod validate;
 
 use chrono::{DateTime, Utc};
@@ -17,6 +18,7 @@ pub use mail::{
     Delivery, MailKind, MailState, MailTemplate, Mailbox, MailboxInput, MailboxSmtp, OutgoingMail,
     SmtpSecurity, SmtpSettings, TemplateKind,
 };
+pub use sla::{Calendar, Holiday, HoursSummary, OpenInterval};
 pub use validate::{
     limits, validate_agent, validate_call, validate_new_ticket, validate_password, validate_reply,
     FieldError,

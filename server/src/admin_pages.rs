@@ -24,6 +24,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(engine: Arc<Engine>) -> Router<S
             "/agent/admin/mailboxes",
             get(mailboxes_page).post(mailboxes_form),
         )
+        .route("/agent/admin/hours", get(hours_page).post(hours_form))
         .with_state(engine)
 }
 
@@ -366,6 +367,151 @@ async fn mailboxes_form(
         &viewer,
         Some(Ok(typed)),
         errors,
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+async fn hours_page(
+    State(engine): State<Arc<Engine>>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match admin(&engine, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let notice = match q.get("done").map(String::as_str) {
+        Some("saved") => Some("settings.saved"),
+        Some("removed") => Some("hours.removed"),
+        _ => None,
+    };
+    show_hours(&engine, &viewer, None, notice, StatusCode::OK).await
+}
+
+type HoursDraft = (model::Calendar, [String; 7], String, Vec<model::FieldError>);
+
+async fn show_hours(
+    engine: &Arc<Engine>,
+    viewer: &Viewer,
+    draft: Option<HoursDraft>,
+    notice: Option<&'static str>,
+    status: StatusCode,
+) -> Response {
+    let id = viewer.agent.id;
+    match engine_call(engine, move |e| Ok((e.calendars(id)?, e.departments()?))).await {
+        Ok(((calendars, default, uses), departments)) => html(
+            status,
+            app::plain::hours_page(
+                viewer,
+                app::plain::HoursView {
+                    calendars,
+                    default,
+                    departments,
+                    uses,
+                    draft,
+                    notice,
+                },
+            ),
+        ),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string()).into_response(),
+    }
+}
+
+async fn hours_form(
+    State(engine): State<Arc<Engine>>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let viewer = match admin(&engine, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let me = viewer.agent.id;
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let id: u64 = field("id").trim().parse().unwrap_or(0);
+    let chosen = |name: &str| field(name).trim().parse::<u64>().ok();
+    match field("do").as_str() {
+        "remove" => {
+            return match engine_call(&engine, move |e| e.delete_calendar(me, id)).await {
+                Ok(()) => Redirect::to("/agent/admin/hours?done=removed").into_response(),
+                Err(e) => (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+            };
+        }
+        "uses" => {
+            let default = chosen("default");
+            let departments: Vec<(u64, Option<u64>)> = form
+                .iter()
+                .filter_map(|(k, v)| {
+                    let d: u64 = k.strip_prefix("dept")?.parse().ok()?;
+                    Some((d, v.trim().parse().ok()))
+                })
+                .collect();
+            let done = engine_call(&engine, move |e| {
+                e.use_calendar(me, None, default)?;
+                for (d, c) in departments {
+                    e.use_calendar(me, Some(d), c)?;
+                }
+                Ok(())
+            })
+            .await;
+            return match done {
+                Ok(()) => Redirect::to("/agent/admin/hours?done=saved").into_response(),
+                Err(e) => (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+            };
+        }
+        _ => {}
+    }
+    let week_text: [String; 7] = std::array::from_fn(|i| field(&format!("d{i}")));
+    let holidays_text = field("holidays");
+    let mut errors = Vec::new();
+    let mut week: [Vec<model::OpenInterval>; 7] = Default::default();
+    for (i, text) in week_text.iter().enumerate() {
+        match app::plain::parse_day(text) {
+            Some(day) => week[i] = day,
+            None => {
+                if !errors.iter().any(|e: &model::FieldError| e.field == "week") {
+                    errors.push(model::FieldError::new("week", "error.calendar_hours"));
+                }
+            }
+        }
+    }
+    let (holidays, bad) = app::plain::parse_holidays(&holidays_text);
+    if !bad.is_empty() {
+        errors.push(model::FieldError::new("holidays", "error.holiday_lines"));
+    }
+    let calendar = model::Calendar {
+        id,
+        name: field("name"),
+        time_zone: field("time_zone").trim().to_string(),
+        week,
+        holidays,
+    };
+    let ical = field("ical");
+    if errors.is_empty() {
+        let saving = calendar.clone();
+        let saved = engine_call(&engine, move |e| {
+            let c = e.save_calendar(me, &saving)?;
+            if !ical.trim().is_empty() {
+                e.import_holidays(me, c.id, &ical)?;
+            }
+            Ok(c)
+        })
+        .await;
+        match saved {
+            Ok(c) => {
+                return Redirect::to(&format!("/agent/admin/hours?done=saved#calendar-{}", c.id))
+                    .into_response()
+            }
+            Err(e) if e.kind() == ErrorKind::Invalid => errors = e.fields().to_vec(),
+            Err(e) => return (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+        }
+    }
+    show_hours(
+        &engine,
+        &viewer,
+        Some((calendar, week_text, holidays_text, errors)),
         None,
         StatusCode::UNPROCESSABLE_ENTITY,
     )

@@ -216,3 +216,47 @@ pub async fn rate_ticket(
     })?;
     call(move |e| e.rate_as_customer(number, &key, rating, comment.as_deref())).await
 }
+
+/// The desk's business hours and whether it is open now, for anyone.
+#[server(endpoint = "portal/hours")]
+pub async fn opening_hours() -> Result<Option<model::HoursSummary>, AppError> {
+    call(move |e| {
+        let Some(h) = e.opening_hours(None)? else {
+            return Ok(None);
+        };
+        let zone: chrono_tz::Tz = h.calendar.time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
+        let opens = h.next_open.map(|at| {
+            use chrono::Datelike;
+            let local = at.with_timezone(&zone);
+            (
+                local.weekday().num_days_from_monday() as u8,
+                local.format("%H:%M").to_string(),
+            )
+        });
+        Ok(Some(model::HoursSummary {
+            open_now: h.open_now,
+            opens,
+            week: h
+                .calendar
+                .week
+                .iter()
+                .map(|day| {
+                    day.iter()
+                        .map(|i| {
+                            format!(
+                                "{:02}:{:02}–{:02}:{:02}",
+                                i.start / 60,
+                                i.start % 60,
+                                i.end / 60,
+                                i.end % 60
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .collect(),
+            time_zone: h.calendar.time_zone,
+        }))
+    })
+    .await
+}

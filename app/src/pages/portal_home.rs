@@ -71,6 +71,7 @@ pub fn PortalHome() -> impl IntoView {
                 </nav>
             </header>
             <main id="main" class="portal-main">
+                <OpeningHours/>
                 <Show
                     when=move || created().is_none()
                     fallback=move || {
@@ -178,5 +179,44 @@ fn origin() -> String {
     #[cfg(not(feature = "hydrate"))]
     {
         String::new()
+    }
+}
+
+/// Whether the desk is open now, and its week, once an admin has set business hours.
+#[component]
+fn OpeningHours() -> impl IntoView {
+    let hours = Resource::new(|| (), |_| crate::api::portal::opening_hours());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                hours.await.ok().flatten().map(|h| {
+                    let state = if h.open_now {
+                        t("portal.open_now").to_string()
+                    } else {
+                        match &h.opens {
+                            Some((day, time)) => t("portal.opens")
+                                .replace("{day}", t(crate::components::WEEKDAYS[usize::from(*day) % 7]))
+                                .replace("{time}", time),
+                            None => t("portal.closed_now").to_string(),
+                        }
+                    };
+                    view! {
+                        <details class=if h.open_now { "hours open" } else { "hours closed" }>
+                            <summary>{state}</summary>
+                            <table class="hours-week">
+                                <caption class="visually-hidden">{t("hours.week")}</caption>
+                                {h.week.iter().enumerate().map(|(i, text)| view! {
+                                    <tr>
+                                        <th scope="row">{t(crate::components::WEEKDAYS[i % 7])}</th>
+                                        <td>{if text.is_empty() { t("hours.closed").to_string() } else { text.clone() }}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </table>
+                            <p class="hint">{h.time_zone.clone()}</p>
+                        </details>
+                    }
+                })
+            })}
+        </Suspense>
     }
 }

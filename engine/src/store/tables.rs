@@ -112,6 +112,11 @@ pub const MAIL_VIA: TableDefinition<u64, u64> = TableDefinition::new("mail_via")
 /// Address → (day number, acknowledgements sent to it that day): a forged sender
 /// cannot make the desk mail one address without end.
 pub const ACK_LOG: TableDefinition<&str, (i64, u32)> = TableDefinition::new("ack_log");
+/// Calendar id → a business-hours calendar (see `sla`).
+pub const CALENDARS: TableDefinition<u64, &[u8]> = TableDefinition::new("calendars");
+/// Department id → the calendar it keeps (else the desk's default).
+pub const DEPARTMENT_CALENDARS: TableDefinition<u64, u64> =
+    TableDefinition::new("department_calendars");
 /// Mailbox id → where fetching it stands (see `mailbox`).
 pub const MAILBOX_STATE: TableDefinition<u64, &[u8]> = TableDefinition::new("mailbox_state");
 /// A blocked sender: an address (`ana@example.com`) or a domain (`@example.com`),

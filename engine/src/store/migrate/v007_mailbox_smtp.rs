@@ -1,6 +1,7 @@
 //! Version 7: a mailbox may have its own SMTP server for the replies sent from its
 //! address; tickets remember the mailbox they came through and outgoing mail the one
-//! it goes from; acknowledgements are counted per address and day.
+//! it goes from; acknowledgements are counted per address and day. Business-hours
+//! calendars, and the one each department keeps.
 
 use model::SmtpSecurity;
 use redb::{ReadableTable, WriteTransaction};
@@ -48,6 +49,8 @@ pub fn run(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(tables::TICKET_MAILBOX)?;
     txn.open_table(tables::MAIL_VIA)?;
     txn.open_table(tables::ACK_LOG)?;
+    txn.open_table(tables::CALENDARS)?;
+    txn.open_table(tables::DEPARTMENT_CALENDARS)?;
     let mut boxes = txn.open_table(tables::MAILBOXES)?;
     let mut old = Vec::new();
     for entry in boxes.iter()? {

@@ -1,0 +1,67 @@
+// Business hours: an admin builds a calendar on its page (weekly hours, holidays typed
+// and pasted from an iCal file), makes it the desk's default, and the portal tells
+// customers whether the desk is open now, or when it opens again.
+const { test, expect } = require('@playwright/test');
+const { startDesk, signIn, postForm, hydrated } = require('./desk');
+
+const ADMIN = { name: 'Mara Admin', email: 'mara@desk.example', password: 'a long password 123' };
+const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+test('an admin sets business hours and the portal says whether the desk is open', async ({ page, browser }) => {
+  const desk = await startDesk();
+  try {
+    const token = new URL(desk.setup).searchParams.get('token');
+    expect((await postForm(desk.base, '/api/auth/setup', { token, ...ADMIN })).status).toBe(200);
+    await signIn(page, desk.base, ADMIN.email, ADMIN.password);
+    await page.getByRole('link', { name: 'Business hours' }).click();
+    await expect(page.getByRole('heading', { name: 'Business hours', level: 1 })).toBeVisible();
+
+    // Open every day, all day, in UTC; one holiday line is wrong at first.
+    const form = page.locator('#calendar-new');
+    await form.getByLabel('Name').fill('Office');
+    await form.getByLabel('Time zone').fill('UTC');
+    for (const day of DAYS) await form.getByLabel(day).fill('00:00-24:00');
+    await form.getByLabel('Holidays').fill('2030-12-25 yearly Christmas\nnot a date');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.locator('#calendar-new').getByRole('alert')).toContainText('do not start with a date');
+    // What was typed is still there.
+    await expect(page.locator('#calendar-new').getByLabel('Monday')).toHaveValue('00:00-24:00');
+    await page.locator('#calendar-new').getByLabel('Holidays').fill('2030-12-25 yearly Christmas');
+    await page.locator('#calendar-new').getByLabel('Add holidays from an iCal file').fill(
+      'BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20310101\nSUMMARY:New Year\nRRULE:FREQ=YEARLY\nEND:VEVENT\nEND:VCALENDAR\n');
+    await page.locator('#calendar-new').getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('status').first()).toHaveText('Settings saved.');
+    const office = page.locator('section.calendar').filter({ hasText: 'Office' }).first();
+    await expect(office.getByLabel('Holidays')).toHaveValue('2030-12-25 yearly Christmas\n2031-01-01 yearly New Year');
+
+    // The desk's default; the portal says it is open.
+    await page.getByLabel("The desk's default").selectOption({ label: 'Office' });
+    await page.locator('form').filter({ has: page.getByLabel("The desk's default") }).getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByText("the desk's default")).toBeVisible();
+    const customer = await browser.newPage();
+    await customer.goto(desk.base + '/');
+    await hydrated(customer);
+    await expect(customer.locator('details.hours summary')).toHaveText('We are open now');
+
+    // Hours twelve hours away from now, every day: closed now, opening at that hour.
+    const at = (new Date().getUTCHours() + 12) % 24;
+    const hh = String(at).padStart(2, '0');
+    for (const day of DAYS) await office.getByLabel(day).fill(`${hh}:00-${hh}:30`);
+    await office.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('status').first()).toHaveText('Settings saved.');
+    await customer.reload();
+    await expect(customer.locator('details.hours summary')).toContainText(`We open again:`);
+    await expect(customer.locator('details.hours summary')).toContainText(`${hh}:00`);
+    await customer.locator('details.hours summary').click();
+    await expect(customer.locator('.hours-week')).toContainText(`${hh}:00–${hh}:30`);
+    // The same in Greek.
+    await customer.goto(desk.base + '/lang/el?next=/');
+    await expect(customer.locator('details.hours summary')).toContainText('Ανοίγουμε ξανά');
+
+    // Only admins.
+    const anon = await fetch(desk.base + '/agent/admin/hours', { redirect: 'manual' });
+    expect(anon.status).toBe(303);
+  } finally {
+    await desk.stop();
+  }
+});

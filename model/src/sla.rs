@@ -1,0 +1,66 @@
+//! Service levels: business-hours calendars (and, with them, what the desk promises).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// One opening interval of a day, in minutes from local midnight: from `start` up to
+/// (not including) `end`, at most 1440 (midnight at the day's end).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenInterval {
+    pub start: u16,
+    pub end: u16,
+}
+
+/// A day the desk is closed: once, or every year on that day and month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holiday {
+    pub date: NaiveDate,
+    pub yearly: bool,
+    pub name: String,
+}
+
+/// Business hours: a time zone, the opening intervals of each weekday (Monday first),
+/// and holidays. A calendar with no interval on any day counts every minute (24/7).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Calendar {
+    pub id: u64,
+    pub name: String,
+    /// An IANA time zone name (`Europe/Ljubljana`).
+    pub time_zone: String,
+    pub week: [Vec<OpenInterval>; 7],
+    pub holidays: Vec<Holiday>,
+}
+
+impl Calendar {
+    /// Monday to Friday, `from` to `to` o'clock, in `zone`.
+    pub fn weekdays(zone: &str, from: u16, to: u16) -> Calendar {
+        let day = vec![OpenInterval {
+            start: from * 60,
+            end: to * 60,
+        }];
+        Calendar {
+            time_zone: zone.into(),
+            week: [
+                day.clone(),
+                day.clone(),
+                day.clone(),
+                day.clone(),
+                day,
+                Vec::new(),
+                Vec::new(),
+            ],
+            ..Calendar::default()
+        }
+    }
+}
+
+/// What the portal shows of the desk's hours: whether it is open now, when it next
+/// opens (weekday, Monday 0, and local time), and each weekday's hours as text, in the
+/// calendar's time zone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoursSummary {
+    pub open_now: bool,
+    pub opens: Option<(u8, String)>,
+    pub week: Vec<String>,
+    pub time_zone: String,
+}
