@@ -18,7 +18,10 @@ pub use mail::{
     Delivery, MailKind, MailState, MailTemplate, Mailbox, MailboxInput, MailboxSmtp, OutgoingMail,
     SmtpSecurity, SmtpSettings, TemplateKind,
 };
-pub use sla::{Calendar, Holiday, HoursSummary, OpenInterval};
+pub use sla::{
+    Calendar, ClockState, Holiday, HoursSummary, OpenInterval, SlaClock, SlaConditions, SlaPolicy,
+    SlaTargets, TicketSla,
+};
 pub use validate::{
     limits, validate_agent, validate_call, validate_new_ticket, validate_password, validate_reply,
     FieldError,
@@ -394,6 +397,8 @@ pub struct TicketDetail {
     pub merged_into: Option<u64>,
     /// Addresses copied on replies.
     pub ccs: Vec<String>,
+    /// The service-level policy that applies, with its clocks.
+    pub sla: Option<TicketSla>,
     /// Who changed what, newest first (the latest [`limits::HISTORY_PAGE`] events).
     pub history: Vec<HistoryEntry>,
     /// The customer's rating, once given.

@@ -1,6 +1,6 @@
 //! Service levels: business-hours calendars (and, with them, what the desk promises).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// One opening interval of a day, in minutes from local midnight: from `start` up to
@@ -63,4 +63,70 @@ pub struct HoursSummary {
     pub opens: Option<(u8, String)>,
     pub week: Vec<String>,
     pub time_zone: String,
+}
+
+/// Service-level targets, in business minutes; `None`: no promise.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaTargets {
+    pub first_response: Option<u32>,
+    pub next_response: Option<u32>,
+    pub resolution: Option<u32>,
+}
+
+/// Where a service-level clock stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClockState {
+    Running,
+    /// Most of its time is used (the warning share, 80 % unless set otherwise).
+    Warning,
+    /// Standing still: the ticket waits on someone else, or is done.
+    Paused,
+    Breached,
+    Met,
+    MetLate,
+}
+
+/// One clock of a ticket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaClock {
+    pub target_minutes: u32,
+    pub used_minutes: i64,
+    /// When it is due (or was breached); `None` when met or standing still.
+    pub due: Option<DateTime<Utc>>,
+    pub met_at: Option<DateTime<Utc>>,
+    pub state: ClockState,
+}
+
+/// Which tickets a policy is for: each list that names something must hold (any of its
+/// values); an empty list holds for every ticket.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaConditions {
+    pub priorities: Vec<crate::Priority>,
+    pub channels: Vec<crate::Channel>,
+    pub departments: Vec<u64>,
+    pub types: Vec<u64>,
+    pub tags: Vec<String>,
+    /// Customer groups of the requester.
+    pub groups: Vec<String>,
+    pub organizations: Vec<String>,
+}
+
+/// A service-level policy.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaPolicy {
+    pub id: u64,
+    pub name: String,
+    pub conditions: SlaConditions,
+    pub targets: SlaTargets,
+    /// The calendar its minutes count in; `None`: the ticket's department's.
+    pub calendar: Option<u64>,
+}
+
+/// A ticket's policy and clocks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketSla {
+    pub policy: String,
+    pub first_response: Option<SlaClock>,
+    pub next_response: Option<SlaClock>,
+    pub resolution: Option<SlaClock>,
 }

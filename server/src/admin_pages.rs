@@ -25,6 +25,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(engine: Arc<Engine>) -> Router<S
             get(mailboxes_page).post(mailboxes_form),
         )
         .route("/agent/admin/hours", get(hours_page).post(hours_form))
+        .route("/agent/admin/sla", get(sla_page).post(sla_form))
         .with_state(engine)
 }
 
@@ -512,6 +513,175 @@ async fn hours_form(
         &engine,
         &viewer,
         Some((calendar, week_text, holidays_text, errors)),
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+async fn sla_page(
+    State(engine): State<Arc<Engine>>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match admin(&engine, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let notice = match q.get("done").map(String::as_str) {
+        Some("saved") => Some("settings.saved"),
+        Some("removed") => Some("slapage.removed"),
+        _ => None,
+    };
+    show_sla(&engine, &viewer, None, notice, StatusCode::OK).await
+}
+
+type SlaDraft = (model::SlaPolicy, [String; 3], Vec<model::FieldError>);
+
+async fn show_sla(
+    engine: &Arc<Engine>,
+    viewer: &Viewer,
+    draft: Option<SlaDraft>,
+    notice: Option<&'static str>,
+    status: StatusCode,
+) -> Response {
+    let id = viewer.agent.id;
+    let read = engine_call(engine, move |e| {
+        Ok((e.sla_policies(id)?, e.desk_lists()?, e.calendars(id)?.0))
+    })
+    .await;
+    match read {
+        Ok(((policies, warn), lists, calendars)) => html(
+            status,
+            app::plain::sla_page(
+                viewer,
+                app::plain::SlaView {
+                    policies,
+                    warn,
+                    lists,
+                    calendars,
+                    draft,
+                    notice,
+                },
+            ),
+        ),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string()).into_response(),
+    }
+}
+
+async fn sla_form(
+    State(engine): State<Arc<Engine>>,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let viewer = match admin(&engine, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let me = viewer.agent.id;
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let all = |name: &str| -> Vec<String> {
+        form.iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let list = |name: &str| -> Vec<String> {
+        field(name)
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let id: u64 = field("id").trim().parse().unwrap_or(0);
+    let done = |r: engine::Result<()>, to: &str| match r {
+        Ok(()) => Redirect::to(to).into_response(),
+        Err(e) if e.kind() == ErrorKind::Invalid => {
+            (StatusCode::UNPROCESSABLE_ENTITY, e.message().to_string()).into_response()
+        }
+        Err(e) => (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+    };
+    match field("do").as_str() {
+        "warn" => {
+            let percent: u8 = field("warn").trim().parse().unwrap_or(0);
+            let r = engine_call(&engine, move |e| e.set_sla_warning(me, percent)).await;
+            return done(r, "/agent/admin/sla?done=saved");
+        }
+        "remove" => {
+            let r = engine_call(&engine, move |e| e.change_sla_policy(me, id, None)).await;
+            return done(r, "/agent/admin/sla?done=removed");
+        }
+        "up" | "down" => {
+            let up = field("do") == "up";
+            let r = engine_call(&engine, move |e| e.change_sla_policy(me, id, Some(up))).await;
+            return done(r, &format!("/agent/admin/sla?done=saved#policy-{id}"));
+        }
+        _ => {}
+    }
+    let texts = [field("first"), field("next"), field("resolution")];
+    let mut errors = Vec::new();
+    let mut minutes = [None; 3];
+    for (i, text) in texts.iter().enumerate() {
+        match app::plain::parse_minutes(text) {
+            Some(m) => minutes[i] = m,
+            None => {
+                if errors.is_empty() {
+                    errors.push(model::FieldError::new(
+                        "targets",
+                        "error.policy_target_text",
+                    ));
+                }
+            }
+        }
+    }
+    let policy = model::SlaPolicy {
+        id,
+        name: field("name"),
+        conditions: model::SlaConditions {
+            priorities: all("priority")
+                .iter()
+                .filter_map(|s| model::Priority::from_slug(s))
+                .collect(),
+            channels: all("channel")
+                .iter()
+                .filter_map(|s| model::Channel::from_slug(s))
+                .collect(),
+            departments: all("department")
+                .iter()
+                .filter_map(|s| s.parse().ok())
+                .collect(),
+            types: all("type").iter().filter_map(|s| s.parse().ok()).collect(),
+            tags: list("tags"),
+            groups: list("groups"),
+            organizations: list("organizations"),
+        },
+        targets: model::SlaTargets {
+            first_response: minutes[0],
+            next_response: minutes[1],
+            resolution: minutes[2],
+        },
+        calendar: field("calendar").trim().parse().ok(),
+    };
+    if errors.is_empty() {
+        let saving = policy.clone();
+        match engine_call(&engine, move |e| e.save_sla_policy(me, &saving)).await {
+            Ok(p) => {
+                return Redirect::to(&format!("/agent/admin/sla?done=saved#policy-{}", p.id))
+                    .into_response()
+            }
+            Err(e) if e.kind() == ErrorKind::Invalid => errors = e.fields().to_vec(),
+            Err(e) => return (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+        }
+    }
+    show_sla(
+        &engine,
+        &viewer,
+        Some((policy, texts, errors)),
         None,
         StatusCode::UNPROCESSABLE_ENTITY,
     )

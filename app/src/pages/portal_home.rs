@@ -205,12 +205,14 @@ fn OpeningHours() -> impl IntoView {
                             <summary>{state}</summary>
                             <table class="hours-week">
                                 <caption class="visually-hidden">{t("hours.week")}</caption>
+                                <tbody>
                                 {h.week.iter().enumerate().map(|(i, text)| view! {
                                     <tr>
                                         <th scope="row">{t(crate::components::WEEKDAYS[i % 7])}</th>
                                         <td>{if text.is_empty() { t("hours.closed").to_string() } else { text.clone() }}</td>
                                     </tr>
                                 }).collect_view()}
+                                </tbody>
                             </table>
                             <p class="hint">{h.time_zone.clone()}</p>
                         </details>

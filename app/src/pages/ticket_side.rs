@@ -169,6 +169,7 @@ pub fn TicketSide(
                 {move || matches!(change.value().get().or(set_status.value().get()), Some(Ok(()))).then(|| t("ticket.saved"))}
             </span>
 
+            {detail.sla.clone().map(|s| view! { <SlaClocks sla=s/> })}
             {detail.rating.clone().map(|r| view! {
                 <section class="rating-shown" aria-labelledby="rating-title">
                     <h2 id="rating-title">{t("rating.title")}</h2>
@@ -181,6 +182,78 @@ pub fn TicketSide(
     }
     // Erased, so the ticket page's view type stays within the compiler's depth limit.
     .into_any()
+}
+
+/// A span of minutes for people: `45 min`, `2 h 5 min`, `3 d 4 h`.
+fn span(minutes: i64) -> String {
+    let m = minutes.max(0);
+    let fill = |key: &'static str| {
+        t(key)
+            .replace("{d}", &(m / 1440).to_string())
+            .replace("{h}", &(m % 1440 / 60).to_string())
+            .replace("{m}", &(m % 60).to_string())
+    };
+    if m >= 1440 {
+        fill("sla.days_hours")
+    } else if m >= 60 {
+        fill("sla.hours_minutes")
+    } else {
+        fill("sla.minutes")
+    }
+}
+
+/// The ticket's service-level policy and its clocks, counting down each half minute.
+#[component]
+fn SlaClocks(sla: model::TicketSla) -> impl IntoView {
+    use model::ClockState;
+    let now = RwSignal::new(chrono::Utc::now());
+    #[cfg(feature = "hydrate")]
+    if let Ok(handle) = set_interval_with_handle(
+        move || now.set(chrono::Utc::now()),
+        std::time::Duration::from_secs(30),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let row = move |key: &'static str, c: Option<model::SlaClock>| {
+        c.map(|c| {
+            let class = match c.state {
+                ClockState::Met => "sla-met",
+                ClockState::MetLate | ClockState::Breached => "sla-breached",
+                ClockState::Warning => "sla-warning",
+                ClockState::Paused => "sla-paused",
+                ClockState::Running => "sla-running",
+            };
+            let text = move || {
+                let left = c.due.map(|d| (d - now.get()).num_minutes());
+                match (c.state, left) {
+                    (ClockState::Met, _) => t("sla.met").to_string(),
+                    (ClockState::MetLate, _) => t("sla.met_late").to_string(),
+                    (ClockState::Paused, _) => t("sla.paused").to_string(),
+                    (_, Some(l)) if l < 0 => t("sla.overdue").replace("{time}", &span(-l)),
+                    (ClockState::Breached, _) => t("sla.breached").to_string(),
+                    (_, Some(l)) => t("sla.due_in").replace("{time}", &span(l)),
+                    (_, None) => String::new(),
+                }
+            };
+            view! {
+                <tr class=class>
+                    <th scope="row">{t(key)}</th>
+                    <td title=c.due.map(when)>{text}</td>
+                </tr>
+            }
+        })
+    };
+    view! {
+        <section class="sla" aria-labelledby="sla-title">
+            <h2 id="sla-title">{t("sla.title")} " " <small class="quiet">{sla.policy.clone()}</small></h2>
+            // The browser puts rows in a tbody; so does the view, or hydration breaks.
+            <table><tbody>
+                {row("sla.first_response", sla.first_response)}
+                {row("sla.next_response", sla.next_response)}
+                {row("sla.resolution", sla.resolution)}
+            </tbody></table>
+        </section>
+    }
 }
 
 /// The ticket's history, newest first.

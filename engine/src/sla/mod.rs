@@ -1,7 +1,13 @@
-//! Service levels: business-hours calendars and the arithmetic of business minutes.
+//! Service levels: business-hours calendars, the arithmetic of business minutes, and
+//! the policies whose clocks every ticket runs on.
 
 mod calendars;
+mod clocks;
 mod hours;
+mod policies;
 
 pub use calendars::{holidays_from_ical, Calendars, OpeningHours};
+pub use clocks::{clocks, Happened};
 pub use hours::Hours;
+pub(crate) use policies::ticket_sla;
+pub use policies::{DEFAULT_WARN_PERCENT, MAX_TARGET_MINUTES};

@@ -5,7 +5,7 @@ pub(crate) mod facets;
 pub(crate) mod merge;
 mod query;
 pub use query::MAX_PAGE;
-pub(crate) use query::{read_ticket, summary_of};
+pub(crate) use query::{label, read_ticket, summary_of};
 mod work;
 
 pub(crate) use work::{set_department_of, tag_names};

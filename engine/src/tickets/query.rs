@@ -103,6 +103,7 @@ impl Engine {
             ccs: ticket.ccs.clone(),
             history: history(&txn, number, model::limits::HISTORY_PAGE)?,
             rating: crate::survey::rating_of(&txn, &ticket, self.now())?,
+            sla: crate::sla::ticket_sla(&txn, &ticket, self.now())?,
         })
     }
 
@@ -437,7 +438,7 @@ fn agent_name(txn: &ReadTransaction, id: u64) -> Result<String> {
 
 /// The name of record `id` in a table of departments, tags or ticket types (empty if it
 /// is gone).
-fn label(
+pub(crate) fn label(
     txn: &ReadTransaction,
     table: redb::TableDefinition<u64, &[u8]>,
     id: u64,

@@ -1,0 +1,309 @@
+//! Service-level policies: in order, the first whose conditions all hold applies to a
+//! ticket. Each sets targets in business minutes and, if it chooses, the calendar they
+//! count in (else the ticket's department's, else the desk's, else every minute). A
+//! ticket's clocks are worked out from its history whenever they are asked for, so a
+//! changed policy or calendar applies at once to every open ticket.
+
+use chrono::{DateTime, Utc};
+use model::{Calendar, SlaConditions, SlaPolicy, TicketSla};
+use redb::{ReadTransaction, ReadableTable};
+
+use super::clocks::{clocks, Happened};
+use super::Hours;
+use crate::access::{caller_in, caller_read};
+use crate::store::records::{
+    Actor, AuditRecord, Change, ContactRecord, MessageRecord, TicketRecord,
+};
+use crate::store::{codec, tables};
+use crate::{Engine, Error, Result};
+
+const POLICIES_KEY: &str = "sla_policies";
+const WARN_KEY: &str = "sla_warn_percent";
+/// The share of a target after which a clock warns, unless an admin says otherwise.
+pub const DEFAULT_WARN_PERCENT: u8 = 80;
+/// Policies a desk may have, and the longest target (a year of minutes).
+pub const MAX_POLICIES: usize = 100;
+pub const MAX_TARGET_MINUTES: u32 = 366 * 24 * 60;
+
+fn read_policies(
+    settings: &impl ReadableTable<&'static str, &'static [u8]>,
+) -> Result<(Vec<SlaPolicy>, u8)> {
+    let policies = match settings.get(POLICIES_KEY)? {
+        Some(raw) => codec::decode(raw.value())?,
+        None => Vec::new(),
+    };
+    let warn = settings
+        .get(WARN_KEY)?
+        .and_then(|v| v.value().first().copied())
+        .filter(|p| (1..=99).contains(p))
+        .unwrap_or(DEFAULT_WARN_PERCENT);
+    Ok((policies, warn))
+}
+
+/// Whether every condition that names something holds for the ticket.
+fn matches(
+    c: &SlaConditions,
+    t: &TicketRecord,
+    tags: &[String],
+    contact: Option<&ContactRecord>,
+) -> bool {
+    let among = |list: &[String], value: &str| {
+        list.is_empty() || list.iter().any(|x| x.eq_ignore_ascii_case(value.trim()))
+    };
+    (c.priorities.is_empty() || c.priorities.contains(&t.priority))
+        && (c.channels.is_empty() || c.channels.contains(&t.channel))
+        && (c.departments.is_empty() || t.department.is_some_and(|d| c.departments.contains(&d)))
+        && (c.types.is_empty() || t.ticket_type.is_some_and(|ty| c.types.contains(&ty)))
+        && (c.tags.is_empty()
+            || c.tags
+                .iter()
+                .any(|want| tags.iter().any(|have| have.eq_ignore_ascii_case(want))))
+        && among(
+            &c.groups,
+            contact.map(|c| c.group.as_str()).unwrap_or_default(),
+        )
+        && among(
+            &c.organizations,
+            contact.map(|c| c.organization.as_str()).unwrap_or_default(),
+        )
+}
+
+fn valid(p: &SlaPolicy) -> std::result::Result<SlaPolicy, Vec<model::FieldError>> {
+    let mut errors = Vec::new();
+    let name = model::validate::one_line(&p.name);
+    if name.trim().is_empty() || name.chars().count() > 80 {
+        errors.push(model::FieldError::new("name", "error.policy_name"));
+    }
+    let targets = [
+        p.targets.first_response,
+        p.targets.next_response,
+        p.targets.resolution,
+    ];
+    if targets.iter().all(Option::is_none) {
+        errors.push(model::FieldError::new("targets", "error.policy_targets"));
+    }
+    if targets
+        .iter()
+        .flatten()
+        .any(|m| *m == 0 || *m > MAX_TARGET_MINUTES)
+    {
+        errors.push(model::FieldError::new(
+            "targets",
+            "error.policy_target_range",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let clean = |list: &[String]| -> Vec<String> {
+        let mut out: Vec<String> = list
+            .iter()
+            .map(|s| model::validate::one_line(s).trim().to_string())
+            .filter(|s| !s.is_empty())
+            .take(50)
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    };
+    Ok(SlaPolicy {
+        name,
+        conditions: SlaConditions {
+            tags: clean(&p.conditions.tags),
+            groups: clean(&p.conditions.groups),
+            organizations: clean(&p.conditions.organizations),
+            ..p.conditions.clone()
+        },
+        ..p.clone()
+    })
+}
+
+/// The calendar a policy counts in for a ticket of `department`.
+fn calendar_for(
+    txn: &ReadTransaction,
+    policy: &SlaPolicy,
+    department: Option<u64>,
+) -> Result<Calendar> {
+    let calendars = txn.open_table(tables::CALENDARS)?;
+    let mut id = policy.calendar;
+    if id.is_none() {
+        if let Some(d) = department {
+            id = txn
+                .open_table(tables::DEPARTMENT_CALENDARS)?
+                .get(d)?
+                .map(|v| v.value());
+        }
+    }
+    if id.is_none() {
+        id = txn
+            .open_table(tables::SETTINGS)?
+            .get("default_calendar")?
+            .and_then(|v| v.value().try_into().ok().map(u64::from_le_bytes));
+    }
+    Ok(match id.and_then(|id| calendars.get(id).ok().flatten()) {
+        Some(raw) => codec::decode(raw.value())?,
+        None => Calendar::default(),
+    })
+}
+
+/// Ticket `t`'s policy and clocks as of `now`, if a policy applies.
+pub(crate) fn ticket_sla(
+    txn: &ReadTransaction,
+    t: &TicketRecord,
+    now: DateTime<Utc>,
+) -> Result<Option<TicketSla>> {
+    let (policies, warn) = read_policies(&txn.open_table(tables::SETTINGS)?)?;
+    if policies.is_empty() {
+        return Ok(None);
+    }
+    let contact: Option<ContactRecord> = match txn.open_table(tables::CONTACTS)?.get(t.requester)? {
+        Some(raw) => Some(codec::decode(raw.value())?),
+        None => None,
+    };
+    let tags = t
+        .tags
+        .iter()
+        .map(|&id| crate::tickets::label(txn, tables::TAGS, id))
+        .collect::<Result<Vec<_>>>()?;
+    let Some(policy) = policies
+        .iter()
+        .find(|p| matches(&p.conditions, t, &tags, contact.as_ref()))
+    else {
+        return Ok(None);
+    };
+    let calendar = calendar_for(txn, policy, t.department)?;
+    let hours = Hours::new(&calendar);
+    // What happened, in order: status changes from the history, answers and messages
+    // from the conversation (the first message opened the ticket).
+    let mut events: Vec<(DateTime<Utc>, Happened)> = Vec::new();
+    let audit = txn.open_table(tables::AUDIT)?;
+    for entry in txn
+        .open_table(tables::AUDIT_BY_TICKET)?
+        .range((t.number, 0)..=(t.number, u64::MAX))?
+    {
+        let id = entry?.0.value().1;
+        if let Some(raw) = audit.get(id)? {
+            let r: AuditRecord = codec::decode(raw.value())?;
+            if let Change::StatusChanged { to, .. } = r.change {
+                events.push((r.at, Happened::Status(to)));
+            }
+        }
+    }
+    let messages = txn.open_table(tables::MESSAGES)?;
+    for (i, entry) in txn
+        .open_table(tables::TICKET_MESSAGES)?
+        .range((t.number, 0)..=(t.number, u64::MAX))?
+        .enumerate()
+    {
+        let id = entry?.0.value().1;
+        let Some(raw) = messages.get(id)? else {
+            continue;
+        };
+        let m: MessageRecord = codec::decode(raw.value())?;
+        if m.kind != model::MessageKind::Reply || i == 0 {
+            continue;
+        }
+        match m.author {
+            Actor::Agent(_) => events.push((m.created_at, Happened::AgentReply)),
+            Actor::Contact(_) => events.push((m.created_at, Happened::CustomerReply)),
+            Actor::System => {}
+        }
+    }
+    events.sort_by_key(|(at, _)| *at);
+    let (first_response, next_response, resolution) = clocks(
+        &hours,
+        &policy.targets,
+        t.created_at,
+        model::TicketStatus::New,
+        &events,
+        now,
+        warn,
+    );
+    Ok(Some(TicketSla {
+        policy: policy.name.clone(),
+        first_response,
+        next_response,
+        resolution,
+    }))
+}
+
+impl Engine {
+    /// The policies in order, and the warning share (percent).
+    pub fn sla_policies(&self, agent: u64) -> Result<(Vec<SlaPolicy>, u8)> {
+        let txn = self.read()?;
+        caller_read(&txn, agent)?;
+        read_policies(&txn.open_table(tables::SETTINGS)?)
+    }
+
+    /// An admin adds (`id` 0, at the end) or changes a policy.
+    pub fn save_sla_policy(&self, admin: u64, p: &SlaPolicy) -> Result<SlaPolicy> {
+        let mut p = valid(p).map_err(Error::invalid)?;
+        self.write(|txn| {
+            caller_in(txn, admin)?.must_be_admin()?;
+            if let Some(c) = p.calendar {
+                if txn.open_table(tables::CALENDARS)?.get(c)?.is_none() {
+                    return Err(Error::not_found("Calendar"));
+                }
+            }
+            let mut settings = txn.open_table(tables::SETTINGS)?;
+            let (mut all, _) = read_policies(&settings)?;
+            if p.id == 0 {
+                if all.len() >= MAX_POLICIES {
+                    return Err(Error::invalid(vec![model::FieldError::new(
+                        "name",
+                        "error.policy_count",
+                    )]));
+                }
+                drop(settings);
+                p.id = crate::store::next_id(&mut txn.open_table(tables::COUNTERS)?, "sla_policy")?;
+                settings = txn.open_table(tables::SETTINGS)?;
+                all.push(p.clone());
+            } else {
+                match all.iter_mut().find(|x| x.id == p.id) {
+                    Some(x) => *x = p.clone(),
+                    None => return Err(Error::not_found("Policy")),
+                }
+            }
+            settings.insert(POLICIES_KEY, codec::encode(&all)?.as_slice())?;
+            Ok((p.clone(), Vec::new()))
+        })
+    }
+
+    /// An admin removes a policy, or moves it one place up (`Some(true)`) or down.
+    pub fn change_sla_policy(&self, admin: u64, id: u64, up: Option<bool>) -> Result<()> {
+        self.write(|txn| {
+            caller_in(txn, admin)?.must_be_admin()?;
+            let mut settings = txn.open_table(tables::SETTINGS)?;
+            let (mut all, _) = read_policies(&settings)?;
+            let Some(i) = all.iter().position(|p| p.id == id) else {
+                return Err(Error::not_found("Policy"));
+            };
+            match up {
+                None => {
+                    all.remove(i);
+                }
+                Some(true) if i > 0 => all.swap(i, i - 1),
+                Some(false) if i + 1 < all.len() => all.swap(i, i + 1),
+                Some(_) => {}
+            }
+            settings.insert(POLICIES_KEY, codec::encode(&all)?.as_slice())?;
+            Ok(((), Vec::new()))
+        })
+    }
+
+    /// An admin sets after what share of a target (1–99 %) a clock warns.
+    pub fn set_sla_warning(&self, admin: u64, percent: u8) -> Result<()> {
+        if !(1..=99).contains(&percent) {
+            return Err(Error::invalid(vec![model::FieldError::new(
+                "warn",
+                "error.policy_warn",
+            )]));
+        }
+        self.write(|txn| {
+            caller_in(txn, admin)?.must_be_admin()?;
+            txn.open_table(tables::SETTINGS)?
+                .insert(WARN_KEY, [percent].as_slice())?;
+            Ok(((), Vec::new()))
+        })
+    }
+}

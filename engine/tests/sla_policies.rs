@@ -1,0 +1,133 @@
+//! Service-level policies on real tickets: the first policy in order whose conditions
+//! hold applies; its clocks run in business minutes, stand still while the ticket is
+//! Pending, and stop when answered or resolved; a changed policy applies at once.
+
+mod common;
+
+use chrono::Duration;
+use model::{ClockState, Priority, SlaConditions, SlaPolicy, SlaTargets, TicketStatus};
+
+fn policy(name: &str, first: u32, resolution: u32, conditions: SlaConditions) -> SlaPolicy {
+    SlaPolicy {
+        name: name.into(),
+        conditions,
+        targets: SlaTargets {
+            first_response: Some(first),
+            next_response: Some(30),
+            resolution: Some(resolution),
+        },
+        ..SlaPolicy::default()
+    }
+}
+
+#[test]
+fn the_first_matching_policy_runs_a_tickets_clocks() {
+    let d = common::desk();
+    let e = &d.engine;
+    let t = common::team(&d);
+    let n = d.customer_writes("Printer", "It jams.").number;
+    assert!(
+        e.ticket_detail(t.admin, n).expect("detail").sla.is_none(),
+        "no policy yet"
+    );
+
+    let standard = policy("Standard", 60, 480, SlaConditions::default());
+    assert!(e.save_sla_policy(t.tim, &standard).is_err(), "admins only");
+    assert!(
+        e.save_sla_policy(
+            t.admin,
+            &SlaPolicy {
+                targets: SlaTargets::default(),
+                ..standard.clone()
+            }
+        )
+        .is_err(),
+        "some target"
+    );
+    e.save_sla_policy(t.admin, &standard).expect("standard");
+    let urgent = e
+        .save_sla_policy(
+            t.admin,
+            &policy(
+                "Urgent billing",
+                15,
+                120,
+                SlaConditions {
+                    priorities: vec![Priority::Urgent],
+                    departments: vec![t.billing],
+                    ..SlaConditions::default()
+                },
+            ),
+        )
+        .expect("urgent");
+    let sla = |e: &engine::Engine| {
+        e.ticket_detail(t.admin, n)
+            .expect("detail")
+            .sla
+            .expect("a policy")
+    };
+    assert_eq!(sla(e).policy, "Standard");
+
+    // Moved first, it takes the urgent billing tickets only.
+    e.change_sla_policy(t.admin, urgent.id, Some(true))
+        .expect("up");
+    assert_eq!(sla(e).policy, "Standard");
+    e.set_priority(t.admin, n, Priority::Urgent)
+        .expect("urgent");
+    assert_eq!(sla(e).policy, "Standard", "not in Billing");
+    e.set_department(t.admin, n, Some(t.billing))
+        .expect("billing");
+    assert_eq!(sla(e).policy, "Urgent billing");
+
+    // Ten minutes: running; five more: warning (80 % of 15).
+    d.clock.advance(Duration::minutes(10));
+    let first = sla(e).first_response.expect("first");
+    assert_eq!((first.state, first.used_minutes), (ClockState::Running, 10));
+    d.clock.advance(Duration::minutes(3));
+    assert_eq!(
+        sla(e).first_response.expect("first").state,
+        ClockState::Warning
+    );
+    // Pending: it stands still.
+    e.set_status(t.admin, n, TicketStatus::Pending)
+        .expect("pending");
+    d.clock.advance(Duration::minutes(60));
+    let first = sla(e).first_response.expect("first");
+    assert_eq!((first.state, first.used_minutes), (ClockState::Paused, 13));
+    // Back and answered in time: met.
+    e.set_status(t.admin, n, TicketStatus::Open).expect("open");
+    d.clock.advance(Duration::minutes(1));
+    e.reply(t.admin, n, "On it.").expect("reply");
+    let s = sla(e);
+    assert_eq!(s.first_response.expect("first").state, ClockState::Met);
+    assert!(s.next_response.is_none(), "no customer message since");
+    assert_eq!(s.resolution.expect("resolution").used_minutes, 14);
+
+    // A changed target applies at once: 10 minutes to answer was missed.
+    let mut tighter = policy(
+        "Urgent billing",
+        10,
+        120,
+        SlaConditions {
+            priorities: vec![Priority::Urgent],
+            departments: vec![t.billing],
+            ..SlaConditions::default()
+        },
+    );
+    tighter.id = urgent.id;
+    e.save_sla_policy(t.admin, &tighter).expect("changed");
+    assert_eq!(
+        sla(e).first_response.expect("first").state,
+        ClockState::MetLate
+    );
+
+    // Removed, the next in order applies.
+    e.change_sla_policy(t.admin, urgent.id, None)
+        .expect("removed");
+    assert_eq!(sla(e).policy, "Standard");
+    let (all, warn) = e.sla_policies(t.tim).expect("list");
+    assert_eq!((all.len(), warn), (1, 80));
+    assert!(e.set_sla_warning(t.admin, 100).is_err());
+    e.set_sla_warning(t.admin, 50).expect("warn");
+    assert_eq!(e.sla_policies(t.admin).expect("list").1, 50);
+}
