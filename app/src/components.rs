@@ -568,6 +568,7 @@ fn Sidebar(agent: AgentInfo, views: Views) -> impl IntoView {
                     <li><a href="/agent/admin/templates" rel="external">{t("templates.title")}</a></li>
                     <li><a href="/agent/admin/hours" rel="external">{t("hours.title")}</a></li>
                     <li><a href="/agent/admin/sla" rel="external">{t("slapage.title")}</a></li>
+                    <li><a href="/agent/admin/distribution" rel="external">{t("distribution.title")}</a></li>
                 })}
                 <li><a href="/agent/contacts">{t("nav.contacts")}</a></li>
                 <li><a href="/agent/new-ticket">{t("intake.title")}</a></li>

@@ -8,6 +8,7 @@ pub mod canned;
 pub mod clock;
 mod contacts;
 pub mod desk;
+pub mod distribution;
 pub mod error;
 pub mod files;
 pub mod kb;

@@ -6,6 +6,7 @@ pub mod headers;
 pub mod inbox;
 pub mod mail;
 pub mod query;
+pub mod routing;
 pub mod sla;
 pub mod validate;
 
@@ -18,6 +19,7 @@ pub use mail::{
     Delivery, MailKind, MailState, MailTemplate, Mailbox, MailboxInput, MailboxSmtp, OutgoingMail,
     SmtpSecurity, SmtpSettings, TemplateKind,
 };
+pub use routing::{AgentLoad, Availability, Distribution};
 pub use sla::{
     Calendar, ClockState, Holiday, HoursSummary, OpenInterval, SlaClock, SlaConditions, SlaPolicy,
     SlaTargets, TicketSla,
@@ -443,6 +445,9 @@ pub enum HistoryChange {
         added: Vec<String>,
         removed: Vec<String>,
     },
+    /// Handed out by the department's distribution, to an agent then holding `open`
+    /// other open tickets.
+    Distributed(Distribution, u64),
 }
 
 /// A customer as the workspace shows them.

@@ -26,6 +26,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>(engine: Arc<Engine>) -> Router<S
         )
         .route("/agent/admin/hours", get(hours_page).post(hours_form))
         .route("/agent/admin/sla", get(sla_page).post(sla_form))
+        .route(
+            "/agent/admin/distribution",
+            get(distribution_page).post(distribution_form),
+        )
         .with_state(engine)
 }
 
@@ -686,4 +690,67 @@ async fn sla_form(
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await
+}
+
+async fn distribution_page(
+    State(engine): State<Arc<Engine>>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match admin(&engine, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let notice = q.contains_key("done").then_some("settings.saved");
+    let id = viewer.agent.id;
+    match engine_call(&engine, move |e| {
+        Ok((e.departments()?, e.distribution(id)?))
+    })
+    .await
+    {
+        Ok((departments, (modes, loads))) => html(
+            StatusCode::OK,
+            app::plain::distribution_page(&viewer, departments, modes, loads, notice),
+        ),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string()).into_response(),
+    }
+}
+
+async fn distribution_form(
+    State(engine): State<Arc<Engine>>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let viewer = match admin(&engine, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let me = viewer.agent.id;
+    let modes: Vec<(u64, model::Distribution)> = form
+        .iter()
+        .filter_map(|(k, v)| {
+            Some((
+                k.strip_prefix("mode")?.parse().ok()?,
+                model::Distribution::from_slug(v)?,
+            ))
+        })
+        .collect();
+    let capacities: Vec<(u64, Option<u32>)> = form
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("cap")?.parse().ok()?, v.trim().parse().ok())))
+        .collect();
+    let done = engine_call(&engine, move |e| {
+        for (d, m) in modes {
+            e.set_distribution(me, d, m)?;
+        }
+        for (a, c) in capacities {
+            e.set_capacity(me, a, c)?;
+        }
+        Ok(())
+    })
+    .await;
+    match done {
+        Ok(()) => Redirect::to("/agent/admin/distribution?done=saved").into_response(),
+        Err(e) => (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+    }
 }

@@ -149,6 +149,36 @@ pub async fn save_profile(name: String, signature: String) -> Result<AgentInfo, 
     Ok(saved)
 }
 
+/// The signed-in agent's availability (for the desk's distribution).
+#[server(endpoint = "me/availability")]
+pub async fn my_availability() -> Result<model::Availability, AppError> {
+    let me = agent().await?;
+    call(move |e| {
+        Ok(e.distribution(me.id)?
+            .1
+            .into_iter()
+            .find(|l| l.agent == me.id)
+            .map(|l| l.availability)
+            .unwrap_or_default())
+    })
+    .await
+}
+
+/// The signed-in agent says whether they are available, busy or away; going away with
+/// `hand_back`, their New and Open tickets go back to the queue. Answers how many did.
+#[server(endpoint = "me/set-availability")]
+pub async fn set_availability(
+    availability: String,
+    #[server(default)] hand_back: Option<String>,
+) -> Result<usize, AppError> {
+    let me = agent().await?;
+    let a = model::Availability::from_slug(&availability).unwrap_or_default();
+    let back = hand_back.is_some_and(|v| !v.is_empty());
+    let n = call(move |e| e.set_availability(me.id, a, back)).await?;
+    redirect_plain_form("/agent/settings");
+    Ok(n)
+}
+
 /// An admin deactivates or reactivates an agent; a deactivated agent's sessions end.
 #[server(endpoint = "admin/agent-active")]
 pub async fn set_agent_active(id: u64, active: bool) -> Result<AgentInfo, AppError> {

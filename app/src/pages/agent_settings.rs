@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::auth::{me, time_zones, ChangePassword, SaveLanguage, SaveProfile};
+use crate::api::auth::{
+    me, my_availability, time_zones, ChangePassword, SaveLanguage, SaveProfile, SetAvailability,
+};
 use crate::api::field_error;
 use crate::components::{AgentFrame, Field};
 use crate::i18n::t;
@@ -112,6 +114,7 @@ fn SettingsPane() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <Availability/>
         <h2>{t("settings.password_heading")}</h2>
         <ActionForm action=change node_ref=password_form attr:class="card form settings password-form" attr:novalidate=true>
             <Field name="current" label=t("settings.current_password") kind="password" autocomplete="current-password" error=err("current")/>
@@ -129,5 +132,41 @@ fn SettingsPane() -> impl IntoView {
                 {t("settings.change_password")}
             </button>
         </ActionForm>
+    }
+}
+
+/// Whether the agent takes new tickets from the distribution.
+#[component]
+fn Availability() -> impl IntoView {
+    let set = ServerAction::<SetAvailability>::new();
+    let now = Resource::new(move || set.version().get(), |_| my_availability());
+    view! {
+        <h2>{t("availability.heading")}</h2>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let current = now.await.unwrap_or_default();
+                view! {
+                    <ActionForm action=set attr:class="card form settings availability-form">
+                        <div class="field">
+                            <label for="settings-availability">{t("availability.label")}</label>
+                            <select id="settings-availability" name="availability">
+                                {model::Availability::ALL.into_iter().map(|a| view! {
+                                    <option value=a.slug() selected=a == current>{t(a.label_key())}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <label class="check"><input type="checkbox" name="hand_back" value="1"/> " " {t("availability.hand_back")}</label>
+                        <p class="form-status" role="status">
+                            {move || match set.value().get() {
+                                Some(Ok(n)) => Some(t("availability.saved").replace("{n}", &n.to_string())),
+                                Some(Err(e)) => Some(e.explain()),
+                                None => None,
+                            }}
+                        </p>
+                        <button type="submit" class="primary" disabled=move || set.pending().get()>{t("settings.save")}</button>
+                    </ActionForm>
+                }
+            })}
+        </Suspense>
     }
 }

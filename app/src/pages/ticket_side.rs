@@ -339,5 +339,8 @@ fn describe(change: &HistoryChange) -> String {
             }
             format!("{}: {}", t("ticket.ccs"), parts.join("; "))
         }
+        HistoryChange::Distributed(mode, open) => t("history.distributed")
+            .replace("{how}", t(mode.label_key()))
+            .replace("{open}", &open.to_string()),
     }
 }

@@ -683,6 +683,21 @@ fn place(txn: &WriteTransaction, p: &parse::Parsed, ctx: &Context<'_>) -> Result
             }
         }
     }
+    // A department that hands out its tickets gives this one to an agent, who hears.
+    let mut told = Vec::new();
+    for change in crate::distribution::distribute(txn, &mut t, now)? {
+        if let crate::store::records::Change::AssigneeChanged { to: Some(to), .. } = change {
+            told.push(crate::notify::notify(
+                txn,
+                to,
+                number,
+                model::NotificationKind::Assigned,
+                Actor::System,
+                now,
+            )?);
+        }
+        crate::audit(txn, Some(number), Actor::System, change, now)?;
+    }
     tickets::put_ticket(txn, &t)?;
     if p.unreadable {
         warn_unreadable(txn, number, now)?;
@@ -693,7 +708,7 @@ fn place(txn: &WriteTransaction, p: &parse::Parsed, ctx: &Context<'_>) -> Result
         }
         _ => Outcome::Created,
     };
-    let mut events = Vec::new();
+    let mut events = told;
     // The acknowledgement: never to a machine, to spam, to the desk itself or to one
     // of its agents, so no two auto-responders talk to each other.
     let own = ctx

@@ -214,6 +214,12 @@ pub enum Change {
     },
     /// An admin changed the desk's name, time zone or default language.
     DeskProfileChanged,
+    /// The department's distribution handed the ticket out (the assignee change is
+    /// beside it): how, and how many other open tickets the agent then held.
+    Distributed {
+        mode: model::Distribution,
+        open: u64,
+    },
 }
 
 /// A canned response.

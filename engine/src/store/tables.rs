@@ -117,6 +117,12 @@ pub const CALENDARS: TableDefinition<u64, &[u8]> = TableDefinition::new("calenda
 /// Department id → the calendar it keeps (else the desk's default).
 pub const DEPARTMENT_CALENDARS: TableDefinition<u64, u64> =
     TableDefinition::new("department_calendars");
+/// Agent id → their availability and capacity (see `distribution`).
+pub const AGENT_AVAILABILITY: TableDefinition<u64, &[u8]> =
+    TableDefinition::new("agent_availability");
+/// Department id → how it hands out tickets, and who got the last one.
+pub const DEPARTMENT_DISTRIBUTION: TableDefinition<u64, &[u8]> =
+    TableDefinition::new("department_distribution");
 /// Mailbox id → where fetching it stands (see `mailbox`).
 pub const MAILBOX_STATE: TableDefinition<u64, &[u8]> = TableDefinition::new("mailbox_state");
 /// A blocked sender: an address (`ana@example.com`) or a domain (`@example.com`),

@@ -8,7 +8,7 @@ pub use query::MAX_PAGE;
 pub(crate) use query::{label, read_ticket, summary_of};
 mod work;
 
-pub(crate) use work::{set_department_of, tag_names};
+pub(crate) use work::{set_assignee, set_department_of, tag_names};
 pub use work::{MAX_TAGS, MAX_TAG_CHARS};
 
 use chrono::{DateTime, Utc};

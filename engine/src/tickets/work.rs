@@ -143,7 +143,7 @@ impl Engine {
     /// Moves a ticket to another department (or to the shared queue): admins, and the
     /// leader of the department it is in. Others escalate instead.
     pub fn set_department(&self, agent: u64, number: u64, to: Option<u64>) -> Result<()> {
-        self.work_on(agent, number, |txn, caller, t, _| {
+        self.work_on(agent, number, |txn, caller, t, now| {
             if !caller.admin && !caller.leads(t.department) {
                 return Err(Error::forbidden(
                     "Only the department's leader or an administrator may move this ticket",
@@ -152,7 +152,13 @@ impl Engine {
             if let Some(d) = to {
                 department(txn, d)?;
             }
-            Ok(set_department_of(txn, t, to)?.into_iter().collect())
+            let mut changes: Vec<Change> = set_department_of(txn, t, to)?.into_iter().collect();
+            // Arrived unassigned in a department that hands out its tickets: given out,
+            // and the history says how.
+            if !changes.is_empty() {
+                changes.extend(crate::distribution::distribute(txn, t, now)?);
+            }
+            Ok(changes)
         })
     }
 

@@ -1,7 +1,8 @@
 //! Version 7: a mailbox may have its own SMTP server for the replies sent from its
 //! address; tickets remember the mailbox they came through and outgoing mail the one
 //! it goes from; acknowledgements are counted per address and day. Business-hours
-//! calendars, and the one each department keeps.
+//! calendars, and the one each department keeps; agents' availability and capacity, and
+//! how each department hands out tickets.
 
 use model::SmtpSecurity;
 use redb::{ReadableTable, WriteTransaction};
@@ -51,6 +52,8 @@ pub fn run(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(tables::ACK_LOG)?;
     txn.open_table(tables::CALENDARS)?;
     txn.open_table(tables::DEPARTMENT_CALENDARS)?;
+    txn.open_table(tables::AGENT_AVAILABILITY)?;
+    txn.open_table(tables::DEPARTMENT_DISTRIBUTION)?;
     let mut boxes = txn.open_table(tables::MAILBOXES)?;
     let mut old = Vec::new();
     for entry in boxes.iter()? {
