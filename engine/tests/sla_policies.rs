@@ -131,3 +131,53 @@ fn the_first_matching_policy_runs_a_tickets_clocks() {
     e.set_sla_warning(t.admin, 50).expect("warn");
     assert_eq!(e.sla_policies(t.admin).expect("list").1, 50);
 }
+
+#[test]
+fn warnings_and_breaches_go_into_the_history_once_and_the_assignee_hears() {
+    let d = common::desk();
+    let e = &d.engine;
+    let t = common::team(&d);
+    assert_eq!(e.sla_sweep().expect("sweep"), 0, "no policy, nothing to do");
+    e.save_sla_policy(
+        t.admin,
+        &policy("Standard", 15, 480, SlaConditions::default()),
+    )
+    .expect("policy");
+    let n = d.customer_writes("Printer", "It jams.").number;
+    e.assign(t.admin, n, Some(t.bo)).expect("Bo's");
+    d.clock.advance(Duration::minutes(5));
+    assert_eq!(e.sla_sweep().expect("sweep"), 0);
+    // 13 of 15 minutes: a warning, told once.
+    d.clock.advance(Duration::minutes(8));
+    assert_eq!(e.sla_sweep().expect("sweep"), 1);
+    assert_eq!(e.sla_sweep().expect("sweep"), 0, "once");
+    let bell = e.notifications(t.bo).expect("bell");
+    assert!(bell
+        .items
+        .iter()
+        .any(|i| i.ticket == n && i.kind == model::NotificationKind::SlaWarning));
+    // Past it: the breach, once.
+    d.clock.advance(Duration::minutes(5));
+    assert_eq!(e.sla_sweep().expect("sweep"), 1);
+    d.clock.advance(Duration::minutes(5));
+    assert_eq!(e.sla_sweep().expect("sweep"), 0);
+    let history = e.ticket_detail(t.admin, n).expect("detail").history;
+    assert!(history
+        .iter()
+        .any(|h| h.change == model::HistoryChange::Sla(0, false)));
+    assert!(history
+        .iter()
+        .any(|h| h.change == model::HistoryChange::Sla(0, true)));
+    // Waiting tickets are not swept; a ticket of nobody's tells the department leader.
+    let m = d.customer_writes("Refund", "Twice.").number;
+    e.set_department(t.admin, m, Some(t.billing))
+        .expect("billing");
+    d.clock.advance(Duration::minutes(20));
+    assert_eq!(e.sla_sweep().expect("sweep"), 1);
+    assert!(e
+        .notifications(t.lea)
+        .expect("bell")
+        .items
+        .iter()
+        .any(|i| i.ticket == m && i.kind == model::NotificationKind::SlaBreached));
+}

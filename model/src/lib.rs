@@ -448,6 +448,9 @@ pub enum HistoryChange {
     /// Handed out by the department's distribution, to an agent then holding `open`
     /// other open tickets.
     Distributed(Distribution, u64),
+    /// A service-level clock (0 first response, 1 next response, 2 resolution) came
+    /// near its target (false) or passed it (true).
+    Sla(u8, bool),
 }
 
 /// A customer as the workspace shows them.
@@ -659,6 +662,10 @@ pub enum NotificationKind {
     Assigned,
     /// The customer wrote on a ticket assigned to them.
     CustomerReplied,
+    /// A service-level clock of a ticket they hold (or lead) is near its target.
+    SlaWarning,
+    /// A service-level clock of a ticket they hold (or lead) passed its target.
+    SlaBreached,
 }
 
 /// One notification, as the bell lists it.

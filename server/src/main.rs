@@ -256,6 +256,21 @@ fn serve(options: Options) -> anyhow::Result<()> {
             Engine::prune_uploads,
             |_| {},
         ));
+        // Service levels: each warning and breach goes into the ticket's history once,
+        // and its assignee (or department leader) hears of it; every minute.
+        tokio::spawn(every(
+            std::time::Duration::from_secs(60),
+            false,
+            engine.clone(),
+            stopping.clone(),
+            "checking service levels",
+            Engine::sla_sweep,
+            |told| {
+                if told > 0 {
+                    tracing::info!(told, "service levels: warnings and breaches told");
+                }
+            },
+        ));
         // Move tickets on by time every half minute: postponed tickets reopen, resolved
         // ones close after the desk's auto-close days.
         tokio::spawn(every(

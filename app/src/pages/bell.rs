@@ -69,6 +69,8 @@ pub fn BellMenu() -> impl IntoView {
                                         {n.items.into_iter().map(|i| {
                                             let what = match i.kind {
                                                 model::NotificationKind::Assigned => t("bell.assigned"),
+                                                model::NotificationKind::SlaWarning => t("bell.sla_warning"),
+                                                model::NotificationKind::SlaBreached => t("bell.sla_breached"),
                                                 model::NotificationKind::CustomerReplied => t("bell.replied"),
                                             };
                                             view! {
@@ -118,6 +120,8 @@ fn browser_notification(item: &model::Notification) {
     let what = match item.kind {
         model::NotificationKind::Assigned => t("bell.assigned"),
         model::NotificationKind::CustomerReplied => t("bell.replied"),
+        model::NotificationKind::SlaWarning => t("bell.sla_warning"),
+        model::NotificationKind::SlaBreached => t("bell.sla_breached"),
     };
     let options = web_sys::NotificationOptions::new();
     options.set_body(&format!("#{} {}", item.ticket, item.subject));

@@ -339,6 +339,19 @@ fn describe(change: &HistoryChange) -> String {
             }
             format!("{}: {}", t("ticket.ccs"), parts.join("; "))
         }
+        HistoryChange::Sla(clock, breached) => {
+            let which = match clock {
+                0 => t("sla.first_response"),
+                1 => t("sla.next_response"),
+                _ => t("sla.resolution"),
+            };
+            let key = if *breached {
+                "history.sla_breached"
+            } else {
+                "history.sla_warning"
+            };
+            t(key).replace("{clock}", which)
+        }
         HistoryChange::Distributed(mode, open) => t("history.distributed")
             .replace("{how}", t(mode.label_key()))
             .replace("{open}", &open.to_string()),

@@ -307,3 +307,103 @@ impl Engine {
         })
     }
 }
+
+impl Engine {
+    /// Puts each service-level warning and breach of the open tickets into their
+    /// history, once per clock, and tells the assignee (else the department's leader).
+    /// Run every minute; answers how many it told.
+    pub fn sla_sweep(&self) -> Result<usize> {
+        let now = self.now();
+        // Read first: which clocks are near or past their targets and not yet told.
+        let found: Vec<(u64, u8, bool, i64)> = {
+            let txn = self.read()?;
+            if read_policies(&txn.open_table(tables::SETTINGS)?)?
+                .0
+                .is_empty()
+            {
+                return Ok(0);
+            }
+            let told = txn.open_table(tables::SLA_EVENTS)?;
+            let by_status = txn.open_table(tables::TICKETS_BY_STATUS)?;
+            let mut found = Vec::new();
+            for status in [
+                model::TicketStatus::New,
+                model::TicketStatus::Open,
+                model::TicketStatus::Answered,
+            ] {
+                let code = status.code();
+                for entry in by_status.range((code, 0)..=(code, u64::MAX))? {
+                    let number = entry?.0.value().1;
+                    let t = crate::tickets::read_ticket(&txn, number)?;
+                    let Some(sla) = ticket_sla(&txn, &t, now)? else {
+                        continue;
+                    };
+                    for (i, clock) in [sla.first_response, sla.next_response, sla.resolution]
+                        .into_iter()
+                        .enumerate()
+                    {
+                        let Some(c) = clock else { continue };
+                        let breached = match c.state {
+                            model::ClockState::Warning => false,
+                            model::ClockState::Breached => true,
+                            _ => continue,
+                        };
+                        let due = c.due.map(|d| d.timestamp() / 60).unwrap_or_default();
+                        let key = (number, i as u8 * 2 + u8::from(breached));
+                        if told.get(key)?.map(|v| v.value()) != Some(due) {
+                            found.push((number, i as u8, breached, due));
+                        }
+                    }
+                }
+            }
+            found
+        };
+        if found.is_empty() {
+            return Ok(0);
+        }
+        let told = found.len();
+        self.write(|txn| {
+            let mut events = Vec::new();
+            for (number, clock, breached, due) in found {
+                txn.open_table(tables::SLA_EVENTS)?
+                    .insert((number, clock * 2 + u8::from(breached)), due)?;
+                crate::audit(
+                    txn,
+                    Some(number),
+                    Actor::System,
+                    Change::Sla { clock, breached },
+                    now,
+                )?;
+                let t = crate::tickets::get_ticket(txn, number)?;
+                let leader = match t.department {
+                    Some(d) => txn
+                        .open_table(tables::DEPARTMENTS)?
+                        .get(d)?
+                        .map(|raw| {
+                            codec::decode::<crate::store::records::DepartmentRecord>(raw.value())
+                        })
+                        .transpose()?
+                        .and_then(|d| d.leader),
+                    None => None,
+                };
+                if let Some(who) = t.assignee.or(leader) {
+                    let kind = if breached {
+                        model::NotificationKind::SlaBreached
+                    } else {
+                        model::NotificationKind::SlaWarning
+                    };
+                    events.push(crate::notify::notify(
+                        txn,
+                        who,
+                        number,
+                        kind,
+                        Actor::System,
+                        now,
+                    )?);
+                }
+                events.push(crate::Event::TicketChanged(number));
+            }
+            Ok((told, events))
+        })
+    }
+}

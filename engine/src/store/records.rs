@@ -220,6 +220,12 @@ pub enum Change {
         mode: model::Distribution,
         open: u64,
     },
+    /// A service-level clock (0 first response, 1 next response, 2 resolution) came
+    /// near its target (`breached` false) or passed it.
+    Sla {
+        clock: u8,
+        breached: bool,
+    },
 }
 
 /// A canned response.

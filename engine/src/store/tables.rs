@@ -123,6 +123,9 @@ pub const AGENT_AVAILABILITY: TableDefinition<u64, &[u8]> =
 /// Department id → how it hands out tickets, and who got the last one.
 pub const DEPARTMENT_DISTRIBUTION: TableDefinition<u64, &[u8]> =
     TableDefinition::new("department_distribution");
+/// (ticket, clock × 2 + breached) → the due instant it was told for: each warning and
+/// breach of a clock goes into the history once.
+pub const SLA_EVENTS: TableDefinition<(u64, u8), i64> = TableDefinition::new("sla_events");
 /// Mailbox id → where fetching it stands (see `mailbox`).
 pub const MAILBOX_STATE: TableDefinition<u64, &[u8]> = TableDefinition::new("mailbox_state");
 /// A blocked sender: an address (`ana@example.com`) or a domain (`@example.com`),

@@ -507,6 +507,7 @@ fn history(txn: &ReadTransaction, number: u64, limit: usize) -> Result<Vec<Histo
             Change::MergedFrom { ticket, .. } => HistoryChange::MergedFrom(ticket),
             Change::CcsChanged { added, removed } => HistoryChange::Ccs { added, removed },
             Change::Distributed { mode, open } => HistoryChange::Distributed(mode, open),
+            Change::Sla { clock, breached } => HistoryChange::Sla(clock, breached),
             // Events about agents and the desk are not a ticket's.
             _ => continue,
         };

@@ -54,6 +54,7 @@ pub fn run(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(tables::DEPARTMENT_CALENDARS)?;
     txn.open_table(tables::AGENT_AVAILABILITY)?;
     txn.open_table(tables::DEPARTMENT_DISTRIBUTION)?;
+    txn.open_table(tables::SLA_EVENTS)?;
     let mut boxes = txn.open_table(tables::MAILBOXES)?;
     let mut old = Vec::new();
     for entry in boxes.iter()? {
