@@ -48,6 +48,8 @@ pub fn TicketSide(
     let merge_into = NodeRef::<leptos::html::Input>::new();
     view! {
         <aside class="ticket-side" aria-label=t("ticket.details")>
+            // What the desk promised comes first: an agent sees at once how long is left.
+            {detail.sla.clone().map(|s| view! { <SlaClocks sla=s/> })}
             <div class="fields">
                 <label for="ticket-status">{t("ticket.status")}</label>
                 <select
@@ -169,7 +171,6 @@ pub fn TicketSide(
                 {move || matches!(change.value().get().or(set_status.value().get()), Some(Ok(()))).then(|| t("ticket.saved"))}
             </span>
 
-            {detail.sla.clone().map(|s| view! { <SlaClocks sla=s/> })}
             {detail.rating.clone().map(|r| view! {
                 <section class="rating-shown" aria-labelledby="rating-title">
                     <h2 id="rating-title">{t("rating.title")}</h2>
