@@ -307,6 +307,30 @@ pub fn plain_excerpt(markdown: &str) -> String {
 pub struct DeskName(pub String);
 
 /// What the desk is called: its name, else "Tessera".
+/// The admin's pages: address, name, and whether the server alone renders it (the
+/// browser must then load it whole).
+pub const ADMIN_PAGES: [(&str, &str, bool); 9] = [
+    ("/agent/admin/agents", "nav.agents", false),
+    ("/agent/admin/departments", "nav.departments", false),
+    ("/agent/admin/desk", "nav.desk", false),
+    ("/agent/admin/mail", "mail.title", false),
+    ("/agent/admin/mailboxes", "mailbox.title", true),
+    ("/agent/admin/templates", "templates.title", true),
+    ("/agent/admin/hours", "hours.title", true),
+    ("/agent/admin/sla", "slapage.title", true),
+    ("/agent/admin/distribution", "distribution.title", true),
+];
+
+/// The admin's pages as the navigation lists them.
+pub fn admin_links() -> impl IntoView {
+    ADMIN_PAGES
+        .iter()
+        .map(|(href, key, plain)| {
+            view! { <li><a href=*href rel=plain.then_some("external")>{t(key)}</a></li> }
+        })
+        .collect_view()
+}
+
 /// The weekdays' names, Monday first.
 pub const WEEKDAYS: [&str; 7] = [
     "hours.mon",
@@ -559,17 +583,7 @@ fn Sidebar(agent: AgentInfo, views: Views) -> impl IntoView {
                 })}
             </Transition>
             <ul>
-                {admin.then(|| view! {
-                    <li><a href="/agent/admin/agents">{t("nav.agents")}</a></li>
-                    <li><a href="/agent/admin/departments">{t("nav.departments")}</a></li>
-                    <li><a href="/agent/admin/desk">{t("nav.desk")}</a></li>
-                    <li><a href="/agent/admin/mail">{t("mail.title")}</a></li>
-                    <li><a href="/agent/admin/mailboxes" rel="external">{t("mailbox.title")}</a></li>
-                    <li><a href="/agent/admin/templates" rel="external">{t("templates.title")}</a></li>
-                    <li><a href="/agent/admin/hours" rel="external">{t("hours.title")}</a></li>
-                    <li><a href="/agent/admin/sla" rel="external">{t("slapage.title")}</a></li>
-                    <li><a href="/agent/admin/distribution" rel="external">{t("distribution.title")}</a></li>
-                })}
+                {admin.then(admin_links)}
                 <li><a href="/agent/contacts">{t("nav.contacts")}</a></li>
                 <li><a href="/agent/new-ticket">{t("intake.title")}</a></li>
                 <li><a href="/agent/kb">{t("kb.title")}</a></li>

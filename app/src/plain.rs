@@ -35,17 +35,7 @@ pub fn page(viewer: &Viewer, title: &'static str, body: impl FnOnce() -> AnyView
                         <li><a href="/agent">{t("nav.all")}</a></li>
                     </ul>
                     <ul>
-                        {admin.then(|| view! {
-                            <li><a href="/agent/admin/agents">{t("nav.agents")}</a></li>
-                            <li><a href="/agent/admin/departments">{t("nav.departments")}</a></li>
-                            <li><a href="/agent/admin/desk">{t("nav.desk")}</a></li>
-                            <li><a href="/agent/admin/mail">{t("mail.title")}</a></li>
-                            <li><a href="/agent/admin/mailboxes">{t("mailbox.title")}</a></li>
-                            <li><a href="/agent/admin/templates">{t("templates.title")}</a></li>
-                            <li><a href="/agent/admin/hours">{t("hours.title")}</a></li>
-                            <li><a href="/agent/admin/sla">{t("slapage.title")}</a></li>
-                            <li><a href="/agent/admin/distribution">{t("distribution.title")}</a></li>
-                        })}
+                        {admin.then(crate::components::admin_links)}
                         <li><a href="/agent/contacts">{t("nav.contacts")}</a></li>
                         <li><a href="/agent/kb">{t("kb.title")}</a></li>
                         <li><a href="/agent/settings">{t("nav.settings")}</a></li>

@@ -30,43 +30,26 @@ struct DepartmentState {
     last: Option<u64>,
 }
 
-fn agent_state(txn: &impl TableReader, agent: u64) -> Result<AgentState> {
-    txn.get_state(tables::AGENT_AVAILABILITY, agent)
+/// A record of `table` for `id`, or its default when there is none.
+fn state_in<T: serde::de::DeserializeOwned + Default>(
+    table: &impl ReadableTable<u64, &'static [u8]>,
+    id: u64,
+) -> Result<T> {
+    Ok(match table.get(id)? {
+        Some(raw) => codec::decode(raw.value())?,
+        None => T::default(),
+    })
 }
 
-/// Reading from either kind of transaction.
-trait TableReader {
-    fn get_state<T: serde::de::DeserializeOwned + Default>(
-        &self,
-        table: redb::TableDefinition<u64, &[u8]>,
-        id: u64,
-    ) -> Result<T>;
+fn agent_state(txn: &WriteTransaction, agent: u64) -> Result<AgentState> {
+    state_in(&txn.open_table(tables::AGENT_AVAILABILITY)?, agent)
 }
 
-impl TableReader for WriteTransaction {
-    fn get_state<T: serde::de::DeserializeOwned + Default>(
-        &self,
-        table: redb::TableDefinition<u64, &[u8]>,
-        id: u64,
-    ) -> Result<T> {
-        Ok(match self.open_table(table)?.get(id)? {
-            Some(raw) => codec::decode(raw.value())?,
-            None => T::default(),
-        })
-    }
-}
-
-impl TableReader for redb::ReadTransaction {
-    fn get_state<T: serde::de::DeserializeOwned + Default>(
-        &self,
-        table: redb::TableDefinition<u64, &[u8]>,
-        id: u64,
-    ) -> Result<T> {
-        Ok(match self.open_table(table)?.get(id)? {
-            Some(raw) => codec::decode(raw.value())?,
-            None => T::default(),
-        })
-    }
+fn department_state(txn: &WriteTransaction, department: u64) -> Result<DepartmentState> {
+    state_in(
+        &txn.open_table(tables::DEPARTMENT_DISTRIBUTION)?,
+        department,
+    )
 }
 
 fn open_status(s: TicketStatus) -> bool {
@@ -106,7 +89,7 @@ pub(crate) fn distribute(
     if !open_status(t.status) || t.spam {
         return Ok(Vec::new());
     }
-    let state: DepartmentState = txn.get_state(tables::DEPARTMENT_DISTRIBUTION, department)?;
+    let state = department_state(txn, department)?;
     if state.mode == Distribution::Manual {
         return Ok(Vec::new());
     }
@@ -194,12 +177,14 @@ impl Engine {
     pub fn distribution(&self, agent: u64) -> Result<Distributions> {
         let txn = self.read()?;
         caller_read(&txn, agent)?;
+        let distribution = txn.open_table(tables::DEPARTMENT_DISTRIBUTION)?;
         let mut modes = Vec::new();
         for entry in txn.open_table(tables::DEPARTMENTS)?.iter()? {
             let id = entry?.0.value();
-            let s: DepartmentState = txn.get_state(tables::DEPARTMENT_DISTRIBUTION, id)?;
+            let s: DepartmentState = state_in(&distribution, id)?;
             modes.push((id, s.mode));
         }
+        let availability = txn.open_table(tables::AGENT_AVAILABILITY)?;
         let assigned = txn.open_table(tables::TICKETS_BY_ASSIGNEE)?;
         let tickets = txn.open_table(tables::TICKETS)?;
         let mut loads = Vec::new();
@@ -208,7 +193,7 @@ impl Engine {
             if !a.active {
                 continue;
             }
-            let s: AgentState = txn.get_state(tables::AGENT_AVAILABILITY, a.id)?;
+            let s: AgentState = state_in(&availability, a.id)?;
             loads.push(AgentLoad {
                 agent: a.id,
                 name: a.name,
@@ -231,7 +216,7 @@ impl Engine {
             {
                 return Err(Error::not_found("Department"));
             }
-            let s: DepartmentState = txn.get_state(tables::DEPARTMENT_DISTRIBUTION, department)?;
+            let s = department_state(txn, department)?;
             txn.open_table(tables::DEPARTMENT_DISTRIBUTION)?.insert(
                 department,
                 codec::encode(&DepartmentState { mode, ..s })?.as_slice(),

@@ -574,6 +574,16 @@ impl Engine {
     }
 }
 
+/// The desk's sender address, lower-cased, when an SMTP server is set up (read without
+/// opening its password).
+pub(crate) fn sender_address(
+    settings: &impl ReadableTable<&'static str, &'static [u8]>,
+) -> Result<Option<String>> {
+    Ok(read_smtp(settings)?
+        .filter(|r| !r.host.is_empty())
+        .map(|r| r.from.to_lowercase()))
+}
+
 fn read_smtp(
     settings: &impl ReadableTable<&'static str, &'static [u8]>,
 ) -> Result<Option<SmtpRecord>> {

@@ -333,19 +333,8 @@ impl Engine {
             let r: MailboxRecord = codec::decode(entry?.1.value())?;
             out.push((r.address, Some(r.id)));
         }
-        drop(txn);
-        if let Some(c) = self.smtp_config()? {
-            out.push((c.from.to_lowercase(), None));
-        }
-        Ok(out)
-    }
-
-    /// Every mailbox's address: the desk's own, never a customer or a CC.
-    pub(crate) fn mailbox_addresses(&self) -> Result<Vec<String>> {
-        let txn = self.read()?;
-        let mut out = Vec::new();
-        for entry in txn.open_table(tables::MAILBOXES)?.iter()? {
-            out.push(codec::decode::<MailboxRecord>(entry?.1.value())?.address);
+        if let Some(from) = crate::mail::sender_address(&txn.open_table(tables::SETTINGS)?)? {
+            out.push((from, None));
         }
         Ok(out)
     }

@@ -92,6 +92,11 @@ fn html(status: StatusCode, body: String) -> Response {
     resp
 }
 
+/// An engine error as the answer, in its words.
+fn failed(status: StatusCode, e: &engine::Error) -> Response {
+    (status, e.message().to_string()).into_response()
+}
+
 async fn engine_call<T: Send + 'static>(
     engine: &Arc<Engine>,
     work: impl FnOnce(&Engine) -> engine::Result<T> + Send + 'static,
@@ -120,7 +125,7 @@ async fn templates_page(
                 app::plain::templates_page(&viewer, all, saved, None),
             )
         }
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string()).into_response(),
+        Err(e) => failed(StatusCode::INTERNAL_SERVER_ERROR, &e),
     }
 }
 
@@ -175,12 +180,10 @@ async fn templates_form(
                         }),
                     ),
                 ),
-                Err(e) => {
-                    (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string()).into_response()
-                }
+                Err(e) => failed(StatusCode::INTERNAL_SERVER_ERROR, &e),
             }
         }
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string()).into_response(),
+        Err(e) => failed(StatusCode::INTERNAL_SERVER_ERROR, &e),
     }
 }
 
@@ -243,7 +246,7 @@ async fn show_mailboxes(
                 ),
             )
         }
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string()).into_response(),
+        Err(e) => failed(StatusCode::INTERNAL_SERVER_ERROR, &e),
     }
 }
 
@@ -264,29 +267,14 @@ async fn mailboxes_form(
         "remove" => {
             return match engine_call(&engine, move |e| e.delete_mailbox(me, id)).await {
                 Ok(()) => Redirect::to("/agent/admin/mailboxes?done=removed").into_response(),
-                Err(e) => (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+                Err(e) => failed(StatusCode::NOT_FOUND, &e),
             };
         }
         "fetch" => {
-            let mut events = engine.subscribe();
-            return match engine_call(&engine, move |e| e.fetch_now(me, id)).await {
-                Ok(fetching) => {
-                    if fetching {
-                        // Back when that fetch has ended (or after 20 seconds; it goes on).
-                        let _ = tokio::time::timeout(std::time::Duration::from_secs(20), async {
-                            loop {
-                                match events.recv().await {
-                                    Ok(engine::Event::MailboxChecked(m)) if m == id => return,
-                                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-                                    _ => {}
-                                }
-                            }
-                        })
-                        .await;
-                    }
-                    Redirect::to("/agent/admin/mailboxes?done=fetched").into_response()
-                }
-                Err(e) => (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+            // Back when that fetch has ended (or after 20 seconds; it goes on).
+            return match app::api::mailboxes::fetch_and_wait(engine.clone(), me, id).await {
+                Ok(()) => Redirect::to("/agent/admin/mailboxes?done=fetched").into_response(),
+                Err(e) => failed(StatusCode::NOT_FOUND, &e),
             };
         }
         _ => {}
@@ -335,7 +323,7 @@ async fn mailboxes_form(
         match engine_call(&engine, move |e| e.save_mailbox(me, &saving)).await {
             Ok(_) => return Redirect::to("/agent/admin/mailboxes?done=saved").into_response(),
             Err(e) if e.kind() == ErrorKind::Invalid => errors = e.fields().to_vec(),
-            Err(e) => return (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+            Err(e) => return failed(StatusCode::NOT_FOUND, &e),
         }
     }
     // Shown again as typed (never the password), with what was wrong.
@@ -420,7 +408,7 @@ async fn show_hours(
                 },
             ),
         ),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string()).into_response(),
+        Err(e) => failed(StatusCode::INTERNAL_SERVER_ERROR, &e),
     }
 }
 
@@ -441,7 +429,7 @@ async fn hours_form(
         "remove" => {
             return match engine_call(&engine, move |e| e.delete_calendar(me, id)).await {
                 Ok(()) => Redirect::to("/agent/admin/hours?done=removed").into_response(),
-                Err(e) => (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+                Err(e) => failed(StatusCode::NOT_FOUND, &e),
             };
         }
         "uses" => {
@@ -463,7 +451,7 @@ async fn hours_form(
             .await;
             return match done {
                 Ok(()) => Redirect::to("/agent/admin/hours?done=saved").into_response(),
-                Err(e) => (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+                Err(e) => failed(StatusCode::NOT_FOUND, &e),
             };
         }
         _ => {}
@@ -510,7 +498,7 @@ async fn hours_form(
                     .into_response()
             }
             Err(e) if e.kind() == ErrorKind::Invalid => errors = e.fields().to_vec(),
-            Err(e) => return (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+            Err(e) => return failed(StatusCode::NOT_FOUND, &e),
         }
     }
     show_hours(
@@ -569,7 +557,7 @@ async fn show_sla(
                 },
             ),
         ),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string()).into_response(),
+        Err(e) => failed(StatusCode::INTERNAL_SERVER_ERROR, &e),
     }
 }
 
@@ -608,7 +596,7 @@ async fn sla_form(
         Err(e) if e.kind() == ErrorKind::Invalid => {
             (StatusCode::UNPROCESSABLE_ENTITY, e.message().to_string()).into_response()
         }
-        Err(e) => (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+        Err(e) => failed(StatusCode::NOT_FOUND, &e),
     };
     match field("do").as_str() {
         "warn" => {
@@ -679,7 +667,7 @@ async fn sla_form(
                     .into_response()
             }
             Err(e) if e.kind() == ErrorKind::Invalid => errors = e.fields().to_vec(),
-            Err(e) => return (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+            Err(e) => return failed(StatusCode::NOT_FOUND, &e),
         }
     }
     show_sla(
@@ -712,7 +700,7 @@ async fn distribution_page(
             StatusCode::OK,
             app::plain::distribution_page(&viewer, departments, modes, loads, notice),
         ),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string()).into_response(),
+        Err(e) => failed(StatusCode::INTERNAL_SERVER_ERROR, &e),
     }
 }
 
@@ -751,6 +739,6 @@ async fn distribution_form(
     .await;
     match done {
         Ok(()) => Redirect::to("/agent/admin/distribution?done=saved").into_response(),
-        Err(e) => (StatusCode::NOT_FOUND, e.message().to_string()).into_response(),
+        Err(e) => failed(StatusCode::NOT_FOUND, &e),
     }
 }

@@ -95,26 +95,42 @@ pub async fn delete_mailbox(id: u64) -> Result<(), AppError> {
     call(move |e| e.delete_mailbox(me.id, id)).await
 }
 
-/// Fetches a mailbox now and answers when that fetch ended (or after 20 seconds: it
-/// goes on, and the page shows how it went when it is read again).
+/// Asks for mailbox `id` to be fetched now and waits until that fetch ended (or 20
+/// seconds: it goes on, and the page shows how it went when read again).
+#[cfg(feature = "ssr")]
+pub async fn fetch_and_wait(
+    engine: std::sync::Arc<engine::Engine>,
+    admin: u64,
+    id: u64,
+) -> engine::Result<()> {
+    use tokio::sync::broadcast::error::RecvError;
+    // Listening before asking: the end of the fetch cannot be missed.
+    let mut events = engine.subscribe();
+    let e = engine.clone();
+    let fetching = tokio::task::spawn_blocking(move || e.fetch_now(admin, id))
+        .await
+        .map_err(|e| engine::Error::internal(e.to_string()))??;
+    if fetching {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+            loop {
+                match events.recv().await {
+                    Ok(engine::Event::MailboxChecked(m)) if m == id => return,
+                    Err(RecvError::Closed) => return,
+                    _ => {}
+                }
+            }
+        })
+        .await;
+    }
+    Ok(())
+}
+
+/// Fetches a mailbox now and answers when that fetch ended (or after 20 seconds).
 #[server(endpoint = "admin/mailbox-fetch")]
 pub async fn fetch_mailbox(id: u64) -> Result<(), AppError> {
-    use std::sync::Arc;
     let me = agent().await?;
-    let engine = use_context::<Arc<engine::Engine>>().ok_or(AppError::Internal)?;
-    let mut events = engine.subscribe();
-    if !call(move |e| e.fetch_now(me.id, id)).await? {
-        return Ok(());
-    }
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(20), async {
-        loop {
-            match events.recv().await {
-                Ok(engine::Event::MailboxChecked(m)) if m == id => return,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-                _ => {}
-            }
-        }
-    })
-    .await;
-    Ok(())
+    let engine = use_context::<std::sync::Arc<engine::Engine>>().ok_or(AppError::Internal)?;
+    fetch_and_wait(engine, me.id, id)
+        .await
+        .map_err(|e| fail(e.into()))
 }

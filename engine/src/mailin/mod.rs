@@ -221,13 +221,12 @@ impl Engine {
         let now = self.now();
         let secret = token::new_token();
         let blobs = crate::files::blobs_dir(&self.data_dir);
-        let mut desk_addresses = self.mailbox_addresses()?;
-        desk_addresses.extend(
-            self.smtp_config()
-                .ok()
-                .flatten()
-                .map(|c| c.from.to_lowercase()),
-        );
+        // One read, and no password opened, per message.
+        let desk_addresses: Vec<String> = self
+            .intake_addresses()?
+            .into_iter()
+            .map(|(address, _)| address)
+            .collect();
         let department = match mailbox {
             Some(id) => self.mailbox_department(id)?,
             None => None,
