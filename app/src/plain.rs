@@ -73,6 +73,7 @@ fn template_name(kind: TemplateKind) -> &'static str {
         TemplateKind::Reply => "templates.reply",
         TemplateKind::Survey => "templates.survey",
         TemplateKind::SignIn => "templates.sign_in",
+        TemplateKind::AcknowledgementClosed => "templates.acknowledgement_closed",
     }
 }
 
@@ -82,6 +83,7 @@ fn template_hint(kind: TemplateKind) -> &'static str {
         TemplateKind::Reply => "templates.reply_hint",
         TemplateKind::Survey => "templates.survey_hint",
         TemplateKind::SignIn => "templates.sign_in_hint",
+        TemplateKind::AcknowledgementClosed => "templates.acknowledgement_closed_hint",
     }
 }
 

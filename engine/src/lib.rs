@@ -19,6 +19,7 @@ pub mod markdown;
 mod notify;
 pub mod portal;
 pub mod presence;
+pub mod rules;
 pub mod search;
 pub mod secret;
 pub mod sla;
@@ -62,6 +63,8 @@ pub enum Event {
     FetchNow(u64),
     /// A fetch of mailbox `id` ended (its health changed).
     MailboxChecked(u64),
+    /// A rule asked for a webhook call: the caller looks.
+    WebhookQueued,
 }
 
 /// Figures for monitoring (see [`Engine::stats`]).
@@ -316,9 +319,12 @@ impl Engine {
     fn write<T>(&self, f: impl FnOnce(&WriteTransaction) -> Result<(T, Vec<Event>)>) -> Result<T> {
         let (value, events) = self.db.with(|db| {
             let txn = db.begin_write()?;
-            let done = f(&txn)?;
+            let mark = rules::audit_mark(&txn)?;
+            let (value, mut events) = f(&txn)?;
+            // The desk's rules act on what was just written, in the same transaction.
+            events.extend(rules::after_change(&txn, mark, self.now())?);
             txn.commit()?;
-            Ok(done)
+            Ok((value, events))
         })?;
         if let Some((tx, _)) = &*self.indexer.lock().unwrap_or_else(|p| p.into_inner()) {
             let _ = tx.send(Signal::Wake);

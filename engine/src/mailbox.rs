@@ -431,6 +431,18 @@ impl Engine {
     }
 }
 
+/// The desk's own addresses, in the caller's transaction: each mailbox's and the
+/// desk's sender.
+pub(crate) fn addresses_in(txn: &redb::WriteTransaction) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for entry in txn.open_table(tables::MAILBOXES)?.iter()? {
+        let r: MailboxRecord = codec::decode(entry?.1.value())?;
+        out.push(r.address);
+    }
+    out.extend(crate::mail::sender_address(&txn.open_table(tables::SETTINGS)?)?);
+    Ok(out)
+}
+
 /// The mailbox mail about `ticket` goes from: the one it came through, else an active
 /// one of its department (the lowest id), else none (the desk's sender).
 pub(crate) fn mailbox_for_ticket(

@@ -78,6 +78,7 @@ impl Engine {
                     None => String::new(),
                 },
                 Actor::System => "Tessera".to_string(),
+                Actor::Rule(r) => crate::rules::rule_name(&txn.open_table(tables::SETTINGS)?, r)?,
             };
             out.items.push(Notification {
                 id: n.id,

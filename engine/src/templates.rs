@@ -35,6 +35,13 @@ pub fn default_of(kind: TemplateKind) -> (&'static str, &'static str) {
              #{{ticket.number}}, and we will answer as soon as we can.\n\nYou can follow it \
              here: {{ticket.link}}\n\n{{desk.name}}\n",
         ),
+        TemplateKind::AcknowledgementClosed => (
+            "[#{{ticket.number}}] {{ticket.subject}}",
+            "Hello {{customer.name}},\n\nthank you for writing to us. Your request has the number \
+             #{{ticket.number}}. We are closed right now and back {{opens_at}}; we will answer \
+             as soon as we can after that.\n\nYou can follow it here: {{ticket.link}}\n\n\
+             {{desk.name}}\n",
+        ),
         TemplateKind::Reply => ("Re: [#{{ticket.number}}] {{ticket.subject}}", "{{reply}}"),
         TemplateKind::Survey => (
             "[#{{ticket.number}}] How did we do?",

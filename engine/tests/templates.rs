@@ -208,3 +208,62 @@ fn replies_and_links_go_out_in_their_templates_which_keep_what_matters() {
         .iter()
         .any(|m| m.kind == MailKind::Acknowledgement));
 }
+
+#[test]
+fn the_acknowledgement_promises_a_time_and_another_text_applies_when_closed() {
+    let d = desk();
+    let e = &d.engine;
+    let admin = common::agent(&d, "Mara", true);
+    // Monday 09:00 UTC; open 09:00–17:00 in Ljubljana (UTC+1 in March): 10:00 there.
+    let cal = e
+        .save_calendar(
+            admin,
+            &model::Calendar {
+                name: "Office".into(),
+                ..model::Calendar::weekdays("Europe/Ljubljana", 9, 17)
+            },
+        )
+        .expect("calendar");
+    e.use_calendar(admin, None, Some(cal.id)).expect("default");
+    e.save_sla_policy(
+        admin,
+        &model::SlaPolicy {
+            name: "Standard".into(),
+            targets: model::SlaTargets {
+                first_response: Some(8 * 60),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )
+    .expect("policy");
+    e.save_template(
+        admin,
+        TemplateKind::Acknowledgement,
+        Some(("[#{{ticket.number}}] Received", "We will answer by {{answer_by}}.", true)),
+    )
+    .expect("template");
+    e.ingest_mail(&mail("Ana <ana@example.com>", "p1@example.com", ""))
+        .expect("in");
+    let due = e.due_mail(10).expect("due");
+    let ack = due.iter().find(|m| m.to == "ana@example.com").expect("ack");
+    // Eight business hours from Monday 10:00 local: Tuesday 10:00.
+    assert_eq!(
+        ack.text,
+        "We will answer by Tuesday 3 March 2026 at 10:00 (Europe/Ljubljana)."
+    );
+
+    // Saturday: closed, so the out-of-hours text, which says when the desk opens.
+    d.clock.advance(chrono::Duration::days(5));
+    e.ingest_mail(&mail("Bo <bo@example.com>", "p2@example.com", ""))
+        .expect("in");
+    let due = e.due_mail(10).expect("due");
+    let closed = due.iter().find(|m| m.to == "bo@example.com").expect("ack");
+    assert!(
+        closed
+            .text
+            .contains("We are closed right now and back Monday 9 March 2026 at 09:00"),
+        "{}",
+        closed.text
+    );
+}

@@ -7,6 +7,7 @@ pub mod inbox;
 pub mod mail;
 pub mod query;
 pub mod routing;
+pub mod rules;
 pub mod sla;
 pub mod validate;
 
@@ -20,6 +21,10 @@ pub use mail::{
     SmtpSecurity, SmtpSettings, TemplateKind,
 };
 pub use routing::{AgentLoad, Availability, Distribution};
+pub use rules::{
+    DryRun, FieldKind, Rule, RuleAction, RuleActionKind, RuleCheck, RuleCondition, RuleEffect,
+    RuleEvent, RuleField, RuleOp,
+};
 pub use sla::{
     Calendar, ClockState, Holiday, HoursSummary, OpenInterval, SlaClock, SlaConditions, SlaPolicy,
     SlaTargets, TicketSla,
@@ -451,6 +456,14 @@ pub enum HistoryChange {
     /// A service-level clock (0 first response, 1 next response, 2 resolution) came
     /// near its target (false) or passed it (true).
     Sla(u8, bool),
+    /// A rule fired: its name, the event, the conditions as they came out, and what
+    /// its actions did.
+    Rule {
+        name: String,
+        event: RuleEvent,
+        checks: Vec<RuleCheck>,
+        effects: Vec<RuleEffect>,
+    },
 }
 
 /// A customer as the workspace shows them.
@@ -666,6 +679,8 @@ pub enum NotificationKind {
     SlaWarning,
     /// A service-level clock of a ticket they hold (or lead) passed its target.
     SlaBreached,
+    /// A rule of the desk's asked for them to be told.
+    Rule,
 }
 
 /// One notification, as the bell lists it.

@@ -19,6 +19,8 @@ pub enum MailKind {
     Test,
     /// The acknowledgement of a new ticket, for the customer.
     Acknowledgement,
+    /// Written by one of the desk's rules, to a customer or an agent.
+    Rule,
 }
 
 /// A message the desk sends whose words an admin may change.
@@ -32,11 +34,14 @@ pub enum TemplateKind {
     Survey,
     /// A one-time link into the portal (for all of a customer's tickets, or one).
     SignIn,
+    /// The acknowledgement when the ticket's business hours are closed.
+    AcknowledgementClosed,
 }
 
 impl TemplateKind {
-    pub const ALL: [TemplateKind; 4] = [
+    pub const ALL: [TemplateKind; 5] = [
         TemplateKind::Acknowledgement,
+        TemplateKind::AcknowledgementClosed,
         TemplateKind::Reply,
         TemplateKind::Survey,
         TemplateKind::SignIn,
@@ -48,6 +53,7 @@ impl TemplateKind {
             TemplateKind::Reply => "reply",
             TemplateKind::Survey => "survey",
             TemplateKind::SignIn => "sign-in",
+            TemplateKind::AcknowledgementClosed => "acknowledgement-closed",
         }
     }
 
@@ -65,12 +71,14 @@ impl TemplateKind {
             "{{desk.name}}",
         ];
         match self {
-            TemplateKind::Acknowledgement => &[
+            TemplateKind::Acknowledgement | TemplateKind::AcknowledgementClosed => &[
                 "{{customer.name}}",
                 "{{customer.email}}",
                 "{{ticket.number}}",
                 "{{ticket.subject}}",
                 "{{ticket.link}}",
+                "{{answer_by}}",
+                "{{opens_at}}",
                 "{{desk.name}}",
             ],
             TemplateKind::Reply => &[

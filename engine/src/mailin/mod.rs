@@ -735,9 +735,25 @@ fn place(txn: &WriteTransaction, p: &parse::Parsed, ctx: &Context<'_>) -> Result
                 format!("{address}/t/{number}/{}", ctx.secret)
             },
         ));
-        let ack = crate::templates::render(&settings, model::TemplateKind::Acknowledgement, |n| {
-            crate::templates::lookup(&values, n)
-        })?;
+        drop(settings);
+        // Outside business hours another text applies; both may say when the desk opens
+        // and by when the first answer is due.
+        let promise = crate::sla::promise(txn, &t, now)?;
+        values.push((("answer_by", ""), promise.answer_by));
+        values.push((("opens_at", ""), promise.opens_at));
+        let settings = txn.open_table(tables::SETTINGS)?;
+        let ack = match crate::templates::render(
+            &settings,
+            model::TemplateKind::Acknowledgement,
+            |n| crate::templates::lookup(&values, n),
+        )? {
+            Some(_) if promise.closed => crate::templates::render(
+                &settings,
+                model::TemplateKind::AcknowledgementClosed,
+                |n| crate::templates::lookup(&values, n),
+            )?,
+            open => open,
+        };
         drop(settings);
         if let Some((subject, text)) = ack {
             events.push(crate::mail::queue(

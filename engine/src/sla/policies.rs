@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use model::{Calendar, SlaConditions, SlaPolicy, TicketSla};
-use redb::{ReadTransaction, ReadableTable};
+use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 
 use super::clocks::{clocks, Happened};
 use super::Hours;
@@ -118,25 +118,24 @@ fn valid(p: &SlaPolicy) -> std::result::Result<SlaPolicy, Vec<model::FieldError>
     })
 }
 
-/// The calendar a policy counts in for a ticket of `department`.
-fn calendar_for(
-    txn: &ReadTransaction,
-    policy: &SlaPolicy,
+/// The calendar a policy (choosing `chosen`, or none) counts in for a ticket of
+/// `department`: the chosen one, else the department's, else the desk's default, else
+/// every minute.
+pub(crate) fn calendar_in(
+    calendars: &impl ReadableTable<u64, &'static [u8]>,
+    department_calendars: &impl ReadableTable<u64, u64>,
+    settings: &impl ReadableTable<&'static str, &'static [u8]>,
+    chosen: Option<u64>,
     department: Option<u64>,
 ) -> Result<Calendar> {
-    let calendars = txn.open_table(tables::CALENDARS)?;
-    let mut id = policy.calendar;
+    let mut id = chosen;
     if id.is_none() {
         if let Some(d) = department {
-            id = txn
-                .open_table(tables::DEPARTMENT_CALENDARS)?
-                .get(d)?
-                .map(|v| v.value());
+            id = department_calendars.get(d)?.map(|v| v.value());
         }
     }
     if id.is_none() {
-        id = txn
-            .open_table(tables::SETTINGS)?
+        id = settings
             .get("default_calendar")?
             .and_then(|v| v.value().try_into().ok().map(u64::from_le_bytes));
     }
@@ -144,6 +143,78 @@ fn calendar_for(
         Some(raw) => codec::decode(raw.value())?,
         None => Calendar::default(),
     })
+}
+
+fn calendar_for(
+    txn: &ReadTransaction,
+    policy: &SlaPolicy,
+    department: Option<u64>,
+) -> Result<Calendar> {
+    calendar_in(
+        &txn.open_table(tables::CALENDARS)?,
+        &txn.open_table(tables::DEPARTMENT_CALENDARS)?,
+        &txn.open_table(tables::SETTINGS)?,
+        policy.calendar,
+        department,
+    )
+}
+
+/// The calendar ticket `t` counts in, in a write transaction: its policy's, else its
+/// department's, else the desk's.
+pub(crate) fn ticket_calendar(txn: &WriteTransaction, t: &TicketRecord) -> Result<Calendar> {
+    Ok(matching_policy(txn, t)?
+        .map(|(_, c)| c)
+        .map_or_else(|| calendar_w(txn, None, t.department), Ok)?)
+}
+
+fn calendar_w(txn: &WriteTransaction, chosen: Option<u64>, department: Option<u64>) -> Result<Calendar> {
+    calendar_in(
+        &txn.open_table(tables::CALENDARS)?,
+        &txn.open_table(tables::DEPARTMENT_CALENDARS)?,
+        &txn.open_table(tables::SETTINGS)?,
+        chosen,
+        department,
+    )
+}
+
+/// The policy that applies to ticket `t` and its calendar, in a write transaction.
+fn matching_policy(
+    txn: &WriteTransaction,
+    t: &TicketRecord,
+) -> Result<Option<(SlaPolicy, Calendar)>> {
+    let (policies, _) = read_policies(&txn.open_table(tables::SETTINGS)?)?;
+    if policies.is_empty() {
+        return Ok(None);
+    }
+    let contact: Option<ContactRecord> = match txn.open_table(tables::CONTACTS)?.get(t.requester)? {
+        Some(raw) => Some(codec::decode(raw.value())?),
+        None => None,
+    };
+    let tags = crate::tickets::tag_labels(&txn.open_table(tables::TAGS)?, &t.tags)?;
+    let Some(policy) = policies
+        .into_iter()
+        .find(|p| matches(&p.conditions, t, &tags, contact.as_ref()))
+    else {
+        return Ok(None);
+    };
+    let calendar = calendar_w(txn, policy.calendar, t.department)?;
+    Ok(Some((policy, calendar)))
+}
+
+/// When a new ticket's first answer is due by its policy, and the calendar that counts
+/// (to say the time in its zone); `None` without a policy or a first-response target.
+pub(crate) fn first_response_due(
+    txn: &WriteTransaction,
+    t: &TicketRecord,
+) -> Result<Option<(DateTime<Utc>, Calendar)>> {
+    let Some((policy, calendar)) = matching_policy(txn, t)? else {
+        return Ok(None);
+    };
+    let Some(target) = policy.targets.first_response else {
+        return Ok(None);
+    };
+    let due = Hours::new(&calendar).add(t.created_at, i64::from(target));
+    Ok(due.map(|d| (d, calendar)))
 }
 
 /// Ticket `t`'s policy and clocks as of `now`, if a policy applies.
@@ -206,7 +277,7 @@ pub(crate) fn ticket_sla(
         match m.author {
             Actor::Agent(_) => events.push((m.created_at, Happened::AgentReply)),
             Actor::Contact(_) => events.push((m.created_at, Happened::CustomerReply)),
-            Actor::System => {}
+            Actor::System | Actor::Rule(_) => {}
         }
     }
     events.sort_by_key(|(at, _)| *at);

@@ -46,6 +46,8 @@ pub enum Actor {
     Contact(u64),
     Agent(u64),
     System,
+    /// A rule of the desk's (by id).
+    Rule(u64),
 }
 
 /// One message of a conversation.
@@ -226,6 +228,15 @@ pub enum Change {
         clock: u8,
         breached: bool,
     },
+    /// A rule fired on the ticket (on `event`): its name then, the conditions as they
+    /// came out, and what its actions did. The changes follow, by the rule.
+    RuleFired {
+        rule: u64,
+        name: String,
+        event: model::RuleEvent,
+        checks: Vec<model::RuleCheck>,
+        effects: Vec<model::RuleEffect>,
+    },
 }
 
 /// A canned response.
@@ -260,6 +271,21 @@ pub struct AuditRecord {
     pub actor: Actor,
     pub change: Change,
     pub at: DateTime<Utc>,
+}
+
+/// A webhook call a rule asked for, waiting to be made (or tried again).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WebhookRecord {
+    pub id: u64,
+    pub url: String,
+    /// The JSON posted.
+    pub body: String,
+    pub ticket: u64,
+    pub rule: u64,
+    pub attempts: u32,
+    /// When to try next (Unix seconds).
+    pub due: i64,
+    pub last_error: String,
 }
 
 /// Work for a background worker, written in the same transaction as the change.

@@ -161,3 +161,9 @@ pub const ARTICLE_REVISIONS: TableDefinition<(u64, u32), &[u8]> =
 pub const SURVEY_TOKENS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("survey_tokens");
 /// Ticket number → its customer's rating (see `survey`).
 pub const RATINGS: TableDefinition<u64, &[u8]> = TableDefinition::new("ratings");
+
+/// Time rules that fired on a ticket: (rule, ticket) → since when the ticket was in the
+/// status it had then (Unix seconds), so a rule fires once per stay in a status.
+pub const RULE_FIRED: TableDefinition<(u64, u64), i64> = TableDefinition::new("rule_fired");
+/// Webhook calls waiting: id → [`WebhookRecord`](super::records::WebhookRecord).
+pub const WEBHOOKS: TableDefinition<u64, &[u8]> = TableDefinition::new("webhooks");

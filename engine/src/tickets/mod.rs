@@ -5,10 +5,10 @@ pub(crate) mod facets;
 pub(crate) mod merge;
 mod query;
 pub use query::MAX_PAGE;
-pub(crate) use query::{label, read_ticket, summary_of};
+pub(crate) use query::{label, name_in, read_ticket, summary_of, tag_labels};
 mod work;
 
-pub(crate) use work::{set_assignee, set_department_of, tag_names};
+pub(crate) use work::{retag, set_assignee, set_department_of, tag_ids, tag_names};
 pub use work::{MAX_TAGS, MAX_TAG_CHARS};
 
 use chrono::{DateTime, Utc};
@@ -432,7 +432,7 @@ fn written_since(txn: &WriteTransaction, number: u64, seen: u64, agent: u64) -> 
         let held = match m.author {
             Actor::Agent(a) => a != agent && m.kind == MessageKind::Reply,
             Actor::Contact(_) => true,
-            Actor::System => false,
+            Actor::System | Actor::Rule(_) => false,
         };
         if held {
             return Ok(true);

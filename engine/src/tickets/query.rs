@@ -5,7 +5,7 @@ use model::{
     CustomerTicket, Escalation, HistoryChange, HistoryEntry, InboxFilter, InboxPage, MessageKind,
     MessageView, SearchHit, TicketDetail, TicketSummary,
 };
-use redb::ReadTransaction;
+use redb::{ReadTransaction, ReadableTable};
 
 use crate::access::caller_read;
 use crate::auth::read_agent;
@@ -443,13 +443,25 @@ pub(crate) fn label(
     table: redb::TableDefinition<u64, &[u8]>,
     id: u64,
 ) -> Result<String> {
-    let table = txn.open_table(table)?;
+    name_in(&txn.open_table(table)?, id)
+}
+
+/// The name of record `id` in a table of named records (departments, tags, types,
+/// agents, mailboxes all start with their id and name); empty when it is gone.
+pub(crate) fn name_in(table: &impl ReadableTable<u64, &'static [u8]>, id: u64) -> Result<String> {
     let Some(raw) = table.get(id)? else {
         return Ok(String::new());
     };
-    // Departments start with the same (id, name) as labels.
     let named: Named = codec::decode(raw.value())?;
     Ok(named.name)
+}
+
+/// The names of tags `ids`.
+pub(crate) fn tag_labels(
+    tags: &impl ReadableTable<u64, &'static [u8]>,
+    ids: &[u64],
+) -> Result<Vec<String>> {
+    ids.iter().map(|&id| name_in(tags, id)).collect()
 }
 
 /// The leading fields every department, tag and ticket type record shares.
@@ -508,6 +520,18 @@ fn history(txn: &ReadTransaction, number: u64, limit: usize) -> Result<Vec<Histo
             Change::CcsChanged { added, removed } => HistoryChange::Ccs { added, removed },
             Change::Distributed { mode, open } => HistoryChange::Distributed(mode, open),
             Change::Sla { clock, breached } => HistoryChange::Sla(clock, breached),
+            Change::RuleFired {
+                name,
+                event,
+                checks,
+                effects,
+                ..
+            } => HistoryChange::Rule {
+                name,
+                event,
+                checks,
+                effects,
+            },
             // Events about agents and the desk are not a ticket's.
             _ => continue,
         };
@@ -518,6 +542,7 @@ fn history(txn: &ReadTransaction, number: u64, limit: usize) -> Result<Vec<Histo
                 .map(contacts::display_name)
                 .unwrap_or_default(),
             Actor::System => String::new(),
+            Actor::Rule(r) => crate::rules::rule_name(&txn.open_table(tables::SETTINGS)?, r)?,
         };
         out.push(HistoryEntry {
             at: record.at,
@@ -564,6 +589,10 @@ fn messages(
                 true,
             ),
             Actor::System => ("Tessera".to_string(), true),
+            Actor::Rule(r) => (
+                crate::rules::rule_name(&txn.open_table(tables::SETTINGS)?, r)?,
+                true,
+            ),
         };
         let call = match m.kind {
             MessageKind::Call => match txn.open_table(tables::CALLS)?.get(m.id)? {

@@ -288,7 +288,7 @@ pub(crate) fn tag_names(names: &[String]) -> Result<Vec<String>> {
 }
 
 /// The ids of tags named `names`, created where there are none.
-fn tag_ids(txn: &WriteTransaction, names: &[String]) -> Result<Vec<u64>> {
+pub(crate) fn tag_ids(txn: &WriteTransaction, names: &[String]) -> Result<Vec<u64>> {
     let mut ids = Vec::new();
     for name in names {
         let id = tag_id(txn, name)?;
@@ -300,7 +300,7 @@ fn tag_ids(txn: &WriteTransaction, names: &[String]) -> Result<Vec<u64>> {
 }
 
 /// Gives `t` the tags `ids`, keeping the tag index in step.
-fn retag(txn: &WriteTransaction, t: &mut TicketRecord, ids: Vec<u64>) -> Result<Vec<Change>> {
+pub(crate) fn retag(txn: &WriteTransaction, t: &mut TicketRecord, ids: Vec<u64>) -> Result<Vec<Change>> {
     let added: Vec<u64> = ids
         .iter()
         .copied()
