@@ -439,7 +439,9 @@ pub(crate) fn addresses_in(txn: &redb::WriteTransaction) -> Result<Vec<String>> 
         let r: MailboxRecord = codec::decode(entry?.1.value())?;
         out.push(r.address);
     }
-    out.extend(crate::mail::sender_address(&txn.open_table(tables::SETTINGS)?)?);
+    out.extend(crate::mail::sender_address(
+        &txn.open_table(tables::SETTINGS)?,
+    )?);
     Ok(out)
 }
 

@@ -8,8 +8,8 @@ mod common;
 
 use chrono::Duration;
 use model::{
-    Calendar, HistoryChange, Priority, Rule, RuleAction, RuleActionKind, RuleCondition,
-    RuleEvent, RuleField, RuleOp, TicketStatus,
+    Calendar, HistoryChange, Priority, Rule, RuleAction, RuleActionKind, RuleCondition, RuleEvent,
+    RuleField, RuleOp, TicketStatus,
 };
 
 fn when(field: RuleField, op: RuleOp, value: &str) -> RuleCondition {
@@ -28,7 +28,12 @@ fn does(kind: RuleActionKind, value: &str, text: &str) -> RuleAction {
     }
 }
 
-fn rule(name: &str, event: RuleEvent, conditions: Vec<RuleCondition>, actions: Vec<RuleAction>) -> Rule {
+fn rule(
+    name: &str,
+    event: RuleEvent,
+    conditions: Vec<RuleCondition>,
+    actions: Vec<RuleAction>,
+) -> Rule {
     Rule {
         id: 0,
         name: name.into(),
@@ -99,8 +104,10 @@ fn an_event_rule_routes_a_new_ticket_and_says_why() {
     assert_eq!(fired[0].1[0].actual, "Refund please");
     // The changes are the rule's.
     let history = e.ticket_detail(t.admin, n).expect("detail").history;
-    assert!(history.iter().any(|h| matches!(h.change, HistoryChange::Priority(_, Priority::High))
-        && h.actor == "Refunds to Billing"));
+    assert!(history.iter().any(
+        |h| matches!(h.change, HistoryChange::Priority(_, Priority::High))
+            && h.actor == "Refunds to Billing"
+    ));
 
     let untouched = e.ticket_detail(t.admin, other).expect("detail");
     assert!(untouched.summary.department.is_none());
@@ -115,7 +122,10 @@ fn an_event_rule_routes_a_new_ticket_and_says_why() {
     );
     let err = e.save_rule(t.admin, &wrong).expect_err("refused");
     let fields: Vec<&str> = err.fields().iter().map(|f| f.field.as_str()).collect();
-    assert!(fields.contains(&"condition0") && fields.contains(&"action0"), "{fields:?}");
+    assert!(
+        fields.contains(&"condition0") && fields.contains(&"action0"),
+        "{fields:?}"
+    );
     let wrong_op = rule(
         "Wrong op",
         RuleEvent::Created,
@@ -155,19 +165,28 @@ fn any_or_all_and_the_order_of_rules_decide() {
     let n = d.customer_writes("Hello", "The site is down").number;
     // Both fired, in order: the later one's word stands.
     assert_eq!(
-        e.ticket_detail(t.admin, n).expect("detail").summary.priority,
+        e.ticket_detail(t.admin, n)
+            .expect("detail")
+            .summary
+            .priority,
         Priority::Low
     );
     e.move_rule(t.admin, low.id, engine::rules::RuleMove::Up)
         .expect("up");
     let m = d.customer_writes("Hello", "The site is down").number;
     assert_eq!(
-        e.ticket_detail(t.admin, m).expect("detail").summary.priority,
+        e.ticket_detail(t.admin, m)
+            .expect("detail")
+            .summary
+            .priority,
         Priority::Urgent
     );
     let plain = d.customer_writes("Hello", "A question").number;
     assert_eq!(
-        e.ticket_detail(t.admin, plain).expect("detail").summary.priority,
+        e.ticket_detail(t.admin, plain)
+            .expect("detail")
+            .summary
+            .priority,
         Priority::Normal
     );
 }
@@ -245,7 +264,8 @@ fn replies_and_status_changes_wake_their_rules() {
     .expect("status");
     let created = d.customer_writes("Help", "Hello");
     let n = created.number;
-    e.set_department(t.admin, n, Some(t.billing)).expect("route");
+    e.set_department(t.admin, n, Some(t.billing))
+        .expect("route");
     e.reply(t.admin, n, "Hello, on it.").expect("reply");
     let detail = e.ticket_detail(t.admin, n).expect("detail");
     assert_eq!(detail.summary.assignee_name.as_deref(), Some("Bo"));
@@ -256,7 +276,8 @@ fn replies_and_status_changes_wake_their_rules() {
         e.ticket_detail(t.admin, n).expect("detail").tags,
         vec!["customer-wrote".to_string()]
     );
-    e.set_status(t.admin, n, TicketStatus::Resolved).expect("resolve");
+    e.set_status(t.admin, n, TicketStatus::Resolved)
+        .expect("resolve");
     let told = e.notifications(t.lea).expect("bell");
     assert!(told
         .items
@@ -271,12 +292,16 @@ fn time_rules_fire_once_per_stay_in_business_hours_on_the_clock() {
     let t = common::team(&d);
     // Monday 09:00 UTC; open 9 to 17 on weekdays.
     let cal = e
-        .save_calendar(t.admin, &Calendar {
-            name: "Office".into(),
-            ..Calendar::weekdays("UTC", 9, 17)
-        })
+        .save_calendar(
+            t.admin,
+            &Calendar {
+                name: "Office".into(),
+                ..Calendar::weekdays("UTC", 9, 17)
+            },
+        )
         .expect("calendar");
-    e.use_calendar(t.admin, None, Some(cal.id)).expect("default");
+    e.use_calendar(t.admin, None, Some(cal.id))
+        .expect("default");
     let pending = e
         .save_rule(
             t.admin,
@@ -332,7 +357,8 @@ fn time_rules_fire_once_per_stay_in_business_hours_on_the_clock() {
 
     let n = common::ticket_in(&d, &t, t.billing);
     e.assign(t.admin, n, Some(t.bo)).expect("assign");
-    e.set_status(t.admin, n, TicketStatus::Pending).expect("pending");
+    e.set_status(t.admin, n, TicketStatus::Pending)
+        .expect("pending");
     let lonely = common::ticket_in(&d, &t, t.billing);
 
     d.clock.advance(Duration::hours(1));
@@ -392,11 +418,15 @@ fn time_rules_fire_once_per_stay_in_business_hours_on_the_clock() {
     e.save_rule(t.admin, &off).expect("off");
     let again = common::ticket_in(&d, &t, t.billing);
     e.assign(t.admin, again, Some(t.bo)).expect("assign");
-    e.set_status(t.admin, again, TicketStatus::Pending).expect("pending");
+    e.set_status(t.admin, again, TicketStatus::Pending)
+        .expect("pending");
     d.clock.advance(Duration::days(30));
     e.rule_sweep().expect("sweep");
     assert_eq!(
-        e.ticket_detail(t.admin, again).expect("detail").summary.status,
+        e.ticket_detail(t.admin, again)
+            .expect("detail")
+            .summary
+            .status,
         TicketStatus::Pending
     );
 }
@@ -431,7 +461,10 @@ fn a_dry_run_shows_what_would_happen_and_changes_nothing() {
     assert!(run.fires);
     assert!(run.checks.iter().all(|c| c.held));
     assert_eq!(run.effects.len(), 4);
-    assert_eq!((run.effects[0].from.as_str(), run.effects[0].to.as_str()), ("normal", "high"));
+    assert_eq!(
+        (run.effects[0].from.as_str(), run.effects[0].to.as_str()),
+        ("normal", "high")
+    );
     assert_eq!(run.effects[1].to, "Lea");
     assert_eq!(run.effects[2].to, "ana@example.com");
     let after = e.ticket_detail(t.admin, n).expect("detail");
@@ -439,7 +472,11 @@ fn a_dry_run_shows_what_would_happen_and_changes_nothing() {
     assert_eq!(before.summary.assignee, after.summary.assignee);
     assert_eq!(before.history.len(), after.history.len());
     assert!(e.due_webhooks(10).expect("hooks").0.is_empty());
-    assert!(e.outgoing_mail(t.admin).expect("mail").iter().all(|m| m.kind != model::MailKind::Rule));
+    assert!(e
+        .outgoing_mail(t.admin)
+        .expect("mail")
+        .iter()
+        .all(|m| m.kind != model::MailKind::Rule));
 
     let m = d.customer_writes("Printer", "It jams.").number;
     let no = e.dry_run(t.admin, r.id, m).expect("dry run");
@@ -462,7 +499,11 @@ fn webhooks_and_mail_go_out_and_failing_calls_are_given_up_with_a_note() {
             vec![],
             vec![
                 does(RuleActionKind::Webhook, "https://crm.example/hook", ""),
-                does(RuleActionKind::EmailCustomer, "", "Ticket {{ticket.number}} is in."),
+                does(
+                    RuleActionKind::EmailCustomer,
+                    "",
+                    "Ticket {{ticket.number}} is in.",
+                ),
             ],
         ),
     )
@@ -529,7 +570,10 @@ fn a_breach_escalates_by_rule() {
     d.clock.advance(Duration::minutes(50));
     e.sla_sweep().expect("sweep");
     assert_eq!(
-        e.ticket_detail(t.admin, n).expect("detail").summary.priority,
+        e.ticket_detail(t.admin, n)
+            .expect("detail")
+            .summary
+            .priority,
         Priority::Normal,
         "a warning is not a breach"
     );

@@ -240,7 +240,11 @@ fn the_acknowledgement_promises_a_time_and_another_text_applies_when_closed() {
     e.save_template(
         admin,
         TemplateKind::Acknowledgement,
-        Some(("[#{{ticket.number}}] Received", "We will answer by {{answer_by}}.", true)),
+        Some((
+            "[#{{ticket.number}}] Received",
+            "We will answer by {{answer_by}}.",
+            true,
+        )),
     )
     .expect("template");
     e.ingest_mail(&mail("Ana <ana@example.com>", "p1@example.com", ""))

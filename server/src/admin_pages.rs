@@ -35,7 +35,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(engine: Arc<Engine>) -> Router<S
 
 /// The signed-in agent, in their language; else the answer to give instead (the
 /// sign-in page for nobody, 403 for an agent who is not an admin).
-async fn admin(engine: &Arc<Engine>, headers: &HeaderMap) -> Result<Viewer, Response> {
+pub(crate) async fn admin(engine: &Arc<Engine>, headers: &HeaderMap) -> Result<Viewer, Response> {
     let token = app::api::ssr::session_token_in(headers);
     let e = engine.clone();
     let found = tokio::task::spawn_blocking(move || {
@@ -75,7 +75,7 @@ async fn admin(engine: &Arc<Engine>, headers: &HeaderMap) -> Result<Viewer, Resp
 }
 
 /// A rendered page, private and never framed; no script may run in it.
-fn html(status: StatusCode, body: String) -> Response {
+pub(crate) fn html(status: StatusCode, body: String) -> Response {
     let mut resp = (status, body).into_response();
     let h = resp.headers_mut();
     h.insert(
@@ -93,11 +93,11 @@ fn html(status: StatusCode, body: String) -> Response {
 }
 
 /// An engine error as the answer, in its words.
-fn failed(status: StatusCode, e: &engine::Error) -> Response {
+pub(crate) fn failed(status: StatusCode, e: &engine::Error) -> Response {
     (status, e.message().to_string()).into_response()
 }
 
-async fn engine_call<T: Send + 'static>(
+pub(crate) async fn engine_call<T: Send + 'static>(
     engine: &Arc<Engine>,
     work: impl FnOnce(&Engine) -> engine::Result<T> + Send + 'static,
 ) -> engine::Result<T> {

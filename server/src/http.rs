@@ -47,6 +47,7 @@ pub fn router(
     let files = crate::files::routes(engine.clone());
     let mail_views = crate::mailview::routes(engine.clone());
     let admin_pages = crate::admin_pages::routes(engine.clone());
+    let rule_pages = crate::rule_pages::routes(engine.clone());
     let page_engine = engine.clone();
     let page_trusted = trusted.clone();
     let context = move || {
@@ -75,6 +76,7 @@ pub fn router(
             get(move |headers| crate::live::events(live_engine.clone(), shutdown.clone(), headers)),
         )
         .merge(admin_pages)
+        .merge(rule_pages)
         .leptos_routes_with_context(&options, routes, context, move || {
             app::shell(shell_options.clone())
         })

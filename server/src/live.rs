@@ -58,7 +58,8 @@ pub async fn events(
                             | Event::MailQueued
                             | Event::MailboxesChanged
                             | Event::FetchNow(_)
-                            | Event::MailboxChecked(_),
+                            | Event::MailboxChecked(_)
+                            | Event::WebhookQueued,
                         ) => continue,
                         // Missed some: tell the page to refresh whatever it shows.
                         Err(RecvError::Lagged(_)) => ("ticket", "*".to_string()),

@@ -13,8 +13,10 @@ mod mailcli;
 mod mailer;
 mod mailview;
 mod metrics;
+mod rule_pages;
 mod smtpd;
 mod tls;
+mod webhooks;
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -271,6 +273,22 @@ fn serve(options: Options) -> anyhow::Result<()> {
                 }
             },
         ));
+        // Time rules (so long in a status, unassigned…): every minute.
+        tokio::spawn(every(
+            std::time::Duration::from_secs(60),
+            false,
+            engine.clone(),
+            stopping.clone(),
+            "running the time rules",
+            Engine::rule_sweep,
+            |fired| {
+                if fired > 0 {
+                    tracing::info!(fired, "time rules fired");
+                }
+            },
+        ));
+        // Calls the webhooks rules asked for.
+        tokio::spawn(webhooks::run(engine.clone(), stopping.clone()));
         // Move tickets on by time every half minute: postponed tickets reopen, resolved
         // ones close after the desk's auto-close days.
         tokio::spawn(every(

@@ -35,6 +35,7 @@ fn kind_label(k: MailKind) -> &'static str {
         MailKind::Reply => t("mail.kind_reply"),
         MailKind::Test => t("mail.kind_test"),
         MailKind::Acknowledgement => t("mail.kind_acknowledgement"),
+        MailKind::Rule => t("mail.kind_rule"),
     }
 }
 

@@ -72,6 +72,7 @@ pub fn BellMenu() -> impl IntoView {
                                                 model::NotificationKind::SlaWarning => t("bell.sla_warning"),
                                                 model::NotificationKind::SlaBreached => t("bell.sla_breached"),
                                                 model::NotificationKind::CustomerReplied => t("bell.replied"),
+                                                model::NotificationKind::Rule => t("bell.rule"),
                                             };
                                             view! {
                                                 <li class:unread=!i.read>
@@ -122,6 +123,7 @@ fn browser_notification(item: &model::Notification) {
         model::NotificationKind::CustomerReplied => t("bell.replied"),
         model::NotificationKind::SlaWarning => t("bell.sla_warning"),
         model::NotificationKind::SlaBreached => t("bell.sla_breached"),
+        model::NotificationKind::Rule => t("bell.rule"),
     };
     let options = web_sys::NotificationOptions::new();
     options.set_body(&format!("#{} {}", item.ticket, item.subject));

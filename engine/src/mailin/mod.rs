@@ -742,18 +742,17 @@ fn place(txn: &WriteTransaction, p: &parse::Parsed, ctx: &Context<'_>) -> Result
         values.push((("answer_by", ""), promise.answer_by));
         values.push((("opens_at", ""), promise.opens_at));
         let settings = txn.open_table(tables::SETTINGS)?;
-        let ack = match crate::templates::render(
-            &settings,
-            model::TemplateKind::Acknowledgement,
-            |n| crate::templates::lookup(&values, n),
-        )? {
-            Some(_) if promise.closed => crate::templates::render(
-                &settings,
-                model::TemplateKind::AcknowledgementClosed,
-                |n| crate::templates::lookup(&values, n),
-            )?,
-            open => open,
-        };
+        let ack =
+            match crate::templates::render(&settings, model::TemplateKind::Acknowledgement, |n| {
+                crate::templates::lookup(&values, n)
+            })? {
+                Some(_) if promise.closed => crate::templates::render(
+                    &settings,
+                    model::TemplateKind::AcknowledgementClosed,
+                    |n| crate::templates::lookup(&values, n),
+                )?,
+                open => open,
+            };
         drop(settings);
         if let Some((subject, text)) = ack {
             events.push(crate::mail::queue(

@@ -284,7 +284,11 @@ fn act(
                     now,
                 )?);
             }
-            (String::new(), name.clone().unwrap_or_default(), name.is_some())
+            (
+                String::new(),
+                name.clone().unwrap_or_default(),
+                name.is_some(),
+            )
         }
         RuleActionKind::Postpone => {
             let hours: f64 = a.value.parse().unwrap_or(0.0);
@@ -300,7 +304,7 @@ fn act(
                 drop(timers);
                 record(Change::Postponed { until })?;
             }
-            (String::new(), until.to_rfc3339(), changed)
+            (String::new(), format!("{} h", a.value), changed)
         }
         RuleActionKind::Webhook => {
             let id = store::next_id(&mut txn.open_table(tables::COUNTERS)?, "webhook")?;
@@ -400,7 +404,8 @@ fn webhook_body(
     t: &TicketRecord,
 ) -> Result<String> {
     let name = |table, id: Option<u64>| -> Result<Option<String>> {
-        id.map(|id| name_in(&txn.open_table(table)?, id)).transpose()
+        id.map(|id| name_in(&txn.open_table(table)?, id))
+            .transpose()
     };
     let contact = txn
         .open_table(tables::CONTACTS)?

@@ -139,9 +139,11 @@ impl<'t> Facts<'t> {
             RuleField::CustomerName => {
                 Value::One(contact()?.map(|c| c.name.clone()).unwrap_or_default())
             }
-            RuleField::Organization => {
-                Value::One(contact()?.map(|c| c.organization.clone()).unwrap_or_default())
-            }
+            RuleField::Organization => Value::One(
+                contact()?
+                    .map(|c| c.organization.clone())
+                    .unwrap_or_default(),
+            ),
             RuleField::CustomerGroup => {
                 Value::One(contact()?.map(|c| c.group.clone()).unwrap_or_default())
             }
@@ -149,7 +151,8 @@ impl<'t> Facts<'t> {
             RuleField::HoursSinceCreated => Value::Hours(self.hours_since(t.created_at)),
             RuleField::BusinessHoursInStatus => {
                 let calendar = crate::sla::ticket_calendar(self.txn, t)?;
-                let minutes = crate::sla::Hours::new(&calendar).between(self.status_since()?, self.now);
+                let minutes =
+                    crate::sla::Hours::new(&calendar).between(self.status_since()?, self.now);
                 Value::Hours(minutes.max(0) as f64 / 60.0)
             }
             RuleField::BusinessHours => {

@@ -18,9 +18,9 @@ use crate::access::{caller_in, caller_read};
 use crate::store::{codec, tables};
 use crate::{Engine, Error, Result};
 
+pub use act::RULE_MAILS_PER_DAY;
 pub(crate) use run::{after_change, audit_mark};
 pub use run::{WebhookCall, WEBHOOK_TRIES};
-pub use act::RULE_MAILS_PER_DAY;
 
 const RULES_KEY: &str = "rules";
 /// Rules a desk may have; conditions and actions a rule may have; the longest text.
@@ -74,11 +74,11 @@ fn checked(txn: &WriteTransaction, r: &Rule) -> std::result::Result<Rule, Vec<Fi
             continue;
         }
         match values::condition_value(txn, c.field, &c.value) {
-            Ok(Some(value)) => clean.push(model::RuleCondition {
-                value,
-                ..c.clone()
-            }),
-            _ => errors.push(FieldError::new(&format!("condition{i}"), "error.rule_value")),
+            Ok(Some(value)) => clean.push(model::RuleCondition { value, ..c.clone() }),
+            _ => errors.push(FieldError::new(
+                &format!("condition{i}"),
+                "error.rule_value",
+            )),
         }
     }
     let mut actions = Vec::new();
@@ -136,10 +136,7 @@ impl Engine {
         let txn = self.read()?;
         caller_read(&txn, admin)?.must_be_admin()?;
         let rules = read_rules(&txn.open_table(tables::SETTINGS)?)?;
-        rules
-            .into_iter()
-            .map(|r| values::named(&txn, r))
-            .collect()
+        rules.into_iter().map(|r| values::named(&txn, r)).collect()
     }
 
     /// An admin adds a rule (`id` 0, at the end of the list) or changes one. Answers it

@@ -42,7 +42,10 @@ fn id_named(table: &impl ReadableTable<u64, &'static [u8]>, typed: &str) -> Resu
 /// The agent `typed` names: by address, id or name.
 fn agent_named(txn: &WriteTransaction, typed: &str) -> Result<Option<u64>> {
     let address = typed.trim().to_lowercase();
-    if let Some(id) = txn.open_table(tables::AGENT_BY_EMAIL)?.get(address.as_str())? {
+    if let Some(id) = txn
+        .open_table(tables::AGENT_BY_EMAIL)?
+        .get(address.as_str())?
+    {
         return Ok(Some(id.value()));
     }
     id_named(&txn.open_table(tables::AGENTS)?, typed)
@@ -54,7 +57,8 @@ fn slug_of(typed: &str) -> String {
 
 fn hours(typed: &str) -> Option<String> {
     let h: f64 = typed.trim().replace(',', ".").parse().ok()?;
-    (h.is_finite() && (0.0..=100_000.0).contains(&h)).then(|| format!("{}", (h * 100.0).round() / 100.0))
+    (h.is_finite() && (0.0..=100_000.0).contains(&h))
+        .then(|| format!("{}", (h * 100.0).round() / 100.0))
 }
 
 fn words(typed: &str) -> Option<String> {
@@ -146,12 +150,11 @@ pub(super) fn action_value(txn: &WriteTransaction, a: &RuleAction) -> Result<Opt
     let text = a.text.replace("\r\n", "\n").trim().to_string();
     let with_text = text.chars().count() <= super::MAX_TEXT_CHARS;
     let value = match a.kind {
-        RuleActionKind::SetStatus => as_field(RuleField::Status)?
-            .filter(|s| s != TicketStatus::Postponed.slug()),
-        RuleActionKind::SetPriority => as_field(RuleField::Priority)?,
-        RuleActionKind::SetDepartment => {
-            as_field(RuleField::Department)?.filter(|d| d != NONE)
+        RuleActionKind::SetStatus => {
+            as_field(RuleField::Status)?.filter(|s| s != TicketStatus::Postponed.slug())
         }
+        RuleActionKind::SetPriority => as_field(RuleField::Priority)?,
+        RuleActionKind::SetDepartment => as_field(RuleField::Department)?.filter(|d| d != NONE),
         RuleActionKind::SetAssignee => {
             if slug == "distribute" {
                 Some(slug.clone())
@@ -180,7 +183,9 @@ pub(super) fn action_value(txn: &WriteTransaction, a: &RuleAction) -> Result<Opt
             let ok = (url.starts_with("http://") || url.starts_with("https://"))
                 && url.len() <= 2000
                 && !url.chars().any(char::is_whitespace)
-                && url.split_once("://").is_some_and(|(_, rest)| !rest.is_empty());
+                && url
+                    .split_once("://")
+                    .is_some_and(|(_, rest)| !rest.is_empty());
             ok.then(|| url.to_string())
         }
     };

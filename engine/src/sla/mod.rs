@@ -11,5 +11,5 @@ pub use calendars::{holidays_from_ical, Calendars, OpeningHours};
 pub use clocks::{clocks, Happened};
 pub use hours::Hours;
 pub(crate) use policies::{ticket_calendar, ticket_sla};
-pub(crate) use promise::promise;
 pub use policies::{DEFAULT_WARN_PERCENT, MAX_TARGET_MINUTES};
+pub(crate) use promise::promise;

@@ -162,12 +162,17 @@ fn calendar_for(
 /// The calendar ticket `t` counts in, in a write transaction: its policy's, else its
 /// department's, else the desk's.
 pub(crate) fn ticket_calendar(txn: &WriteTransaction, t: &TicketRecord) -> Result<Calendar> {
-    Ok(matching_policy(txn, t)?
-        .map(|(_, c)| c)
-        .map_or_else(|| calendar_w(txn, None, t.department), Ok)?)
+    match matching_policy(txn, t)? {
+        Some((_, calendar)) => Ok(calendar),
+        None => calendar_w(txn, None, t.department),
+    }
 }
 
-fn calendar_w(txn: &WriteTransaction, chosen: Option<u64>, department: Option<u64>) -> Result<Calendar> {
+fn calendar_w(
+    txn: &WriteTransaction,
+    chosen: Option<u64>,
+    department: Option<u64>,
+) -> Result<Calendar> {
     calendar_in(
         &txn.open_table(tables::CALENDARS)?,
         &txn.open_table(tables::DEPARTMENT_CALENDARS)?,

@@ -22,7 +22,11 @@ pub(crate) struct Promise {
     pub answer_by: String,
 }
 
-pub(crate) fn promise(txn: &WriteTransaction, t: &TicketRecord, now: DateTime<Utc>) -> Result<Promise> {
+pub(crate) fn promise(
+    txn: &WriteTransaction,
+    t: &TicketRecord,
+    now: DateTime<Utc>,
+) -> Result<Promise> {
     let language = txn
         .open_table(tables::SETTINGS)?
         .get("language")?
@@ -124,7 +128,12 @@ pub(crate) fn when(at: DateTime<Utc>, zone: Tz, language: &str) -> String {
     if days == DAYS[0].1 {
         format!("{day} {} at {time} ({zone})", local.format("%-d %B %Y"))
     } else {
-        format!("{day}, {}. {}. {}, {time} ({zone})", local.day(), local.month(), local.year())
+        format!(
+            "{day}, {}. {}. {}, {time} ({zone})",
+            local.day(),
+            local.month(),
+            local.year()
+        )
     }
 }
 
@@ -135,8 +144,11 @@ mod tests {
 
     #[test]
     fn instants_read_in_the_zone_and_language() {
-        let at = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
-        let zone: Tz = "Europe/Ljubljana".parse().unwrap();
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 27, 9, 0, 0)
+            .single()
+            .expect("an instant");
+        let zone: Tz = "Europe/Ljubljana".parse().expect("a zone");
         assert_eq!(
             when(at, zone, "en"),
             "Friday 27 November 2026 at 10:00 (Europe/Ljubljana)"

@@ -536,6 +536,8 @@ fn history(txn: &ReadTransaction, number: u64, limit: usize) -> Result<Vec<Histo
             _ => continue,
         };
         let actor = match record.actor {
+            // A firing names its rule itself.
+            _ if matches!(change, HistoryChange::Rule { .. }) => String::new(),
             Actor::Agent(a) => agent_name(txn, a)?,
             Actor::Contact(c) => read_contact(txn, c)?
                 .as_ref()

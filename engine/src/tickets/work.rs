@@ -300,7 +300,11 @@ pub(crate) fn tag_ids(txn: &WriteTransaction, names: &[String]) -> Result<Vec<u6
 }
 
 /// Gives `t` the tags `ids`, keeping the tag index in step.
-pub(crate) fn retag(txn: &WriteTransaction, t: &mut TicketRecord, ids: Vec<u64>) -> Result<Vec<Change>> {
+pub(crate) fn retag(
+    txn: &WriteTransaction,
+    t: &mut TicketRecord,
+    ids: Vec<u64>,
+) -> Result<Vec<Change>> {
     let added: Vec<u64> = ids
         .iter()
         .copied()

@@ -8,6 +8,9 @@ use model::{AgentInfo, FieldError, MailTemplate, TemplateKind};
 
 use crate::i18n::{t, t_dyn, Locale};
 
+mod rules;
+pub use rules::{rule_page, rules_page, RuleView, BLANK_ACTIONS, BLANK_CONDITIONS};
+
 /// Who is looking, and how the desk calls itself.
 pub struct Viewer {
     pub agent: AgentInfo,

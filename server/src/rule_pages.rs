@@ -1,0 +1,272 @@
+//! The rules pages (see `app::plain::rules_page`): the ordered list, a rule's form, and
+//! its dry run on a ticket (`?try=N`, which changes nothing).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use app::plain::{RuleView, Viewer};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use engine::rules::RuleMove;
+use engine::{Engine, ErrorKind};
+use model::{Rule, RuleAction, RuleActionKind, RuleCondition, RuleEvent, RuleField, RuleOp};
+
+use crate::admin_pages::{admin, engine_call, failed, html};
+
+/// Rows a rule's form may send, at most.
+const MAX_ROWS: usize = 60;
+
+pub fn routes<S: Clone + Send + Sync + 'static>(engine: Arc<Engine>) -> Router<S> {
+    Router::new()
+        .route("/agent/admin/rules", get(list).post(list_form))
+        .route("/agent/admin/rules/new", get(new_rule).post(new_form))
+        .route("/agent/admin/rules/{id}", get(show).post(rule_form))
+        .with_state(engine)
+}
+
+async fn list(
+    State(engine): State<Arc<Engine>>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match admin(&engine, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let notice = match q.get("done").map(String::as_str) {
+        Some("saved") => Some("settings.saved"),
+        Some("removed") => Some("rules.removed"),
+        _ => None,
+    };
+    let me = viewer.agent.id;
+    match engine_call(&engine, move |e| e.rules(me)).await {
+        Ok(rules) => html(
+            StatusCode::OK,
+            app::plain::rules_page(&viewer, rules, notice),
+        ),
+        Err(e) => failed(StatusCode::INTERNAL_SERVER_ERROR, &e),
+    }
+}
+
+async fn list_form(
+    State(engine): State<Arc<Engine>>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let viewer = match admin(&engine, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let me = viewer.agent.id;
+    let id: u64 = form
+        .get("id")
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
+    let how = match form.get("do").map(String::as_str) {
+        Some("up") => RuleMove::Up,
+        Some("down") => RuleMove::Down,
+        _ => return (StatusCode::UNPROCESSABLE_ENTITY, "Nothing to do.").into_response(),
+    };
+    match engine_call(&engine, move |e| e.move_rule(me, id, how)).await {
+        Ok(()) => Redirect::to(&format!("/agent/admin/rules?done=saved#rule-{id}")).into_response(),
+        Err(e) => failed(StatusCode::NOT_FOUND, &e),
+    }
+}
+
+async fn new_rule(State(engine): State<Arc<Engine>>, headers: HeaderMap) -> Response {
+    let viewer = match admin(&engine, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let rule = Rule {
+        active: true,
+        ..Rule::default()
+    };
+    page(
+        &engine,
+        &viewer,
+        rule,
+        Vec::new(),
+        None,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn show(
+    State(engine): State<Arc<Engine>>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match admin(&engine, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let me = viewer.agent.id;
+    let Ok(id) = id.parse::<u64>() else {
+        return (StatusCode::NOT_FOUND, "No such rule.").into_response();
+    };
+    let rule = match engine_call(&engine, move |e| e.rules(me)).await {
+        Ok(rules) => rules.into_iter().find(|r| r.id == id),
+        Err(e) => return failed(StatusCode::INTERNAL_SERVER_ERROR, &e),
+    };
+    let Some(rule) = rule else {
+        return (StatusCode::NOT_FOUND, "No such rule.").into_response();
+    };
+    let dry = match q.get("try") {
+        Some(typed) => {
+            let number = typed.trim().trim_start_matches('#').parse::<u64>();
+            let outcome = match number {
+                Err(_) => Err("rules.dry_bad_number"),
+                Ok(n) => match engine_call(&engine, move |e| e.dry_run(me, id, n)).await {
+                    Ok(run) => Ok(run),
+                    Err(e) if e.kind() == ErrorKind::NotFound => Err("rules.dry_no_ticket"),
+                    Err(e) => return failed(StatusCode::INTERNAL_SERVER_ERROR, &e),
+                },
+            };
+            Some((typed.clone(), outcome))
+        }
+        None => None,
+    };
+    let notice = (q.get("done").map(String::as_str) == Some("saved")).then_some("settings.saved");
+    page(
+        &engine,
+        &viewer,
+        rule,
+        Vec::new(),
+        dry,
+        notice,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn new_form(
+    State(engine): State<Arc<Engine>>,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    save(engine, headers, 0, form).await
+}
+
+async fn rule_form(
+    State(engine): State<Arc<Engine>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let Ok(id) = id.parse::<u64>() else {
+        return (StatusCode::NOT_FOUND, "No such rule.").into_response();
+    };
+    save(engine, headers, id, form).await
+}
+
+/// The rule a form describes: rows left at "—" are not in it.
+fn rule_of(id: u64, form: &[(String, String)]) -> Rule {
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut conditions = Vec::new();
+    let mut actions = Vec::new();
+    for i in 0..MAX_ROWS {
+        if let Some(f) = RuleField::from_slug(&field(&format!("field{i}"))) {
+            conditions.push(RuleCondition {
+                field: f,
+                op: RuleOp::from_slug(&field(&format!("op{i}"))).unwrap_or_default(),
+                value: field(&format!("value{i}")),
+            });
+        }
+        if let Some(kind) = RuleActionKind::from_slug(&field(&format!("action{i}"))) {
+            actions.push(RuleAction {
+                kind,
+                value: field(&format!("avalue{i}")),
+                text: field(&format!("atext{i}")),
+            });
+        }
+    }
+    Rule {
+        id,
+        name: field("name"),
+        active: !field("active").is_empty(),
+        event: RuleEvent::from_slug(&field("event")).unwrap_or_default(),
+        any: field("match") == "any",
+        conditions,
+        actions,
+    }
+}
+
+async fn save(
+    engine: Arc<Engine>,
+    headers: HeaderMap,
+    id: u64,
+    form: Vec<(String, String)>,
+) -> Response {
+    let viewer = match admin(&engine, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let me = viewer.agent.id;
+    if id != 0 && form.iter().any(|(k, v)| k == "do" && v == "remove") {
+        return match engine_call(&engine, move |e| e.move_rule(me, id, RuleMove::Remove)).await {
+            Ok(()) => Redirect::to("/agent/admin/rules?done=removed").into_response(),
+            Err(e) => failed(StatusCode::NOT_FOUND, &e),
+        };
+    }
+    let rule = rule_of(id, &form);
+    let saving = rule.clone();
+    match engine_call(&engine, move |e| e.save_rule(me, &saving)).await {
+        Ok(r) => Redirect::to(&format!("/agent/admin/rules/{}?done=saved", r.id)).into_response(),
+        Err(e) if e.kind() == ErrorKind::Invalid => {
+            let errors = e.fields().to_vec();
+            page(
+                &engine,
+                &viewer,
+                rule,
+                errors,
+                None,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => failed(StatusCode::NOT_FOUND, &e),
+    }
+}
+
+async fn page(
+    engine: &Arc<Engine>,
+    viewer: &Viewer,
+    rule: Rule,
+    errors: Vec<model::FieldError>,
+    dry: Option<(String, Result<model::DryRun, &'static str>)>,
+    notice: Option<&'static str>,
+    status: StatusCode,
+) -> Response {
+    let me = viewer.agent.id;
+    let read = engine_call(engine, move |e| Ok((e.desk_lists()?, e.mailboxes(me)?))).await;
+    match read {
+        Ok((lists, mailboxes)) => html(
+            status,
+            app::plain::rule_page(
+                viewer,
+                RuleView {
+                    rule,
+                    errors,
+                    lists,
+                    mailboxes: mailboxes.into_iter().map(|m| (m.id, m.name)).collect(),
+                    dry,
+                    notice,
+                },
+            ),
+        ),
+        Err(e) => failed(StatusCode::INTERNAL_SERVER_ERROR, &e),
+    }
+}
