@@ -122,7 +122,9 @@ pub struct Engine {
     max_messages_per_ticket: usize,
     data_dir: PathBuf,
     /// The inbox's index of ticket fields, kept in step with each commit.
-    facets: std::sync::RwLock<tickets::facets::Facets>,
+    facets: Arc<std::sync::RwLock<tickets::facets::Facets>>,
+    /// How far working out every open ticket's service-level due has come.
+    sla_progress: Arc<sla::Progress>,
     /// Who is on which ticket's page, in memory.
     presence: presence::Presence,
     /// The knowledge base's search index.
@@ -186,7 +188,8 @@ impl Engine {
             db.with(|db| kb::rebuild_index(&db.begin_read()?, &kb_index))?;
         }
         let engine = Engine {
-            facets: std::sync::RwLock::new(facets),
+            facets: Arc::new(std::sync::RwLock::new(facets)),
+            sla_progress: Default::default(),
             presence: Default::default(),
             kb_index,
             kb_views: Default::default(),
@@ -202,6 +205,8 @@ impl Engine {
             data_dir: data_dir.to_path_buf(),
         };
         engine.prune_sessions()?;
+        // The inbox's service-level dues are worked out behind the start.
+        engine.recompute_sla();
         if options.run_indexer {
             engine.start_indexer();
         }
@@ -353,11 +358,17 @@ impl Engine {
         if events.is_empty() {
             return;
         }
+        let now = self.now();
         let mut facets = self.facets.write().unwrap_or_else(|p| p.into_inner());
         let fresh = self.read().and_then(|txn| {
+            let policies = sla::any_policy(&txn)?;
             for event in events {
                 if let Event::TicketChanged(number) = event {
-                    facets.set(&tickets::read_ticket(&txn, *number)?);
+                    let t = tickets::read_ticket(&txn, *number)?;
+                    facets.set(&t);
+                    if policies {
+                        facets.set_sla(t.number, sla::nearest(&txn, &t, now)?);
+                    }
                 }
             }
             Ok(())

@@ -181,3 +181,89 @@ fn warnings_and_breaches_go_into_the_history_once_and_the_assignee_hears() {
         .iter()
         .any(|i| i.ticket == m && i.kind == model::NotificationKind::SlaBreached));
 }
+
+#[test]
+fn the_inbox_sorts_by_the_nearest_due_and_marks_tickets_near_and_past_it() {
+    let d = common::desk();
+    let e = &d.engine;
+    let t = common::team(&d);
+    let a = d.customer_writes("Printer", "It jams.").number;
+    let b = d.customer_writes("Refund", "Twice.").number;
+    let c = d.customer_writes("Login", "Cannot.").number;
+    let listed = |e: &engine::Engine| {
+        e.inbox(t.admin, &common::listing(None, model::Sort::Due), 0, 10)
+            .expect("inbox")
+            .tickets
+    };
+    assert!(
+        listed(e).iter().all(|s| s.sla.is_none()),
+        "no policy, no dues"
+    );
+    // Urgent tickets get 10 minutes, others 60: the change applies to tickets that
+    // exist, in the background.
+    e.save_sla_policy(
+        t.admin,
+        &policy(
+            "Urgent",
+            10,
+            480,
+            SlaConditions {
+                priorities: vec![Priority::Urgent],
+                ..SlaConditions::default()
+            },
+        ),
+    )
+    .expect("urgent");
+    e.save_sla_policy(
+        t.admin,
+        &policy("Standard", 60, 480, SlaConditions::default()),
+    )
+    .expect("standard");
+    assert!(e.wait_for_sla(std::time::Duration::from_secs(10)));
+    e.set_priority(t.admin, c, Priority::Urgent)
+        .expect("urgent");
+    // Waiting on the customer: no clock runs, so it comes last.
+    e.set_status(t.admin, a, TicketStatus::Pending)
+        .expect("pending");
+    let order: Vec<u64> = listed(e).iter().map(|s| s.number).collect();
+    assert_eq!(order, vec![c, b, a]);
+    let marks = |e: &engine::Engine| -> Vec<Option<ClockState>> {
+        listed(e).iter().map(|s| s.sla.map(|x| x.0)).collect()
+    };
+    assert_eq!(
+        marks(e),
+        vec![Some(ClockState::Running), Some(ClockState::Running), None]
+    );
+    // 8 of 10 minutes: near; 11: past.
+    d.clock.advance(Duration::minutes(8));
+    assert_eq!(marks(e)[0], Some(ClockState::Warning));
+    d.clock.advance(Duration::minutes(3));
+    assert_eq!(marks(e)[0], Some(ClockState::Breached));
+    assert_eq!(marks(e)[1], Some(ClockState::Running));
+    // A longer target, and the order and marks follow once worked out again.
+    let urgent = e.sla_policies(t.admin).expect("list").0[0].clone();
+    e.save_sla_policy(
+        t.admin,
+        &SlaPolicy {
+            targets: SlaTargets {
+                first_response: Some(600),
+                ..urgent.targets
+            },
+            ..urgent
+        },
+    )
+    .expect("changed");
+    assert!(e.wait_for_sla(std::time::Duration::from_secs(10)));
+    let order: Vec<u64> = listed(e).iter().map(|s| s.number).collect();
+    assert_eq!(order, vec![b, c, a]);
+    assert!(e.sla_recompute_progress().is_none(), "done");
+    // Resolved, a ticket's clocks stop.
+    e.set_status(t.admin, b, TicketStatus::Resolved)
+        .expect("resolved");
+    assert!(listed(e)
+        .iter()
+        .find(|s| s.number == b)
+        .expect("b")
+        .sla
+        .is_none());
+}

@@ -19,11 +19,14 @@ pub enum Sort {
     Priority,
     /// Most recently updated first.
     Updated,
+    /// The nearest service-level due first.
+    Due,
 }
 
 impl Sort {
-    pub const ALL: [Sort; 5] = [
+    pub const ALL: [Sort; 6] = [
         Sort::Waiting,
+        Sort::Due,
         Sort::Newest,
         Sort::Oldest,
         Sort::Priority,
@@ -38,6 +41,7 @@ impl Sort {
             Sort::Oldest => "oldest",
             Sort::Priority => "priority",
             Sort::Updated => "updated",
+            Sort::Due => "due",
         }
     }
 
@@ -57,6 +61,7 @@ impl Sort {
             Sort::Oldest => "inbox.oldest",
             Sort::Priority => "inbox.sort_priority",
             Sort::Updated => "inbox.sort_updated",
+            Sort::Due => "inbox.sort_due",
         }
     }
 }

@@ -351,6 +351,10 @@ pub struct TicketSummary {
     pub assignee_name: Option<String>,
     pub department: Option<u64>,
     pub department_name: Option<String>,
+    /// The nearest service-level clock: when it is due, and whether it is near
+    /// (Warning) or past (Breached) its target; `None` when no clock runs.
+    #[serde(default)]
+    pub sla: Option<(ClockState, DateTime<Utc>)>,
 }
 
 /// A page of the inbox with the number of tickets in each status.

@@ -93,6 +93,9 @@ pub struct SlaClock {
     pub used_minutes: i64,
     /// When it is due (or was breached); `None` when met or standing still.
     pub due: Option<DateTime<Utc>>,
+    /// When it comes (or came) near its target; `None` when met or standing still.
+    #[serde(default)]
+    pub warn_at: Option<DateTime<Utc>>,
     pub met_at: Option<DateTime<Utc>>,
     pub state: ClockState,
 }

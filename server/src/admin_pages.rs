@@ -539,11 +539,16 @@ async fn show_sla(
 ) -> Response {
     let id = viewer.agent.id;
     let read = engine_call(engine, move |e| {
-        Ok((e.sla_policies(id)?, e.desk_lists()?, e.calendars(id)?.0))
+        Ok((
+            e.sla_policies(id)?,
+            e.desk_lists()?,
+            e.calendars(id)?.0,
+            e.sla_recompute_progress(),
+        ))
     })
     .await;
     match read {
-        Ok(((policies, warn), lists, calendars)) => html(
+        Ok(((policies, warn), lists, calendars, progress)) => html(
             status,
             app::plain::sla_page(
                 viewer,
@@ -554,6 +559,7 @@ async fn show_sla(
                     calendars,
                     draft,
                     notice,
+                    progress,
                 },
             ),
         ),

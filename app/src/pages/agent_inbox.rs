@@ -430,6 +430,11 @@ fn TicketTable(
                                 <td class="num col-number">{format!("#{n}")}</td>
                                 <td class="subject">
                                     <a href=format!("/agent/tickets/{n}")>{tk.subject}</a>
+                                    {tk.sla.and_then(|(state, _)| match state {
+                                        model::ClockState::Breached => Some(("breached", t("sla.breached"))),
+                                        model::ClockState::Warning => Some(("warning", t("sla.due_soon"))),
+                                        _ => None,
+                                    }).map(|(class, text)| view! { " " <span class=format!("sla-mark {class}")>{text}</span> })}
                                 </td>
                                 <td class="col-requester">{if tk.requester_name.is_empty() { NONE.to_string() } else { crate::components::person(&tk.requester_name) }}</td>
                                 <td><StatusBadge status=tk.status/></td>

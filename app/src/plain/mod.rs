@@ -698,6 +698,8 @@ pub struct SlaView {
     /// wrong.
     pub draft: Option<(model::SlaPolicy, [String; 3], Vec<FieldError>)>,
     pub notice: Option<&'static str>,
+    /// While the open tickets' due times are worked out again: (done, of).
+    pub progress: Option<(usize, usize)>,
 }
 
 /// Minutes as typed: `1d 4h 30m`, `90m`, `2h`, or a number of minutes.
@@ -759,6 +761,7 @@ pub fn sla_page(viewer: &Viewer, v: SlaView) -> String {
             calendars,
             draft,
             notice,
+            progress,
         } = v;
         let count = policies.len();
         let form = |p: model::SlaPolicy,
@@ -920,6 +923,12 @@ pub fn sla_page(viewer: &Viewer, v: SlaView) -> String {
             <div class="list-head"><h1>{t("slapage.title")}</h1></div>
             <p class="lead">{t("slapage.lead")}</p>
             <p class="form-status" role="status">{notice.map(t)}</p>
+            {progress.map(|(done, of)| view! {
+                <p class="progress-note" role="status">
+                    <progress value=done max=of.max(1)></progress> " "
+                    {t("slapage.recomputing").replace("{done}", &done.to_string()).replace("{of}", &of.to_string())}
+                </p>
+            })}
             <form method="post" action="/agent/admin/sla" class="form label-row">
                 <input type="hidden" name="do" value="warn"/>
                 <label for="sla-warn">{t("slapage.warn")}</label>

@@ -180,6 +180,13 @@ impl Engine {
 
     /// An admin adds (`id` 0) or changes a calendar.
     pub fn save_calendar(&self, admin: u64, c: &Calendar) -> Result<Calendar> {
+        let done = self.save_calendar_now(admin, c)?;
+        // The inbox's dues follow the change.
+        self.recompute_sla();
+        Ok(done)
+    }
+
+    fn save_calendar_now(&self, admin: u64, c: &Calendar) -> Result<Calendar> {
         let mut c = valid(c).map_err(Error::invalid)?;
         self.write(|txn| {
             caller_in(txn, admin)?.must_be_admin()?;
@@ -196,6 +203,13 @@ impl Engine {
 
     /// An admin removes a calendar; departments that used it fall back to the default.
     pub fn delete_calendar(&self, admin: u64, id: u64) -> Result<()> {
+        self.delete_calendar_now(admin, id)?;
+        // The inbox's dues follow the change.
+        self.recompute_sla();
+        Ok(())
+    }
+
+    fn delete_calendar_now(&self, admin: u64, id: u64) -> Result<()> {
         self.write(|txn| {
             caller_in(txn, admin)?.must_be_admin()?;
             if txn.open_table(tables::CALENDARS)?.remove(id)?.is_none() {
@@ -226,6 +240,18 @@ impl Engine {
     /// An admin sets the calendar of department `department` (`None`: the desk's
     /// default), or with `department` `None` the desk's default.
     pub fn use_calendar(
+        &self,
+        admin: u64,
+        department: Option<u64>,
+        calendar: Option<u64>,
+    ) -> Result<()> {
+        self.use_calendar_now(admin, department, calendar)?;
+        // The inbox's dues follow the change.
+        self.recompute_sla();
+        Ok(())
+    }
+
+    fn use_calendar_now(
         &self,
         admin: u64,
         department: Option<u64>,
@@ -264,6 +290,13 @@ impl Engine {
     /// An admin adds the holidays of an iCal file to calendar `id`; answers how many
     /// were new.
     pub fn import_holidays(&self, admin: u64, id: u64, ical: &str) -> Result<usize> {
+        let done = self.import_holidays_now(admin, id, ical)?;
+        // The inbox's dues follow the change.
+        self.recompute_sla();
+        Ok(done)
+    }
+
+    fn import_holidays_now(&self, admin: u64, id: u64, ical: &str) -> Result<usize> {
         let found = holidays_from_ical(ical);
         if found.is_empty() {
             return Err(Error::invalid(vec![model::FieldError::new(

@@ -41,12 +41,16 @@ struct Running {
     met: Option<DateTime<Utc>>,
     /// When it passed its target, if it did.
     breached: Option<DateTime<Utc>>,
+    /// The minutes after which it warns, and when it came to them.
+    warn_after: i64,
+    warned: Option<DateTime<Utc>>,
 }
 
 impl Running {
-    fn new(target: u32) -> Running {
+    fn new(target: u32, warn_percent: u8) -> Running {
         Running {
             target,
+            warn_after: (i64::from(target) * i64::from(warn_percent) + 99) / 100,
             ..Running::default()
         }
     }
@@ -60,6 +64,10 @@ impl Running {
         let left = i64::from(self.target) - self.used;
         if self.breached.is_none() && add > left && left >= 0 {
             self.breached = hours.add(from, left);
+        }
+        let to_warning = self.warn_after - self.used;
+        if self.warned.is_none() && add >= to_warning && to_warning >= 0 {
+            self.warned = hours.add(from, to_warning);
         }
         self.used += add;
     }
@@ -91,10 +99,19 @@ impl Running {
             }
             (None, None) => ClockState::Running,
         };
+        // When it warns (or warned): past, or ahead while it runs.
+        let warn_at = if self.met.is_some() || (stopped && self.warned.is_none()) {
+            None
+        } else if let Some(at) = self.warned {
+            Some(at)
+        } else {
+            hours.add(now, (self.warn_after - self.used).max(0))
+        };
         SlaClock {
             target_minutes: self.target,
             used_minutes: self.used,
             due,
+            warn_at: if stopped { None } else { warn_at },
             met_at: self.met,
             state,
         }
@@ -112,9 +129,11 @@ pub fn clocks(
     now: DateTime<Utc>,
     warn_percent: u8,
 ) -> (Option<SlaClock>, Option<SlaClock>, Option<SlaClock>) {
-    let mut first = targets.first_response.map(Running::new);
+    let mut first = targets
+        .first_response
+        .map(|t| Running::new(t, warn_percent));
     let mut next: Option<Running> = None;
-    let mut resolution = targets.resolution.map(Running::new);
+    let mut resolution = targets.resolution.map(|t| Running::new(t, warn_percent));
     let mut status = first_status;
     let mut last = created;
     let mut answered = false;
@@ -154,7 +173,7 @@ pub fn clocks(
                 // A new message waits for an answer, unless one already waits.
                 let waiting = next.as_ref().is_some_and(|n| n.met.is_none());
                 if answered && !waiting {
-                    next = targets.next_response.map(Running::new);
+                    next = targets.next_response.map(|t| Running::new(t, warn_percent));
                 }
             }
         }

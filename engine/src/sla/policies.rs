@@ -303,6 +303,37 @@ pub(crate) fn ticket_sla(
     }))
 }
 
+/// When ticket `t`'s nearest running clock warns and is due, as of `now`; `None` when
+/// no clock runs (no policy, met, or standing still).
+pub(crate) fn nearest(
+    txn: &ReadTransaction,
+    t: &TicketRecord,
+    now: DateTime<Utc>,
+) -> Result<Option<(DateTime<Utc>, DateTime<Utc>)>> {
+    if matches!(
+        t.status,
+        model::TicketStatus::Resolved | model::TicketStatus::Closed
+    ) || t.merged_into.is_some()
+    {
+        return Ok(None);
+    }
+    let Some(sla) = ticket_sla(txn, t, now)? else {
+        return Ok(None);
+    };
+    Ok([sla.first_response, sla.next_response, sla.resolution]
+        .into_iter()
+        .flatten()
+        .filter_map(|c| Some((c.warn_at.or(c.due)?, c.due?)))
+        .min_by_key(|(_, due)| *due))
+}
+
+/// Whether the desk has any service-level policy.
+pub(crate) fn any_policy(txn: &ReadTransaction) -> Result<bool> {
+    Ok(!read_policies(&txn.open_table(tables::SETTINGS)?)?
+        .0
+        .is_empty())
+}
+
 impl Engine {
     /// The policies in order, and the warning share (percent).
     pub fn sla_policies(&self, agent: u64) -> Result<(Vec<SlaPolicy>, u8)> {
@@ -313,6 +344,13 @@ impl Engine {
 
     /// An admin adds (`id` 0, at the end) or changes a policy.
     pub fn save_sla_policy(&self, admin: u64, p: &SlaPolicy) -> Result<SlaPolicy> {
+        let done = self.save_sla_policy_now(admin, p)?;
+        // The inbox's dues follow the change.
+        self.recompute_sla();
+        Ok(done)
+    }
+
+    fn save_sla_policy_now(&self, admin: u64, p: &SlaPolicy) -> Result<SlaPolicy> {
         let mut p = valid(p).map_err(Error::invalid)?;
         self.write(|txn| {
             caller_in(txn, admin)?.must_be_admin()?;
@@ -347,6 +385,13 @@ impl Engine {
 
     /// An admin removes a policy, or moves it one place up (`Some(true)`) or down.
     pub fn change_sla_policy(&self, admin: u64, id: u64, up: Option<bool>) -> Result<()> {
+        self.change_sla_policy_now(admin, id, up)?;
+        // The inbox's dues follow the change.
+        self.recompute_sla();
+        Ok(())
+    }
+
+    fn change_sla_policy_now(&self, admin: u64, id: u64, up: Option<bool>) -> Result<()> {
         self.write(|txn| {
             caller_in(txn, admin)?.must_be_admin()?;
             let mut settings = txn.open_table(tables::SETTINGS)?;
@@ -369,6 +414,13 @@ impl Engine {
 
     /// An admin sets after what share of a target (1–99 %) a clock warns.
     pub fn set_sla_warning(&self, admin: u64, percent: u8) -> Result<()> {
+        self.set_sla_warning_now(admin, percent)?;
+        // The inbox's dues follow the change.
+        self.recompute_sla();
+        Ok(())
+    }
+
+    fn set_sla_warning_now(&self, admin: u64, percent: u8) -> Result<()> {
         if !(1..=99).contains(&percent) {
             return Err(Error::invalid(vec![model::FieldError::new(
                 "warn",

@@ -50,6 +50,10 @@ pub(crate) struct Facets {
     /// number): a page of a large selection in those orders is read off in order.
     waiting_order: BTreeSet<(u32, u32)>,
     updated_order: BTreeSet<(u32, u32)>,
+    /// Open tickets under a service level: when the nearest clock warns and is due.
+    /// Worked out in the background when the engine opens or a policy changes, and for
+    /// each ticket a commit changes; not part of [`Facets::same_as`].
+    sla: HashMap<u32, (u32, u32)>,
 }
 
 /// A selection at least this large is paged by walking an order rather than ranking
@@ -102,6 +106,33 @@ impl Facets {
             facets.set(&ticket);
         }
         Ok(facets)
+    }
+
+    /// Sets when ticket `number`'s nearest service-level clock warns and is due (none:
+    /// no clock runs).
+    pub fn set_sla(&mut self, number: u64, at: Option<(DateTime<Utc>, DateTime<Utc>)>) {
+        let Some(n) = key(number) else { return };
+        match at {
+            Some((warn, due)) => {
+                self.sla.insert(n, (secs(warn), secs(due)));
+            }
+            None => {
+                self.sla.remove(&n);
+            }
+        }
+    }
+
+    /// Forgets the dues of tickets not among `numbers`.
+    pub fn keep_sla_of(&mut self, numbers: &[u64]) {
+        let keep: std::collections::HashSet<u32> = numbers.iter().filter_map(|&n| key(n)).collect();
+        self.sla.retain(|n, _| keep.contains(n));
+    }
+
+    /// When ticket `number`'s nearest clock warns and is due.
+    pub fn sla_of(&self, number: u64) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let (warn, due) = *self.sla.get(&key(number)?)?;
+        let at = |s: u32| DateTime::<Utc>::from_timestamp(i64::from(s), 0);
+        Some((at(warn)?, at(due)?))
     }
 
     /// Puts `t` in the sets of its values, out of any other.
@@ -298,6 +329,12 @@ impl Facets {
                 .skip(offset)
                 .take(limit)
                 .collect(),
+            // The nearest due first; then those without a running clock, least
+            // recently updated first.
+            Sort::Due => self.top(matches, offset, limit, |r, n| match self.sla.get(&n) {
+                Some(&(_, due)) => u64::from(due),
+                None => (1 << 32) | u64::from(r.updated),
+            }),
             Sort::Updated => self
                 .walk(matches, offset, limit, self.updated_order.iter().rev())
                 .unwrap_or_else(|| {

@@ -38,14 +38,30 @@ impl Engine {
             let facets = self.facets.read().unwrap_or_else(|p| p.into_inner());
             let visible = facets.visible(&caller);
             let selection = facets.select(&visible, filter, viewer, requester);
-            let numbers = facets.page(&selection.matches, filter.sort, offset, limit);
+            let numbers: Vec<_> = facets
+                .page(&selection.matches, filter.sort, offset, limit)
+                .into_iter()
+                .map(|n| (n, facets.sla_of(n)))
+                .collect();
             (numbers, selection)
         };
+        let now = self.now();
         let mut tickets = Vec::with_capacity(numbers.len());
-        for number in numbers {
+        for (number, sla) in numbers {
             let ticket = read_ticket(&txn, number)?;
             if caller.may_work(&ticket) {
-                tickets.push(summary(&txn, &ticket)?);
+                let mut s = summary(&txn, &ticket)?;
+                s.sla = sla.map(|(warn, due)| {
+                    let state = if now >= due {
+                        model::ClockState::Breached
+                    } else if now >= warn {
+                        model::ClockState::Warning
+                    } else {
+                        model::ClockState::Running
+                    };
+                    (state, due)
+                });
+                tickets.push(s);
             }
         }
         Ok(InboxPage {
@@ -429,6 +445,7 @@ fn summary(txn: &ReadTransaction, t: &TicketRecord) -> Result<TicketSummary> {
             .department
             .map(|d| label(txn, tables::DEPARTMENTS, d))
             .transpose()?,
+        sla: None,
     })
 }
 
