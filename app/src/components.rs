@@ -309,7 +309,7 @@ pub struct DeskName(pub String);
 /// What the desk is called: its name, else "Tessera".
 /// The admin's pages: address, name, and whether the server alone renders it (the
 /// browser must then load it whole).
-pub const ADMIN_PAGES: [(&str, &str, bool); 10] = [
+pub const ADMIN_PAGES: [(&str, &str, bool); 11] = [
     ("/agent/admin/agents", "nav.agents", false),
     ("/agent/admin/departments", "nav.departments", false),
     ("/agent/admin/desk", "nav.desk", false),
@@ -320,6 +320,7 @@ pub const ADMIN_PAGES: [(&str, &str, bool); 10] = [
     ("/agent/admin/sla", "slapage.title", true),
     ("/agent/admin/distribution", "distribution.title", true),
     ("/agent/admin/rules", "rules.title", true),
+    ("/agent/admin/goals", "goals.title", true),
 ];
 
 /// A rule's value as people read it: a status, priority or channel in words.
@@ -618,6 +619,7 @@ fn Sidebar(agent: AgentInfo, views: Views) -> impl IntoView {
                 <li><a href="/agent/new-ticket">{t("intake.title")}</a></li>
                 <li><a href="/agent/kb">{t("kb.title")}</a></li>
                 <li><a href="/agent/satisfaction">{t("rating.page")}</a></li>
+                <li><a href="/agent/dashboard" rel="external">{t("dashboard.title")}</a></li>
                 <li><a href="/agent/canned">{t("nav.canned")}</a></li>
                 <li><a href="/agent/settings">{t("nav.settings")}</a></li>
             </ul>

@@ -99,7 +99,14 @@ test('an admin builds hours, a service level and a rule, tries it, and the ticke
     const history = page.locator('section.history');
     await expect(history).toContainText('rule “Refunds first” (Ticket updated) because Subject contains refund');
     await expect(history).toContainText('Set priority: Normal → High');
-    await expect(history.locator('li', { hasText: 'Priority: Normal → High' }).locator('.who')).toHaveText('Refunds first');
+    const change = history.locator('li').filter({ has: page.locator('.what', { hasText: /^Priority: Normal → High$/ }) });
+    await expect(change.locator('.who')).toHaveText('Refunds first');
+
+    // The inbox sorted by the nearest due lists it, with its due time running.
+    await page.goto(desk.base + '/agent?sort=due');
+    await hydrated(page);
+    await expect(page.getByLabel('Sort')).toHaveValue('due');
+    await expect(page.locator('table.tickets tbody tr').first()).toContainText('Refund for order 7');
 
     // Only admins see the rules.
     const anon = await fetch(desk.base + '/agent/admin/rules', { redirect: 'manual' });
@@ -148,5 +155,47 @@ test("a rule's webhook posts the ticket to a server", async ({ page }) => {
   } finally {
     await desk.stop();
     server.close();
+  }
+});
+
+test('goals set by an admin show on the dashboard with the period\'s figure', async ({ page }) => {
+  const desk = await startDesk();
+  try {
+    await setUp(desk);
+    expect((await postForm(desk.base, '/api/portal/create', { name: 'Ana', email: 'ana@example.com', subject: 'Invoice', body: 'Wrong total.' })).status).toBe(200);
+    await signIn(page, desk.base, ADMIN.email, ADMIN.password);
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await expect(page.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible();
+    await expect(page.getByText('No goals yet.')).toBeVisible();
+    await page.getByRole('link', { name: 'Set goals' }).click();
+    const form = page.locator('#goal-new');
+    await form.getByLabel('Name').fill('Quick answers');
+    await form.getByLabel('Measure').selectOption({ label: 'First response' });
+    await form.getByLabel('Within (business time)').fill('soon');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.locator('#goal-new').getByRole('alert')).toContainText('30m, 4h or 1d 4h');
+    await page.locator('#goal-new').getByLabel('Within (business time)').fill('1h');
+    await page.locator('#goal-new').getByLabel('Share of tickets (%)').fill('95');
+    await page.locator('#goal-new').getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('status').first()).toHaveText('Settings saved.');
+    await expect(page.locator('section.card h2').first()).toHaveText('Quick answers');
+
+    // Nothing counts until the ticket is answered (or an hour passes).
+    await page.goto(desk.base + '/agent/dashboard');
+    const tile = page.locator('li.tile', { hasText: 'Quick answers' });
+    await expect(tile.locator('.goal')).toHaveText('95 % of tickets answered within 1h');
+    await expect(tile.locator('.state')).toHaveText('No ticket counts yet');
+    await page.goto(desk.base + '/agent/tickets/1');
+    await hydrated(page);
+    await page.getByLabel('Message').fill('We are on it.');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await expect(page.locator('.message.from-agent')).toContainText('We are on it.');
+    await page.goto(desk.base + '/agent/dashboard?days=7');
+    await expect(page.getByLabel('Period')).toHaveValue('7');
+    await expect(tile.locator('.figure')).toHaveText('100 %');
+    await expect(tile.locator('.counts')).toHaveText('1 of 1 tickets');
+    await expect(tile.locator('.state')).toHaveText('On track');
+  } finally {
+    await desk.stop();
   }
 });

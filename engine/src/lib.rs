@@ -11,6 +11,7 @@ pub mod desk;
 pub mod distribution;
 pub mod error;
 pub mod files;
+pub mod goals;
 pub mod kb;
 pub mod mail;
 pub mod mailbox;

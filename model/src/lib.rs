@@ -2,6 +2,7 @@
 //! hit looks like on the wire. Only serde and chrono, so it compiles to wasm.
 
 pub mod canned;
+pub mod goals;
 pub mod headers;
 pub mod inbox;
 pub mod mail;
@@ -15,6 +16,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use canned::{Canned, Placeholders, PLACEHOLDERS_HINT};
+pub use goals::{Goal, GoalFigure, GoalMetric};
 pub use inbox::{Assigned, InboxFilter, SavedView, Sort};
 pub use mail::{
     Delivery, MailKind, MailState, MailTemplate, Mailbox, MailboxInput, MailboxSmtp, OutgoingMail,

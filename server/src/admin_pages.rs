@@ -36,6 +36,22 @@ pub fn routes<S: Clone + Send + Sync + 'static>(engine: Arc<Engine>) -> Router<S
 /// The signed-in agent, in their language; else the answer to give instead (the
 /// sign-in page for nobody, 403 for an agent who is not an admin).
 pub(crate) async fn admin(engine: &Arc<Engine>, headers: &HeaderMap) -> Result<Viewer, Response> {
+    let viewer = signed_in(engine, headers).await?;
+    if viewer.agent.role != model::Role::Admin {
+        return Err((
+            StatusCode::FORBIDDEN,
+            "Only administrators may see this page.",
+        )
+            .into_response());
+    }
+    Ok(viewer)
+}
+
+/// The signed-in agent, in their language; else the sign-in page.
+pub(crate) async fn signed_in(
+    engine: &Arc<Engine>,
+    headers: &HeaderMap,
+) -> Result<Viewer, Response> {
     let token = app::api::ssr::session_token_in(headers);
     let e = engine.clone();
     let found = tokio::task::spawn_blocking(move || {
@@ -60,13 +76,6 @@ pub(crate) async fn admin(engine: &Arc<Engine>, headers: &HeaderMap) -> Result<V
         accept,
         desk.as_ref().map(|d| d.language.as_str()),
     );
-    if agent.role != model::Role::Admin {
-        return Err((
-            StatusCode::FORBIDDEN,
-            "Only administrators may see this page.",
-        )
-            .into_response());
-    }
     Ok(Viewer {
         agent,
         locale,

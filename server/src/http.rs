@@ -48,6 +48,7 @@ pub fn router(
     let mail_views = crate::mailview::routes(engine.clone());
     let admin_pages = crate::admin_pages::routes(engine.clone());
     let rule_pages = crate::rule_pages::routes(engine.clone());
+    let goal_pages = crate::goal_pages::routes(engine.clone());
     let page_engine = engine.clone();
     let page_trusted = trusted.clone();
     let context = move || {
@@ -77,6 +78,7 @@ pub fn router(
         )
         .merge(admin_pages)
         .merge(rule_pages)
+        .merge(goal_pages)
         .leptos_routes_with_context(&options, routes, context, move || {
             app::shell(shell_options.clone())
         })

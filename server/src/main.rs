@@ -5,6 +5,7 @@ mod assets;
 mod config;
 mod control;
 mod files;
+mod goal_pages;
 mod http;
 mod imap;
 mod language;

@@ -8,7 +8,9 @@ use model::{AgentInfo, FieldError, MailTemplate, TemplateKind};
 
 use crate::i18n::{t, t_dyn, Locale};
 
+mod goals;
 mod rules;
+pub use goals::{dashboard_page, goals_page, PERIODS};
 pub use rules::{rule_page, rules_page, RuleView, BLANK_ACTIONS, BLANK_CONDITIONS};
 
 /// Who is looking, and how the desk calls itself.
@@ -41,6 +43,7 @@ pub fn page(viewer: &Viewer, title: &'static str, body: impl FnOnce() -> AnyView
                         {admin.then(crate::components::admin_links)}
                         <li><a href="/agent/contacts">{t("nav.contacts")}</a></li>
                         <li><a href="/agent/kb">{t("kb.title")}</a></li>
+                        <li><a href="/agent/dashboard">{t("dashboard.title")}</a></li>
                         <li><a href="/agent/settings">{t("nav.settings")}</a></li>
                     </ul>
                     <div class="who"><span>{viewer.agent.name.clone()}</span></div>
