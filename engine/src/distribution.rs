@@ -52,6 +52,26 @@ fn department_state(txn: &WriteTransaction, department: u64) -> Result<Departmen
     )
 }
 
+/// Whether agent `agent`'s working hours are open at `now` (no hours set: always).
+fn at_work(txn: &WriteTransaction, agent: u64, now: DateTime<Utc>) -> Result<bool> {
+    let Some(calendar) = txn
+        .open_table(tables::AGENT_HOURS)?
+        .get(agent)?
+        .map(|v| v.value())
+    else {
+        return Ok(true);
+    };
+    let Some(raw) = txn
+        .open_table(tables::CALENDARS)?
+        .get(calendar)?
+        .map(|v| v.value().to_vec())
+    else {
+        return Ok(true);
+    };
+    let calendar: model::Calendar = codec::decode(&raw)?;
+    Ok(crate::sla::Hours::new(&calendar).is_open(now))
+}
+
 fn open_status(s: TicketStatus) -> bool {
     !matches!(s, TicketStatus::Resolved | TicketStatus::Closed)
 }
@@ -81,7 +101,7 @@ fn open_load(
 pub(crate) fn distribute(
     txn: &WriteTransaction,
     t: &mut TicketRecord,
-    _now: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<Vec<Change>> {
     let (Some(department), None) = (t.department, t.assignee) else {
         return Ok(Vec::new());
@@ -117,7 +137,7 @@ pub(crate) fn distribute(
                 continue;
             }
             let s = agent_state(txn, id)?;
-            if s.availability != Availability::Available {
+            if s.availability != Availability::Available || !at_work(txn, id, now)? {
                 continue;
             }
             let open = open_load(&assigned, &tickets, id)?;
@@ -185,6 +205,7 @@ impl Engine {
             modes.push((id, s.mode));
         }
         let availability = txn.open_table(tables::AGENT_AVAILABILITY)?;
+        let hours = txn.open_table(tables::AGENT_HOURS)?;
         let assigned = txn.open_table(tables::TICKETS_BY_ASSIGNEE)?;
         let tickets = txn.open_table(tables::TICKETS)?;
         let mut loads = Vec::new();
@@ -200,6 +221,7 @@ impl Engine {
                 availability: s.availability,
                 capacity: s.capacity,
                 open: open_load(&assigned, &tickets, a.id)?,
+                hours: hours.get(a.id)?.map(|v| v.value()),
             });
         }
         Ok((modes, loads))
@@ -221,6 +243,29 @@ impl Engine {
                 department,
                 codec::encode(&DepartmentState { mode, ..s })?.as_slice(),
             )?;
+            Ok(((), Vec::new()))
+        })
+    }
+
+    /// An admin sets agent `agent`'s working hours: a calendar, or none (always at work).
+    pub fn set_agent_hours(&self, admin: u64, agent: u64, calendar: Option<u64>) -> Result<()> {
+        self.write(|txn| {
+            caller_in(txn, admin)?.must_be_admin()?;
+            if txn.open_table(tables::AGENTS)?.get(agent)?.is_none() {
+                return Err(Error::not_found("Agent"));
+            }
+            let mut hours = txn.open_table(tables::AGENT_HOURS)?;
+            match calendar {
+                Some(c) => {
+                    if txn.open_table(tables::CALENDARS)?.get(c)?.is_none() {
+                        return Err(Error::not_found("Calendar"));
+                    }
+                    hours.insert(agent, c)?;
+                }
+                None => {
+                    hours.remove(agent)?;
+                }
+            }
             Ok(((), Vec::new()))
         })
     }

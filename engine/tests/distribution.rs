@@ -130,3 +130,59 @@ fn the_least_loaded_get_tickets_and_an_agent_away_hands_theirs_back() {
         .is_err());
     assert!(e.set_capacity(agents[0], agents[0], Some(1)).is_err());
 }
+
+#[test]
+fn agents_get_tickets_only_in_their_working_hours() {
+    let d = common::desk();
+    let e = &d.engine;
+    let (admin, dept, agents) = four(&d);
+    e.set_distribution(admin, dept, Distribution::RoundRobin)
+        .expect("round robin");
+    // Monday 09:00 UTC. Ana works mornings, Bo afternoons; Cy has no hours set.
+    let mornings = e
+        .save_calendar(
+            admin,
+            &model::Calendar {
+                name: "Mornings".into(),
+                ..model::Calendar::weekdays("UTC", 8, 12)
+            },
+        )
+        .expect("calendar");
+    let afternoons = e
+        .save_calendar(
+            admin,
+            &model::Calendar {
+                name: "Afternoons".into(),
+                ..model::Calendar::weekdays("UTC", 12, 18)
+            },
+        )
+        .expect("calendar");
+    e.set_agent_hours(admin, agents[0], Some(mornings.id))
+        .expect("hours");
+    e.set_agent_hours(admin, agents[1], Some(afternoons.id))
+        .expect("hours");
+    assert!(
+        e.set_agent_hours(agents[2], agents[2], None).is_err(),
+        "admins only"
+    );
+    let (_, all) = e.distribution(admin).expect("loads");
+    assert_eq!(
+        all.iter().find(|l| l.agent == agents[1]).expect("Bo").hours,
+        Some(afternoons.id)
+    );
+    let hand_out = |count: usize| {
+        for i in 0..count {
+            let n = d.customer_writes(&format!("T{i}"), "x").number;
+            e.set_department(admin, n, Some(dept)).expect("moved");
+        }
+    };
+    hand_out(10);
+    assert_eq!(
+        loads(e, admin, &agents),
+        [5, 0, 5, 0],
+        "Bo is not at work yet"
+    );
+    d.clock.advance(chrono::Duration::hours(4));
+    hand_out(10);
+    assert_eq!(loads(e, admin, &agents), [5, 5, 10, 0], "now Ana is not");
+}

@@ -90,4 +90,7 @@ pub struct AgentLoad {
     pub capacity: Option<u32>,
     /// Tickets assigned to them that are not resolved or closed.
     pub open: u64,
+    /// The calendar of their working hours (none: always at work).
+    #[serde(default)]
+    pub hours: Option<u64>,
 }

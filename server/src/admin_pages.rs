@@ -707,13 +707,22 @@ async fn distribution_page(
     let notice = q.contains_key("done").then_some("settings.saved");
     let id = viewer.agent.id;
     match engine_call(&engine, move |e| {
-        Ok((e.departments()?, e.distribution(id)?))
+        Ok((e.departments()?, e.distribution(id)?, e.calendars(id)?.0))
     })
     .await
     {
-        Ok((departments, (modes, loads))) => html(
+        Ok((departments, (modes, loads), calendars)) => html(
             StatusCode::OK,
-            app::plain::distribution_page(&viewer, departments, modes, loads, notice),
+            app::plain::distribution_page(
+                &viewer,
+                app::plain::DistributionView {
+                    departments,
+                    modes,
+                    loads,
+                    calendars,
+                    notice,
+                },
+            ),
         ),
         Err(e) => failed(StatusCode::INTERNAL_SERVER_ERROR, &e),
     }
@@ -742,12 +751,24 @@ async fn distribution_form(
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("cap")?.parse().ok()?, v.trim().parse().ok())))
         .collect();
+    let hours: Vec<(u64, Option<u64>)> = form
+        .iter()
+        .filter_map(|(k, v)| {
+            Some((
+                k.strip_prefix("hours")?.parse().ok()?,
+                v.trim().parse().ok(),
+            ))
+        })
+        .collect();
     let done = engine_call(&engine, move |e| {
         for (d, m) in modes {
             e.set_distribution(me, d, m)?;
         }
         for (a, c) in capacities {
             e.set_capacity(me, a, c)?;
+        }
+        for (a, c) in hours {
+            e.set_agent_hours(me, a, c)?;
         }
         Ok(())
     })

@@ -949,16 +949,25 @@ pub fn sla_page(viewer: &Viewer, v: SlaView) -> String {
     })
 }
 
-/// The distribution page: how each department hands out its tickets, and each agent's
-/// availability, open tickets and capacity.
-pub fn distribution_page(
-    viewer: &Viewer,
-    departments: Vec<model::Department>,
-    modes: Vec<(u64, model::Distribution)>,
-    loads: Vec<model::AgentLoad>,
-    notice: Option<&'static str>,
-) -> String {
+/// What the distribution page shows: how each department hands out its tickets, and
+/// each agent's availability, open tickets, capacity and working hours.
+pub struct DistributionView {
+    pub departments: Vec<model::Department>,
+    pub modes: Vec<(u64, model::Distribution)>,
+    pub loads: Vec<model::AgentLoad>,
+    pub calendars: Vec<model::Calendar>,
+    pub notice: Option<&'static str>,
+}
+
+pub fn distribution_page(viewer: &Viewer, v: DistributionView) -> String {
     page(viewer, "distribution.title", move || {
+        let DistributionView {
+            departments,
+            modes,
+            loads,
+            calendars,
+            notice,
+        } = v;
         let mode_of = |d: u64| {
             modes
                 .iter()
@@ -999,6 +1008,7 @@ pub fn distribution_page(
                             <th scope="col">{t("availability.label")}</th>
                             <th scope="col" class="num">{t("distribution.open")}</th>
                             <th scope="col">{t("distribution.capacity")}</th>
+                            <th scope="col">{t("distribution.hours")}</th>
                         </tr></thead>
                         <tbody>
                             {loads.iter().map(|l| view! {
@@ -1009,6 +1019,14 @@ pub fn distribution_page(
                                     <td>
                                         <input id=format!("cap-{}", l.agent) name=format!("cap{}", l.agent) type="number" min="0" max="100000"
                                             value=l.capacity.map(|c| c.to_string()).unwrap_or_default() placeholder=t("distribution.no_limit")/>
+                                    </td>
+                                    <td>
+                                        <select name=format!("hours{}", l.agent) aria-label=format!("{} {}", t("distribution.hours"), l.name)>
+                                            <option value="">{t("distribution.always")}</option>
+                                            {calendars.iter().map(|c| view! {
+                                                <option value=c.id selected=l.hours == Some(c.id)>{c.name.clone()}</option>
+                                            }).collect_view()}
+                                        </select>
                                     </td>
                                 </tr>
                             }).collect_view()}

@@ -279,11 +279,7 @@ impl Engine {
     pub fn due_webhooks(&self, limit: usize) -> Result<(Vec<WebhookCall>, Option<DateTime<Utc>>)> {
         let now = self.now().timestamp();
         let txn = self.read()?;
-        let table = match txn.open_table(tables::WEBHOOKS) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok((Vec::new(), None)),
-            Err(e) => return Err(e.into()),
-        };
+        let table = txn.open_table(tables::WEBHOOKS)?;
         let mut due = Vec::new();
         let mut next: Option<i64> = None;
         for entry in table.iter()? {

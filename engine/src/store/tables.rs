@@ -167,3 +167,6 @@ pub const RATINGS: TableDefinition<u64, &[u8]> = TableDefinition::new("ratings")
 pub const RULE_FIRED: TableDefinition<(u64, u64), i64> = TableDefinition::new("rule_fired");
 /// Webhook calls waiting: id → [`WebhookRecord`](super::records::WebhookRecord).
 pub const WEBHOOKS: TableDefinition<u64, &[u8]> = TableDefinition::new("webhooks");
+/// Agents' working hours: agent → calendar id. Distribution hands tickets only to
+/// agents whose calendar is open (an agent without one is always at work).
+pub const AGENT_HOURS: TableDefinition<u64, u64> = TableDefinition::new("agent_hours");

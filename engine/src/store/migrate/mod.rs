@@ -8,6 +8,7 @@ mod v004_waiting_views;
 mod v005_files_calls_notifications;
 mod v006_customer_passwords;
 mod v007_mailbox_smtp;
+mod v008_rules;
 
 use std::path::Path;
 
@@ -17,7 +18,7 @@ use super::tables::META;
 use crate::Result;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 type Step = fn(&WriteTransaction) -> Result<()>;
 
@@ -30,6 +31,7 @@ pub(crate) const STEPS: [Step; SCHEMA_VERSION as usize] = [
     v005_files_calls_notifications::run,
     v006_customer_passwords::run,
     v007_mailbox_smtp::run,
+    v008_rules::run,
 ];
 
 /// The schema version stored in `db` (0 for a new database).
