@@ -70,3 +70,55 @@ test('an admin sets business hours and the portal says whether the desk is open'
     await desk.stop();
   }
 });
+
+test('a customer choosing a team sees its hours, and the ticket goes to it', async ({ page, browser }) => {
+  const desk = await startDesk();
+  try {
+    const token = new URL(desk.setup).searchParams.get('token');
+    const setup = await postForm(desk.base, '/api/auth/setup', { token, ...ADMIN });
+    const cookie = setup.headers.get('set-cookie').split(';')[0];
+    await postForm(desk.base, '/api/admin/department', { id: '0', name: 'Night shift', leader: '', members: '1' }, { cookie });
+    await signIn(page, desk.base, ADMIN.email, ADMIN.password);
+    await page.goto(desk.base + '/agent/admin/hours');
+    // The desk is open all day; the night shift twelve hours from now.
+    const at = (new Date().getUTCHours() + 12) % 24;
+    const hh = String(at).padStart(2, '0');
+    for (const [name, hours] of [['Always', '00:00-24:00'], ['Nights', `${hh}:00-${hh}:30`]]) {
+      const form = page.locator('#calendar-new');
+      await form.getByLabel('Name').fill(name);
+      await form.getByLabel('Time zone').fill('UTC');
+      for (const day of DAYS) await form.getByLabel(day).fill(hours);
+      await form.getByRole('button', { name: 'Save settings' }).click();
+      await expect(page.getByRole('status').first()).toHaveText('Settings saved.');
+    }
+    await page.getByLabel("The desk's default").selectOption({ label: 'Always' });
+    await page.getByLabel('Night shift').selectOption({ label: 'Nights' });
+    await page.locator('form').filter({ has: page.getByLabel("The desk's default") }).getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('status').first()).toHaveText('Settings saved.');
+
+    const customer = await browser.newPage();
+    const panics = [];
+    customer.on('console', (m) => { if (m.text().includes('panicked')) panics.push(m.text()); });
+    await customer.goto(desk.base + '/');
+    await hydrated(customer);
+    await expect(customer.locator('details.hours summary')).toHaveText('We are open now');
+    await customer.getByLabel('Team (optional)').selectOption({ label: 'Night shift' });
+    await expect(customer.locator('details.hours summary')).toContainText(`${hh}:00`);
+    await customer.getByLabel('Team (optional)').selectOption({ label: 'Whoever can help' });
+    await expect(customer.locator('details.hours summary')).toHaveText('We are open now');
+    await customer.getByLabel('Team (optional)').selectOption({ label: 'Night shift' });
+    await customer.getByLabel('Your name').fill('Ana');
+    await customer.getByLabel('Email address').fill('ana@example.com');
+    await customer.getByLabel('Subject').fill('At night');
+    await customer.getByLabel('Message').fill('Who is there?');
+    await customer.getByRole('button', { name: 'Send request' }).click();
+    await expect(customer.getByRole('heading', { name: 'Thank you — we have your request' })).toBeVisible();
+    await page.goto(desk.base + '/agent/tickets/1');
+    await hydrated(page);
+    await expect(page.getByRole('complementary', { name: 'Ticket details' }).getByLabel('Department')).toHaveValue(/\d+/);
+    await expect(page.locator('section.history')).toContainText('Night shift');
+    expect(panics).toEqual([]);
+  } finally {
+    await desk.stop();
+  }
+});

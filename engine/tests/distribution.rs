@@ -186,3 +186,44 @@ fn agents_get_tickets_only_in_their_working_hours() {
     hand_out(10);
     assert_eq!(loads(e, admin, &agents), [5, 5, 10, 0], "now Ana is not");
 }
+
+#[test]
+fn a_customer_choosing_a_department_is_routed_and_served_by_it() {
+    let d = common::desk();
+    let e = &d.engine;
+    let (admin, dept, agents) = four(&d);
+    e.set_distribution(admin, dept, Distribution::LeastLoaded)
+        .expect("least loaded");
+    let chosen = e
+        .create_ticket(
+            &model::NewTicket {
+                department: Some(dept),
+                ..common::new_ticket("Ana", "ana@example.com", "Help", "Please.")
+            },
+            model::Channel::Portal,
+        )
+        .expect("created");
+    let detail = e.ticket_detail(admin, chosen.number).expect("detail");
+    assert_eq!(detail.summary.department, Some(dept));
+    assert_eq!(
+        detail.summary.assignee,
+        Some(agents[0]),
+        "handed out at once"
+    );
+    // A department that is gone is no choice: the ticket is kept, in no department.
+    let stale = e
+        .create_ticket(
+            &model::NewTicket {
+                department: Some(9999),
+                ..common::new_ticket("Bo", "bo@example.com", "Help", "Please.")
+            },
+            model::Channel::Portal,
+        )
+        .expect("kept");
+    assert!(e
+        .ticket_detail(admin, stale.number)
+        .expect("detail")
+        .summary
+        .department
+        .is_none());
+}

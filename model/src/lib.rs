@@ -307,6 +307,9 @@ pub struct NewTicket {
     pub email: String,
     pub subject: String,
     pub body: String,
+    /// The department the customer chose to write to, if any.
+    #[serde(default)]
+    pub department: Option<u64>,
 }
 
 /// The answer to a new ticket: its number and the customer's private link.

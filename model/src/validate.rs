@@ -162,6 +162,7 @@ mod tests {
             email: "ana@example.com".into(),
             subject: "Refund".into(),
             body: "Please refund order 8812.".into(),
+            department: None,
         }
     }
 
@@ -226,7 +227,7 @@ mod tests {
                 subject in "\\PC{0,250}",
                 body in any::<String>(),
             ) {
-                let t = NewTicket { name, email, subject, body };
+                let t = NewTicket { name, email, subject, body, department: None };
                 let errors = validate_new_ticket(&t);
                 for e in &errors {
                     prop_assert!(["name", "email", "subject", "body"].contains(&e.field.as_str()));
@@ -244,7 +245,7 @@ mod tests {
                 subject in "\\PC{1,220}",
                 body in "\\PC{1,300}",
             ) {
-                let t = NewTicket { name: name.clone(), email: "a@b.example".into(), subject: subject.clone(), body };
+                let t = NewTicket { name: name.clone(), email: "a@b.example".into(), subject: subject.clone(), body, department: None };
                 if validate_new_ticket(&t).is_empty() {
                     prop_assert!(!name.trim().is_empty() && name.trim().chars().count() <= limits::NAME_MAX_CHARS);
                     prop_assert!(subject.trim().chars().count() <= limits::SUBJECT_MAX_CHARS);

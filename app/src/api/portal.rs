@@ -14,12 +14,14 @@ pub async fn create_ticket(
     email: String,
     subject: String,
     body: String,
+    #[server(default)] department: String,
 ) -> Result<TicketCreated, AppError> {
     let input = model::NewTicket {
         name,
         email,
         subject,
         body,
+        department: department.trim().parse().ok(),
     };
     let client = client_address();
     let created = call(move |e| {
@@ -217,12 +219,17 @@ pub async fn rate_ticket(
     call(move |e| e.rate_as_customer(number, &key, rating, comment.as_deref())).await
 }
 
-/// The desk's business hours and whether it is open now, for anyone.
+/// The departments a customer may write to, and the business hours of the one chosen
+/// (else the desk's) and whether it is open now, for anyone.
 #[server(endpoint = "portal/hours")]
-pub async fn opening_hours() -> Result<Option<model::HoursSummary>, AppError> {
+pub async fn opening_hours(
+    department: Option<u64>,
+) -> Result<(Vec<model::Label>, Option<model::HoursSummary>), AppError> {
     call(move |e| {
-        let Some(h) = e.opening_hours(None)? else {
-            return Ok(None);
+        let departments = e.desk_lists()?.departments;
+        let department = department.filter(|d| departments.iter().any(|x| x.id == *d));
+        let Some(h) = e.opening_hours(department)? else {
+            return Ok((departments, None));
         };
         let zone: chrono_tz::Tz = h.calendar.time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
         let opens = h.next_open.map(|at| {
@@ -233,7 +240,7 @@ pub async fn opening_hours() -> Result<Option<model::HoursSummary>, AppError> {
                 local.format("%H:%M").to_string(),
             )
         });
-        Ok(Some(model::HoursSummary {
+        let summary = Some(model::HoursSummary {
             open_now: h.open_now,
             opens,
             week: h
@@ -256,7 +263,8 @@ pub async fn opening_hours() -> Result<Option<model::HoursSummary>, AppError> {
                 })
                 .collect(),
             time_zone: h.calendar.time_zone,
-        }))
+        });
+        Ok((departments, summary))
     })
     .await
 }

@@ -23,6 +23,9 @@ pub fn PortalHome() -> impl IntoView {
     let body = RwSignal::new(String::new());
     let suggestions = RwSignal::new(Vec::<model::ArticleSummary>::new());
     let opened = RwSignal::new(Vec::<u64>::new());
+    // The department the customer writes to: the hours shown are its.
+    let department = RwSignal::new(None::<u64>);
+    let departments = Resource::new(|| (), |_| crate::api::portal::opening_hours(None));
     #[cfg(feature = "hydrate")]
     {
         let asked = StoredValue::new(0u64);
@@ -71,7 +74,7 @@ pub fn PortalHome() -> impl IntoView {
                 </nav>
             </header>
             <main id="main" class="portal-main">
-                <OpeningHours/>
+                <OpeningHours department/>
                 <Show
                     when=move || created().is_none()
                     fallback=move || {
@@ -132,6 +135,21 @@ pub fn PortalHome() -> impl IntoView {
                             error=err("subject")
                         />
                         <Field name="body" label=t("portal.message") multiline=true error=err("body")/>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                let list = departments.await.map(|d| d.0).unwrap_or_default();
+                                (!list.is_empty()).then(|| view! {
+                                    <div class="field">
+                                        <label for="f-department">{t("portal.department")}</label>
+                                        <select id="f-department" name="department"
+                                            on:change=move |ev| department.set(event_target_value(&ev).parse().ok())>
+                                            <option value="">{t("portal.any_department")}</option>
+                                            {list.into_iter().map(|d| view! { <option value=d.id>{d.name}</option> }).collect_view()}
+                                        </select>
+                                    </div>
+                                })
+                            })}
+                        </Suspense>
                         <p class="form-error" role="alert">
                             {move || match result.get() {
                                 Some(Err(e)) if !matches!(e, crate::api::AppError::Invalid(_)) => Some(e.message()),
@@ -182,14 +200,15 @@ fn origin() -> String {
     }
 }
 
-/// Whether the desk is open now, and its week, once an admin has set business hours.
+/// Whether the desk (or the department chosen) is open now, and its week, once an
+/// admin has set business hours.
 #[component]
-fn OpeningHours() -> impl IntoView {
-    let hours = Resource::new(|| (), |_| crate::api::portal::opening_hours());
+fn OpeningHours(department: RwSignal<Option<u64>>) -> impl IntoView {
+    let hours = Resource::new(move || department.get(), crate::api::portal::opening_hours);
     view! {
-        <Suspense fallback=|| ()>
+        <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                hours.await.ok().flatten().map(|h| {
+                hours.await.ok().and_then(|h| h.1).map(|h| {
                     let state = if h.open_now {
                         t("portal.open_now").to_string()
                     } else {
@@ -219,6 +238,6 @@ fn OpeningHours() -> impl IntoView {
                     }
                 })
             })}
-        </Suspense>
+        </Transition>
     }
 }

@@ -33,7 +33,10 @@ impl Engine {
         let secret = token::new_token();
         self.write(|txn| {
             let created = open_for_customer(txn, input, channel, &secret, now)?;
-            let events = vec![Event::TicketChanged(created.number)];
+            let mut events = vec![Event::TicketChanged(created.number)];
+            if let Some(d) = input.department {
+                events.extend(to_department(txn, created.number, d, now)?);
+            }
             Ok((created, events))
         })
     }
@@ -545,6 +548,43 @@ pub(crate) fn open_ticket(
     add_message(txn, number, actor, MessageKind::Reply, o.body, now)?;
     enqueue(txn, &Job::IndexTicket(number))?;
     Ok(number)
+}
+
+/// Puts a new ticket in the department its customer chose, which may hand it out; a
+/// department that is gone (a stale form) is no choice, and the ticket is kept.
+fn to_department(
+    txn: &WriteTransaction,
+    number: u64,
+    department: u64,
+    now: DateTime<Utc>,
+) -> Result<Vec<Event>> {
+    if txn
+        .open_table(tables::DEPARTMENTS)?
+        .get(department)?
+        .is_none()
+    {
+        return Ok(Vec::new());
+    }
+    let mut t = get_ticket(txn, number)?;
+    let mut events = Vec::new();
+    if let Some(change) = set_department_of(txn, &mut t, Some(department))? {
+        audit(txn, Some(number), Actor::Contact(t.requester), change, now)?;
+    }
+    for change in crate::distribution::distribute(txn, &mut t, now)? {
+        if let Change::AssigneeChanged { to: Some(to), .. } = change {
+            events.push(crate::notify::notify(
+                txn,
+                to,
+                number,
+                model::NotificationKind::Assigned,
+                Actor::System,
+                now,
+            )?);
+        }
+        audit(txn, Some(number), Actor::System, change, now)?;
+    }
+    put_ticket(txn, &t)?;
+    Ok(events)
 }
 
 pub(crate) fn get_ticket(txn: &WriteTransaction, number: u64) -> Result<TicketRecord> {

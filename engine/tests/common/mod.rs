@@ -65,6 +65,7 @@ pub fn new_ticket(name: &str, email: &str, subject: &str, body: &str) -> NewTick
         email: email.into(),
         subject: subject.into(),
         body: body.into(),
+        department: None,
     }
 }
 

@@ -234,6 +234,7 @@ pub fn generate(n: usize) -> Vec<NewTicket> {
                 email: format!("customer{}@example.com", rng.next() % 5000),
                 subject: subject.join(" "),
                 body: paragraphs.join("\n\n"),
+                department: None,
             }
         })
         .collect()
@@ -362,6 +363,7 @@ pub fn from_file(path: &Path) -> anyhow::Result<Vec<NewTicket>> {
             } else {
                 body
             },
+            department: None,
         });
     }
     Ok(out)
