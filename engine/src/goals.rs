@@ -151,6 +151,8 @@ impl Engine {
             };
             let hours = Hours::new(calendar);
             let done = matches!(t.status, TicketStatus::Resolved | TicketStatus::Closed);
+            // Worked out once per ticket, whatever the number of goals.
+            let so_far = std::cell::OnceCell::new();
             for f in &mut figures {
                 let reached = match f.goal.metric {
                     GoalMetric::FirstResponse => t.first_response_at,
@@ -160,7 +162,8 @@ impl Engine {
                 let outcome = match reached {
                     Some(at) => Some(hours.between(t.created_at, at) <= limit),
                     // Not there yet: a failure once past the time, else unknown.
-                    None => (hours.between(t.created_at, now) > limit).then_some(false),
+                    None => (*so_far.get_or_init(|| hours.between(t.created_at, now)) > limit)
+                        .then_some(false),
                 };
                 if let Some(made) = outcome {
                     f.counted += 1;

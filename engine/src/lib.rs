@@ -241,6 +241,8 @@ impl Engine {
 
     /// Stops the indexer after it has applied what is pending. Also done on drop.
     pub fn shutdown(&self) {
+        // The dues' pass holds the database open: it ends first.
+        self.stop_sla();
         // Views counted since the last flush are not lost with the process.
         if let Err(e) = self.flush_article_views() {
             tracing::warn!(error = %e.message(), "article views were not written");

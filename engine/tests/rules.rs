@@ -528,12 +528,30 @@ fn webhooks_and_mail_go_out_and_failing_calls_are_given_up_with_a_note() {
         d.clock.advance(Duration::hours(7));
     }
     assert!(e.due_webhooks(10).expect("hooks").0.is_empty());
-    assert!(e
-        .ticket_detail(t.admin, n)
-        .expect("detail")
+    let detail = e.ticket_detail(t.admin, n).expect("detail");
+    let note = detail
         .messages
         .iter()
-        .any(|m| m.body.contains("connection refused")));
+        .find(|m| m.body.contains("connection refused"))
+        .expect("given up, with a note");
+    // The URL's path may hold a secret: only its host is shown.
+    assert!(note.body.contains("crm.example") && !note.body.contains("/hook"));
+    assert!(!format!("{:?}", detail.history).contains("/hook"));
+    // The note wakes no rule: nothing new was queued.
+    assert!(e.due_webhooks(10).expect("hooks").0.is_empty());
+
+    // A URL with credentials in it is refused.
+    let creds = rule(
+        "Leaky",
+        RuleEvent::Created,
+        vec![],
+        vec![does(
+            RuleActionKind::Webhook,
+            "https://user:secret@crm.example/hook",
+            "",
+        )],
+    );
+    assert!(e.save_rule(t.admin, &creds).is_err());
 }
 
 #[test]

@@ -226,7 +226,14 @@ pub async fn opening_hours(
     department: Option<u64>,
 ) -> Result<(Vec<model::Label>, Option<model::HoursSummary>), AppError> {
     call(move |e| {
-        let departments = e.desk_lists()?.departments;
+        let departments: Vec<model::Label> = e
+            .departments()?
+            .into_iter()
+            .map(|d| model::Label {
+                id: d.id,
+                name: d.name,
+            })
+            .collect();
         let department = department.filter(|d| departments.iter().any(|x| x.id == *d));
         let Some(h) = e.opening_hours(department)? else {
             return Ok((departments, None));

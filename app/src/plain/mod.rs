@@ -741,12 +741,13 @@ pub fn parse_minutes(text: &str) -> Option<Option<u32>> {
         }
         let n: u64 = number.parse().ok()?;
         number.clear();
-        total += n * match c {
+        let unit = match c {
             'd' => 1440,
             'h' => 60,
             'm' => 1,
             _ => return None,
         };
+        total = total.checked_add(n.checked_mul(unit)?)?;
         seen = true;
     }
     if !number.is_empty() || !seen {

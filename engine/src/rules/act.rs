@@ -17,6 +17,11 @@ use crate::{audit, Event, Result};
 /// Mail one address gets from rules in a day, at most (a rule must not make the desk
 /// talk endlessly with an auto-responder).
 pub const RULE_MAILS_PER_DAY: u32 = 10;
+/// Mail rules send in an hour, at most, to anyone (a form filled by a script must not
+/// make the desk a spammer).
+pub const RULE_MAILS_PER_HOUR: u32 = 300;
+/// Webhook calls waiting, at most; more are not queued.
+pub const WEBHOOKS_WAITING_MAX: u64 = 10_000;
 
 /// Does `rule`'s actions to `t` (which the caller stores). Answers what each did and
 /// the events to publish.
@@ -226,10 +231,13 @@ fn act(
                 .transpose()?
                 .and_then(|c| c.emails.first().cloned())
                 .unwrap_or_default();
+            // Never to spam, the desk itself, a failing address, nor more than a few a
+            // day to one address or a few hundred an hour in all.
             let sent = !to.is_empty()
+                && !t.spam
                 && !own_address(txn, &to)?
-                && mail_allowed(txn, &to, now)?
-                && !bounced(txn, &to)?;
+                && !bounced(txn, &to)?
+                && mail_allowed(txn, &to, now)?;
             if sent {
                 let text = filled(txn, t, &a.text)?;
                 let subject = format!("[#{number}] {}", t.subject);
@@ -252,7 +260,7 @@ fn act(
                 None => None,
             }
             .unwrap_or_default();
-            let sent = !to.is_empty();
+            let sent = !to.is_empty() && mail_allowed(txn, &to, now)?;
             if sent {
                 let text = filled(txn, t, &a.text)?;
                 let subject = format!("[#{number}] {} ({})", t.subject, rule.name);
@@ -307,6 +315,11 @@ fn act(
             (String::new(), format!("{} h", a.value), changed)
         }
         RuleActionKind::Webhook => {
+            use redb::ReadableTableMetadata;
+            if txn.open_table(tables::WEBHOOKS)?.len()? >= WEBHOOKS_WAITING_MAX {
+                tracing::warn!("webhook calls pile up; a rule's call was not queued");
+                return Ok((String::new(), host_of(&a.value), false));
+            }
             let id = store::next_id(&mut txn.open_table(tables::COUNTERS)?, "webhook")?;
             let body = webhook_body(txn, rule, event, t)?;
             let record = WebhookRecord {
@@ -322,7 +335,7 @@ fn act(
             txn.open_table(tables::WEBHOOKS)?
                 .insert(id, codec::encode(&record)?.as_slice())?;
             events.push(Event::WebhookQueued);
-            (String::new(), a.value.clone(), true)
+            (String::new(), host_of(&a.value), true)
         }
     })
 }
@@ -380,20 +393,41 @@ fn bounced(txn: &WriteTransaction, email: &str) -> Result<bool> {
         .is_some())
 }
 
-/// Whether `email` may get another message from rules today; counts it if so.
+/// Whether `email` may get another message from rules today, and rules may send one
+/// more this hour; counts it if so.
 fn mail_allowed(txn: &WriteTransaction, email: &str, now: DateTime<Utc>) -> Result<bool> {
-    let day = now.timestamp().div_euclid(86_400);
-    let key = format!("rule:{}", email.trim().to_lowercase());
     let mut log = txn.open_table(tables::ACK_LOG)?;
-    let count = match log.get(key.as_str())?.map(|v| v.value()) {
-        Some((d, n)) if d == day => n,
-        _ => 0,
-    };
-    if count >= RULE_MAILS_PER_DAY {
-        return Ok(false);
+    // (key, period, its number now, the most it takes)
+    let day = now.timestamp().div_euclid(86_400);
+    let hour = now.timestamp().div_euclid(3600);
+    let address = format!("rule:{}", email.trim().to_lowercase());
+    let limits = [
+        (address.as_str(), day, RULE_MAILS_PER_DAY),
+        ("rule-mail:all", hour, RULE_MAILS_PER_HOUR),
+    ];
+    let mut counts = Vec::new();
+    for (key, period, most) in limits {
+        let count = match log.get(key)?.map(|v| v.value()) {
+            Some((p, n)) if p == period => n,
+            _ => 0,
+        };
+        if count >= most {
+            return Ok(false);
+        }
+        counts.push((key, period, count + 1));
     }
-    log.insert(key.as_str(), (day, count + 1))?;
+    for (key, period, count) in counts {
+        log.insert(key, (period, count))?;
+    }
     Ok(true)
+}
+
+/// The host a webhook URL names, which is what histories and notes show (the rest of
+/// a URL may hold a secret).
+pub fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    authority.rsplit('@').next().unwrap_or_default().to_string()
 }
 
 /// The JSON a webhook gets: the rule, the event and the ticket.

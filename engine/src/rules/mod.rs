@@ -18,7 +18,7 @@ use crate::access::{caller_in, caller_read};
 use crate::store::{codec, tables};
 use crate::{Engine, Error, Result};
 
-pub use act::RULE_MAILS_PER_DAY;
+pub use act::{host_of, RULE_MAILS_PER_DAY, RULE_MAILS_PER_HOUR};
 pub(crate) use run::{after_change, audit_mark};
 pub use run::{WebhookCall, WEBHOOK_TRIES};
 
@@ -36,6 +36,34 @@ pub(crate) fn read_rules(
         Some(raw) => codec::decode(raw.value())?,
         None => Vec::new(),
     })
+}
+
+/// Rules' names, read once for a listing (a history, a conversation).
+#[derive(Default)]
+pub(crate) struct RuleNames(Option<Vec<(u64, String)>>);
+
+impl RuleNames {
+    /// What rule `id` is called now (its number when it is gone).
+    pub fn get(
+        &mut self,
+        settings: &impl ReadableTable<&'static str, &'static [u8]>,
+        id: u64,
+    ) -> Result<String> {
+        if self.0.is_none() {
+            self.0 = Some(
+                read_rules(settings)?
+                    .into_iter()
+                    .map(|r| (r.id, r.name))
+                    .collect(),
+            );
+        }
+        Ok(self
+            .0
+            .iter()
+            .flatten()
+            .find(|(r, _)| *r == id)
+            .map_or_else(|| format!("#{id}"), |(_, n)| n.clone()))
+    }
 }
 
 /// What a rule is called now (its number when it is gone), for histories.

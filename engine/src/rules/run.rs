@@ -17,8 +17,10 @@ use crate::{audit, enqueue, tickets, Engine, Error, Event, Result};
 
 /// Rounds of rules running on what rules did, at most, after one change.
 const MAX_ROUNDS: usize = 5;
-/// Time rules firing in one sweep, at most (the rest fire a minute later).
+/// Time rules firing in one sweep, and tickets checked, at most (the rest a minute
+/// later): the sweep holds the write lock while it works.
 const SWEEP_FIRINGS: usize = 500;
+const SWEEP_CHECKS: usize = 20_000;
 
 /// The last audit id written: what a change writes after it is what rules look at.
 pub(crate) fn audit_mark(txn: &WriteTransaction) -> Result<u64> {
@@ -29,6 +31,11 @@ pub(crate) fn audit_mark(txn: &WriteTransaction) -> Result<u64> {
 fn events_of(r: &AuditRecord) -> Vec<RuleEvent> {
     match &r.change {
         Change::TicketCreated => vec![RuleEvent::Created],
+        // Notes the desk or a rule writes wake no rule (a rule's note must not start
+        // another round).
+        Change::MessageAdded { .. } if matches!(r.actor, Actor::System | Actor::Rule(_)) => {
+            Vec::new()
+        }
         Change::MessageAdded {
             kind: model::MessageKind::Reply,
             ..
@@ -116,10 +123,22 @@ fn fire(
     events: &mut Vec<Event>,
 ) -> Result<bool> {
     let ticket = tickets::get_ticket(txn, number)?;
-    if ticket.merged_into.is_some() {
+    fire_on(txn, rule, event, Facts::new(txn, ticket, now), now, events)
+}
+
+/// [`fire`] on a ticket whose facts are already being read.
+fn fire_on(
+    txn: &WriteTransaction,
+    rule: &Rule,
+    event: RuleEvent,
+    facts: Facts<'_>,
+    now: DateTime<Utc>,
+    events: &mut Vec<Event>,
+) -> Result<bool> {
+    if facts.ticket.merged_into.is_some() {
         return Ok(false);
     }
-    let facts = Facts::new(txn, ticket, now);
+    let number = facts.ticket.number;
     let (fires, checks) = facts.checks(rule)?;
     if !fires {
         return Ok(false);
@@ -186,8 +205,12 @@ impl Engine {
                 .filter(|r| r.active && r.event == RuleEvent::Time)
                 .collect();
             let mut fired = 0;
+            let mut checked = 0;
             let mut events = Vec::new();
-            for rule in &rules {
+            // Rules take turns at the front, so one with many tickets does not keep
+            // the others waiting for ever.
+            let turn = (now.timestamp() / 60) as usize % rules.len().max(1);
+            for rule in rules.iter().cycle().skip(turn).take(rules.len()) {
                 let mut numbers = Vec::new();
                 {
                     let by_status = txn.open_table(tables::TICKETS_BY_STATUS)?;
@@ -199,11 +222,13 @@ impl Engine {
                     }
                 }
                 for number in numbers {
-                    if fired >= SWEEP_FIRINGS {
+                    if fired >= SWEEP_FIRINGS || checked >= SWEEP_CHECKS {
                         break;
                     }
+                    checked += 1;
                     let ticket = tickets::get_ticket(txn, number)?;
-                    let since = Facts::new(txn, ticket, now).status_since()?.timestamp();
+                    let facts = Facts::new(txn, ticket, now);
+                    let since = facts.status_since()?.timestamp();
                     let key = (rule.id, number);
                     let done = txn
                         .open_table(tables::RULE_FIRED)?
@@ -212,7 +237,7 @@ impl Engine {
                     if done == Some(since) {
                         continue;
                     }
-                    if fire(txn, rule, RuleEvent::Time, number, now, &mut events)? {
+                    if fire_on(txn, rule, RuleEvent::Time, facts, now, &mut events)? {
                         txn.open_table(tables::RULE_FIRED)?.insert(key, since)?;
                         fired += 1;
                     }
@@ -328,7 +353,9 @@ impl Engine {
             drop(table);
             let note = format!(
                 "A rule's webhook call to {} failed {} times and was given up: {}",
-                r.url, r.attempts, r.last_error
+                super::act::host_of(&r.url),
+                r.attempts,
+                r.last_error
             );
             tickets::add_message(
                 txn,

@@ -183,9 +183,10 @@ pub(super) fn action_value(txn: &WriteTransaction, a: &RuleAction) -> Result<Opt
             let ok = (url.starts_with("http://") || url.starts_with("https://"))
                 && url.len() <= 2000
                 && !url.chars().any(char::is_whitespace)
-                && url
-                    .split_once("://")
-                    .is_some_and(|(_, rest)| !rest.is_empty());
+                && url.split_once("://").is_some_and(|(_, rest)| {
+                    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+                    !authority.is_empty() && !authority.contains('@')
+                });
             ok.then(|| url.to_string())
         }
     };

@@ -22,6 +22,8 @@ pub struct Progress {
     total: AtomicUsize,
     /// (running, asked again while running).
     state: Mutex<(bool, bool)>,
+    /// Set when the engine shuts down: a pass stops at its next batch.
+    stop: std::sync::atomic::AtomicBool,
 }
 
 impl Progress {
@@ -34,6 +36,10 @@ impl Progress {
 fn pass(db: &Db, facets: &RwLock<Facets>, clock: &dyn Clock, progress: &Progress) -> Result<()> {
     let numbers: Vec<u64> = db.with(|db| {
         let txn = db.begin_read()?;
+        // Without a policy no clock runs: nothing to read.
+        if !super::any_policy(&txn)? {
+            return Ok(Vec::new());
+        }
         let by_status = txn.open_table(tables::TICKETS_BY_STATUS)?;
         let mut out = Vec::new();
         for status in TicketStatus::ALL {
@@ -50,6 +56,9 @@ fn pass(db: &Db, facets: &RwLock<Facets>, clock: &dyn Clock, progress: &Progress
     progress.total.store(numbers.len(), Ordering::SeqCst);
     progress.done.store(0, Ordering::SeqCst);
     for chunk in numbers.chunks(BATCH) {
+        if progress.stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
         // Read after the lock is taken, as every refresh does: the later read wins.
         let mut f = facets.write().unwrap_or_else(|p| p.into_inner());
         db.with(|db| {
@@ -132,6 +141,12 @@ impl Engine {
                 p.total.load(Ordering::SeqCst),
             )
         })
+    }
+
+    /// Stops working out dues (the engine shuts down) and waits for the pass to end.
+    pub(crate) fn stop_sla(&self) {
+        self.sla_progress.stop.store(true, Ordering::SeqCst);
+        self.wait_for_sla(Duration::from_secs(30));
     }
 
     /// Waits until the dues are worked out; false on timeout.

@@ -502,6 +502,7 @@ fn history(txn: &ReadTransaction, number: u64, limit: usize) -> Result<Vec<Histo
             .collect::<Result<Vec<_>>>()
     };
     let mut out = Vec::new();
+    let mut rule_names = crate::rules::RuleNames::default();
     for e in by_ticket.range((number, 0)..=(number, u64::MAX))?.rev() {
         if out.len() >= limit {
             break;
@@ -561,7 +562,7 @@ fn history(txn: &ReadTransaction, number: u64, limit: usize) -> Result<Vec<Histo
                 .map(contacts::display_name)
                 .unwrap_or_default(),
             Actor::System => String::new(),
-            Actor::Rule(r) => crate::rules::rule_name(&txn.open_table(tables::SETTINGS)?, r)?,
+            Actor::Rule(r) => rule_names.get(&txn.open_table(tables::SETTINGS)?, r)?,
         };
         out.push(HistoryEntry {
             at: record.at,
@@ -583,6 +584,7 @@ fn messages(
     let links = txn.open_table(tables::TICKET_MESSAGES)?;
     let table = txn.open_table(tables::MESSAGES)?;
     let mut out = Vec::new();
+    let mut rule_names = crate::rules::RuleNames::default();
     let mut earlier = false;
     for link in links.range((number, 0)..=(number, u64::MAX))?.rev() {
         let id = link?.0.value().1;
@@ -608,10 +610,7 @@ fn messages(
                 true,
             ),
             Actor::System => ("Tessera".to_string(), true),
-            Actor::Rule(r) => (
-                crate::rules::rule_name(&txn.open_table(tables::SETTINGS)?, r)?,
-                true,
-            ),
+            Actor::Rule(r) => (rule_names.get(&txn.open_table(tables::SETTINGS)?, r)?, true),
         };
         let call = match m.kind {
             MessageKind::Call => match txn.open_table(tables::CALLS)?.get(m.id)? {
