@@ -123,7 +123,7 @@ pub fn goals_page(
                     <div class="form-actions">
                         <button type="submit" class="primary" name="do" value="save">{t("settings.save")}</button>
                         {(id != 0).then(|| view! {
-                            <button type="submit" class="link danger" name="do" value="remove">{t("slapage.remove")}</button>
+                            <button type="submit" class="link danger" name="do" value="remove">{t("goals.remove")}</button>
                         })}
                     </div>
                 </form>

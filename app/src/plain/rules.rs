@@ -282,7 +282,7 @@ pub fn rule_page(viewer: &Viewer, v: RuleView) -> String {
                 <div class="form-actions">
                     <button type="submit" class="primary" name="do" value="save">{t("settings.save")}</button>
                     {(id != 0).then(|| view! {
-                        <button type="submit" class="link danger" name="do" value="remove">{t("slapage.remove")}</button>
+                        <button type="submit" class="link danger" name="do" value="remove">{t("rules.remove")}</button>
                     })}
                 </div>
             </form>

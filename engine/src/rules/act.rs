@@ -8,7 +8,7 @@ use model::{
 };
 use redb::{ReadableTable, WriteTransaction};
 
-use super::values::{agent, name_of, Table, NONE};
+use super::values::{agent, shown, Table, NONE};
 use crate::store::records::{Actor, Change, TicketRecord, WebhookRecord};
 use crate::store::{self, codec, tables};
 use crate::tickets::{self, name_in};
@@ -47,7 +47,7 @@ pub(super) fn apply(
 }
 
 fn named(txn: &WriteTransaction, field: model::RuleField, value: &str) -> Result<String> {
-    name_of(field, value, &|table: Table, id| {
+    shown(field, value, &|table: Table, id| {
         name_in(&txn.open_table(table)?, id)
     })
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use model::{Rule, RuleCheck, RuleCondition, RuleField, RuleOp};
 use redb::{ReadableTable, WriteTransaction};
 
-use super::values::{name_of, Table, NONE};
+use super::values::{shown, Table, NONE};
 use crate::store::records::{AuditRecord, Change, ContactRecord, MessageRecord, TicketRecord};
 use crate::store::{codec, tables};
 use crate::tickets::name_in;
@@ -167,7 +167,7 @@ impl<'t> Facts<'t> {
     pub fn check(&self, c: &RuleCondition) -> Result<RuleCheck> {
         let value = self.value(c.field)?;
         let lookup = |table: Table, id| self.name(table, id);
-        let wanted = name_of(c.field, &c.value, &lookup)?;
+        let wanted = shown(c.field, &c.value, &lookup)?;
         let (held, actual) = match &value {
             Value::One(v) => {
                 let have = v.trim().to_lowercase();
@@ -179,11 +179,11 @@ impl<'t> Facts<'t> {
                     RuleOp::NotContains => !have.contains(&want),
                     RuleOp::AtLeast | RuleOp::LessThan => false,
                 };
-                let mut shown = name_of(c.field, v, &lookup)?;
-                if shown.chars().count() > 120 {
-                    shown = shown.chars().take(119).collect::<String>() + "…";
+                let mut text = shown(c.field, v, &lookup)?;
+                if text.chars().count() > 120 {
+                    text = text.chars().take(119).collect::<String>() + "…";
                 }
-                (held, shown)
+                (held, text)
             }
             Value::Many(list) => {
                 let has = list.iter().any(|x| x.eq_ignore_ascii_case(c.value.trim()));

@@ -223,6 +223,24 @@ pub(super) fn name_of(
     }
 }
 
+/// A value as histories and dry runs show it: named, and "nobody" as a dash, which
+/// reads the same in every language.
+pub(super) fn shown(
+    field: RuleField,
+    value: &str,
+    name: &dyn Fn(Table, u64) -> Result<String>,
+) -> Result<String> {
+    if value == NONE
+        && matches!(
+            field,
+            RuleField::Department | RuleField::Assignee | RuleField::Type | RuleField::Mailbox
+        )
+    {
+        return Ok("—".to_string());
+    }
+    name_of(field, value, name)
+}
+
 /// The field an action's value names something of.
 pub(super) fn action_field(kind: RuleActionKind) -> Option<RuleField> {
     Some(match kind {
