@@ -323,35 +323,6 @@ pub const ADMIN_PAGES: [(&str, &str, bool); 11] = [
     ("/agent/admin/goals", "goals.title", true),
 ];
 
-/// A rule's value as people read it: a status, priority or channel in words.
-pub fn rule_value(field: model::RuleField, value: &str) -> String {
-    use model::RuleField as F;
-    let key = match field {
-        F::Status => model::TicketStatus::from_slug(value).map(|s| s.label_key()),
-        F::Priority => model::Priority::from_slug(value).map(|p| p.label_key()),
-        F::Channel => model::Channel::from_slug(value).map(|c| c.label_key()),
-        _ => None,
-    };
-    key.map_or_else(|| value.to_string(), |k| t(k).to_string())
-}
-
-/// What a rule's action did, in words: its kind, then from → to, or to.
-pub fn rule_effect(e: &model::RuleEffect) -> String {
-    use model::RuleActionKind as A;
-    let field = match e.kind {
-        A::SetStatus => Some(model::RuleField::Status),
-        A::SetPriority | A::RaisePriority => Some(model::RuleField::Priority),
-        _ => None,
-    };
-    let shown = |v: &str| field.map_or_else(|| v.to_string(), |f| rule_value(f, v));
-    let label = t(e.kind.label_key());
-    match (e.from.is_empty(), e.to.is_empty()) {
-        (true, true) => label.to_string(),
-        (true, false) => format!("{label}: {}", shown(&e.to)),
-        _ => format!("{label}: {} → {}", shown(&e.from), shown(&e.to)),
-    }
-}
-
 /// The admin's pages as the navigation lists them.
 pub fn admin_links() -> impl IntoView {
     ADMIN_PAGES

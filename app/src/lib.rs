@@ -80,6 +80,12 @@ fn content_security_policy() {
     }
 }
 
+/// The language of the request being answered (for a server function's words).
+#[cfg(feature = "ssr")]
+pub fn request_locale() -> Locale {
+    server_settings().0
+}
+
 /// What the page is rendered in: the locale the request asks for (the desk's default
 /// language when the browser asks for none the desk speaks), the time zone (the
 /// agent's, else the desk's) and the desk's name.

@@ -465,8 +465,12 @@ pub enum HistoryChange {
     /// A service-level clock (0 first response, 1 next response, 2 resolution) came
     /// near its target (false) or passed it (true).
     Sla(u8, bool),
+    /// A line already in words (the server words rule firings in the reader's
+    /// language, so the browser needs nothing to word them).
+    Said(String),
     /// A rule fired: its name, the event, the conditions as they came out, and what
-    /// its actions did.
+    /// its actions did. Never sent to the browser, which gets it as [`Said`](Self::Said).
+    #[cfg(not(target_arch = "wasm32"))]
     Rule {
         name: String,
         event: RuleEvent,

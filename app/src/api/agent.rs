@@ -55,12 +55,19 @@ pub async fn delete_view(id: u64) -> Result<(), AppError> {
 pub async fn ticket(number: u64, show: Option<usize>) -> Result<TicketDetail, AppError> {
     let me = agent().await?;
     let show = super::conversation_length(show.unwrap_or(0));
-    call(move |e| {
+    let mut detail = call(move |e| {
         let detail = e.ticket_detail_latest(me.id, number, show)?;
         e.mark_notifications_read(me.id, Some(number))?;
         Ok(detail)
     })
-    .await
+    .await?;
+    // Rule firings go to the browser in words, in the reader's language.
+    let locale = crate::request_locale();
+    Owner::new().with(|| {
+        provide_context(locale);
+        crate::plain::word_rules(&mut detail.history);
+    });
+    Ok(detail)
 }
 
 /// A public reply (`kind` = "reply"), an internal note ("note") or a logged phone call

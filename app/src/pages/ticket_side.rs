@@ -353,40 +353,9 @@ fn describe(change: &HistoryChange) -> String {
             };
             t(key).replace("{clock}", which)
         }
-        HistoryChange::Rule {
-            name,
-            event,
-            checks,
-            effects,
-        } => {
-            let mut out = t("history.rule")
-                .replace("{name}", name)
-                .replace("{event}", t(event.label_key()));
-            let held: Vec<String> = checks
-                .iter()
-                .filter(|c| c.held)
-                .map(|c| {
-                    let wanted = crate::components::rule_value(c.field, &c.wanted);
-                    format!(
-                        "{} {} {wanted}",
-                        t(c.field.label_key()),
-                        t(c.op.label_key())
-                    )
-                })
-                .collect();
-            if !held.is_empty() {
-                out += &format!(" {} {}", t("history.rule_because"), held.join("; "));
-            }
-            let did: Vec<String> = effects
-                .iter()
-                .filter(|e| e.changes)
-                .map(crate::components::rule_effect)
-                .collect();
-            if !did.is_empty() {
-                out += &format!(" → {}", did.join("; "));
-            }
-            out
-        }
+        HistoryChange::Said(line) => line.clone(),
+        #[cfg(not(target_arch = "wasm32"))]
+        HistoryChange::Rule { .. } => String::new(),
         HistoryChange::Distributed(mode, open) => t("history.distributed")
             .replace("{how}", t(mode.label_key()))
             .replace("{open}", &open.to_string()),

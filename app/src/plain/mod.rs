@@ -11,7 +11,10 @@ use crate::i18n::{t, t_dyn, Locale};
 mod goals;
 mod rules;
 pub use goals::{dashboard_page, goals_page, PERIODS};
-pub use rules::{rule_page, rules_page, RuleView, BLANK_ACTIONS, BLANK_CONDITIONS};
+pub use rules::{
+    rule_effect, rule_line, rule_page, rule_value, rules_page, word_rules, RuleView, BLANK_ACTIONS,
+    BLANK_CONDITIONS,
+};
 
 /// Who is looking, and how the desk calls itself.
 pub struct Viewer {

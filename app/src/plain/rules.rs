@@ -7,7 +7,6 @@ use model::{
 };
 
 use super::{page, Viewer};
-use crate::components::{rule_effect, rule_value};
 use crate::i18n::{t, t_dyn};
 
 /// Empty rows a rule's form offers for new conditions and actions.
@@ -350,5 +349,86 @@ fn dry_run_view(id: u64, dry: Option<(String, Result<DryRun, &'static str>)>) ->
                 }.into_any(),
             })}
         </section>
+    }
+}
+
+/// A rule's value as people read it: a status, priority or channel in words.
+pub fn rule_value(field: model::RuleField, value: &str) -> String {
+    use model::RuleField as F;
+    let key = match field {
+        F::Status => model::TicketStatus::from_slug(value).map(|s| s.label_key()),
+        F::Priority => model::Priority::from_slug(value).map(|p| p.label_key()),
+        F::Channel => model::Channel::from_slug(value).map(|c| c.label_key()),
+        _ => None,
+    };
+    key.map_or_else(|| value.to_string(), |k| t(k).to_string())
+}
+
+/// What a rule's action did, in words: its kind, then from → to, or to.
+pub fn rule_effect(e: &model::RuleEffect) -> String {
+    use model::RuleActionKind as A;
+    let field = match e.kind {
+        A::SetStatus => Some(model::RuleField::Status),
+        A::SetPriority | A::RaisePriority => Some(model::RuleField::Priority),
+        _ => None,
+    };
+    let shown = |v: &str| field.map_or_else(|| v.to_string(), |f| rule_value(f, v));
+    let label = t(e.kind.label_key());
+    match (e.from.is_empty(), e.to.is_empty()) {
+        (true, true) => label.to_string(),
+        (true, false) => format!("{label}: {}", shown(&e.to)),
+        _ => format!("{label}: {} → {}", shown(&e.from), shown(&e.to)),
+    }
+}
+
+/// A rule's firing in words, for the ticket's history: the rule, its event, the
+/// conditions that held and what changed.
+pub fn rule_line(
+    name: &str,
+    event: model::RuleEvent,
+    checks: &[model::RuleCheck],
+    effects: &[model::RuleEffect],
+) -> String {
+    let mut out = t("history.rule")
+        .replace("{name}", name)
+        .replace("{event}", t(event.label_key()));
+    let held: Vec<String> = checks
+        .iter()
+        .filter(|c| c.held)
+        .map(|c| {
+            let wanted = rule_value(c.field, &c.wanted);
+            format!(
+                "{} {} {wanted}",
+                t(c.field.label_key()),
+                t(c.op.label_key())
+            )
+        })
+        .collect();
+    if !held.is_empty() {
+        out += &format!(" {} {}", t("history.rule_because"), held.join("; "));
+    }
+    let did: Vec<String> = effects
+        .iter()
+        .filter(|e| e.changes)
+        .map(rule_effect)
+        .collect();
+    if !did.is_empty() {
+        out += &format!(" → {}", did.join("; "));
+    }
+    out
+}
+
+/// Words each rule firing of `history` in the reader's language.
+pub fn word_rules(history: &mut [model::HistoryEntry]) {
+    for h in history {
+        if let model::HistoryChange::Rule {
+            name,
+            event,
+            checks,
+            effects,
+        } = &h.change
+        {
+            h.change = model::HistoryChange::Said(rule_line(name, *event, checks, effects));
+        }
     }
 }
