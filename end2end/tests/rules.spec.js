@@ -102,6 +102,12 @@ test('an admin builds hours, a service level and a rule, tries it, and the ticke
     const change = history.locator('li').filter({ has: page.locator('.what', { hasText: /^Priority: Normal → High$/ }) });
     await expect(change.locator('.who')).toHaveText('Refunds first');
 
+    // The trace is worded in the reader's language.
+    await page.goto(desk.base + '/lang/el?next=/agent/tickets/1');
+    await hydrated(page);
+    await expect(page.locator('section.history')).toContainText('κανόνας «Refunds first» (Το αίτημα ενημερώθηκε) επειδή');
+    await page.goto(desk.base + '/lang/en?next=/agent/tickets/1');
+
     // The inbox sorted by the nearest due lists it, with its due time running.
     await page.goto(desk.base + '/agent?sort=due');
     await hydrated(page);
