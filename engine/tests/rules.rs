@@ -603,3 +603,37 @@ fn a_breach_escalates_by_rule() {
     e.sla_sweep().expect("sweep");
     assert_eq!(firings(e, t.admin, n).len(), 1, "once");
 }
+
+#[test]
+fn contact_fields_and_copies_are_conditions_too() {
+    let d = common::desk();
+    let e = &d.engine;
+    let t = common::team(&d);
+    e.save_rule(
+        t.admin,
+        &rule(
+            "Boss copied",
+            RuleEvent::Updated,
+            vec![
+                when(RuleField::Ccs, RuleOp::Contains, "boss@"),
+                when(RuleField::CustomerName, RuleOp::Is, "ana kovač"),
+                when(RuleField::CustomerPhone, RuleOp::NotContains, "555"),
+            ],
+            vec![does(RuleActionKind::SetPriority, "urgent", "")],
+        ),
+    )
+    .expect("rule");
+    let n = d.customer_writes("Order", "Hi").number;
+    e.set_ccs(t.admin, n, &["clerk@example.com".to_string()])
+        .expect("cc");
+    assert_eq!(
+        e.ticket_detail(t.admin, n).expect("detail").summary.priority,
+        Priority::Normal
+    );
+    e.set_ccs(t.admin, n, &["boss@example.com".to_string()])
+        .expect("cc");
+    assert_eq!(
+        e.ticket_detail(t.admin, n).expect("detail").summary.priority,
+        Priority::Urgent
+    );
+}

@@ -97,10 +97,14 @@ pub enum RuleField {
     HoursSinceCreated,
     /// Whether the ticket's calendar is open now: `open` or `closed`.
     BusinessHours,
+    CustomerPhone,
+    CustomerLocation,
+    /// The addresses copied on the ticket's replies.
+    Ccs,
 }
 
 impl RuleField {
-    pub const ALL: [RuleField; 20] = [
+    pub const ALL: [RuleField; 23] = [
         RuleField::Status,
         RuleField::Priority,
         RuleField::Department,
@@ -116,6 +120,9 @@ impl RuleField {
         RuleField::CustomerName,
         RuleField::Organization,
         RuleField::CustomerGroup,
+        RuleField::CustomerPhone,
+        RuleField::CustomerLocation,
+        RuleField::Ccs,
         RuleField::Spam,
         RuleField::HoursInStatus,
         RuleField::BusinessHoursInStatus,
@@ -145,6 +152,9 @@ impl RuleField {
             RuleField::BusinessHoursInStatus => "business-hours-in-status",
             RuleField::HoursSinceCreated => "hours-since-created",
             RuleField::BusinessHours => "business-hours",
+            RuleField::CustomerPhone => "customer-phone",
+            RuleField::CustomerLocation => "customer-location",
+            RuleField::Ccs => "ccs",
         }
     }
 
@@ -174,6 +184,9 @@ impl RuleField {
             RuleField::BusinessHoursInStatus => "rules.f_business_hours_in_status",
             RuleField::HoursSinceCreated => "rules.f_hours_since_created",
             RuleField::BusinessHours => "rules.f_business_hours",
+            RuleField::CustomerPhone => "rules.f_customer_phone",
+            RuleField::CustomerLocation => "rules.f_customer_location",
+            RuleField::Ccs => "rules.f_ccs",
         }
     }
 

@@ -147,6 +147,13 @@ impl<'t> Facts<'t> {
             RuleField::CustomerGroup => {
                 Value::One(contact()?.map(|c| c.group.clone()).unwrap_or_default())
             }
+            RuleField::CustomerPhone => {
+                Value::One(contact()?.map(|c| c.phones.join(", ")).unwrap_or_default())
+            }
+            RuleField::CustomerLocation => {
+                Value::One(contact()?.map(|c| c.location.clone()).unwrap_or_default())
+            }
+            RuleField::Ccs => Value::One(t.ccs.join(", ")),
             RuleField::HoursInStatus => Value::Hours(self.hours_since(self.status_since()?)),
             RuleField::HoursSinceCreated => Value::Hours(self.hours_since(t.created_at)),
             RuleField::BusinessHoursInStatus => {

@@ -127,7 +127,10 @@ fn stable(
         | RuleField::CustomerEmail
         | RuleField::CustomerName
         | RuleField::Organization
-        | RuleField::CustomerGroup => words(typed),
+        | RuleField::CustomerGroup
+        | RuleField::CustomerPhone
+        | RuleField::CustomerLocation
+        | RuleField::Ccs => words(typed),
     })
 }
 

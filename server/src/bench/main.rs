@@ -345,12 +345,14 @@ fn main() -> anyhow::Result<()> {
     let t = Instant::now();
     let engine = Engine::open(&data).map_err(|e| anyhow::anyhow!("{e}"))?;
     let open_seconds = t.elapsed().as_secs_f64();
+    let rules = rules_and_levels(&engine, admin, args.tickets.min(500))?;
     engine.shutdown();
     drop(engine);
     println!(
         "  engine opens in            {open_seconds:>10.2} s   (inbox index built from {} tickets)",
         tickets.len()
     );
+    rules.print();
     println!("  inbox, engine alone, {} filters each:", filters.len());
     for (sort, times) in &inbox_engine {
         let (p50, p99) = percentiles(times.clone());
@@ -586,4 +588,161 @@ fn main() -> anyhow::Result<()> {
         size(site.join("pkg/tessera_bg.wasm.br"))
     );
     Ok(())
+}
+
+/// What service levels and rules cost on the seeded desk.
+struct RuleFigures {
+    dues_seconds: f64,
+    open: usize,
+    creations: usize,
+    rate: f64,
+    first_sweep: f64,
+    fired: usize,
+    steady_sweep: f64,
+}
+
+impl RuleFigures {
+    fn print(&self) {
+        println!(
+            "  service-level dues worked out {:>7.2} s   (a new policy, {} open tickets, in the background)",
+            self.dues_seconds, self.open
+        );
+        println!(
+            "  creations with 5 rules     {:>10.0} /s   ({} one by one, event rules in each transaction)",
+            self.rate, self.creations
+        );
+        println!(
+            "  time-rule sweep            {:>10.1} ms  (first: {} fired, {:.1} ms; then nothing to do)",
+            self.steady_sweep * 1000.0,
+            self.fired,
+            self.first_sweep * 1000.0
+        );
+    }
+}
+
+/// A policy for every ticket, three event rules and two time rules; then tickets made
+/// one by one and the time rules swept.
+fn rules_and_levels(engine: &Engine, admin: u64, creations: usize) -> anyhow::Result<RuleFigures> {
+    use model::{
+        Rule, RuleAction, RuleActionKind as A, RuleCondition, RuleEvent, RuleField as F,
+        RuleOp as O,
+    };
+    let fail = |e: engine::Error| anyhow::anyhow!("{e} {:?}", e.fields());
+    let open = engine
+        .stats()
+        .map_err(fail)?
+        .tickets_by_status
+        .iter()
+        .filter(|(s, _)| !matches!(*s, "resolved" | "closed"))
+        .map(|(_, n)| *n as usize)
+        .sum();
+    let t = Instant::now();
+    engine
+        .save_sla_policy(
+            admin,
+            &model::SlaPolicy {
+                name: "Standard".into(),
+                targets: model::SlaTargets {
+                    first_response: Some(240),
+                    next_response: Some(480),
+                    resolution: Some(3 * 1440),
+                },
+                ..Default::default()
+            },
+        )
+        .map_err(fail)?;
+    engine.wait_for_sla(Duration::from_secs(600));
+    let dues_seconds = t.elapsed().as_secs_f64();
+    let when = |field, op, value: &str| RuleCondition {
+        field,
+        op,
+        value: value.into(),
+    };
+    let does = |kind, value: &str| RuleAction {
+        kind,
+        value: value.into(),
+        text: String::new(),
+    };
+    let rules = [
+        (
+            RuleEvent::Created,
+            vec![when(F::Subject, O::Contains, "refund")],
+            vec![does(A::AddTag, "refund")],
+        ),
+        (
+            RuleEvent::Updated,
+            vec![when(F::Priority, O::Is, "urgent")],
+            vec![does(A::Notify, "leader")],
+        ),
+        (
+            RuleEvent::CustomerReplied,
+            vec![],
+            vec![does(A::AddTag, "replied")],
+        ),
+        (
+            RuleEvent::Time,
+            vec![
+                when(F::Status, O::Is, "pending"),
+                when(F::BusinessHoursInStatus, O::AtLeast, "48"),
+            ],
+            vec![does(A::SetStatus, "resolved")],
+        ),
+        (
+            RuleEvent::Time,
+            vec![
+                when(F::Assignee, O::Is, "none"),
+                when(F::HoursSinceCreated, O::AtLeast, "2"),
+            ],
+            vec![does(A::AddTag, "waiting")],
+        ),
+    ];
+    for (i, (event, conditions, actions)) in rules.into_iter().enumerate() {
+        engine
+            .save_rule(
+                admin,
+                &Rule {
+                    id: 0,
+                    name: format!("Rule {i}"),
+                    active: true,
+                    event,
+                    any: false,
+                    conditions,
+                    actions,
+                },
+            )
+            .map_err(fail)?;
+    }
+    let t = Instant::now();
+    for i in 0..creations {
+        engine
+            .create_ticket(
+                &model::NewTicket {
+                    name: "Rule Bench".into(),
+                    email: format!("rules{i}@example.com"),
+                    subject: format!("Refund for order {i}"),
+                    body: "Charged twice.".into(),
+                    department: None,
+                },
+                Channel::Portal,
+            )
+            .map_err(fail)?;
+    }
+    let rate = creations as f64 / t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let fired = engine.rule_sweep().map_err(fail)?;
+    let first_sweep = t.elapsed().as_secs_f64();
+    // Swept until nothing is left to fire, then once more: the steady cost.
+    while engine.rule_sweep().map_err(fail)? > 0 {}
+    let t = Instant::now();
+    engine.rule_sweep().map_err(fail)?;
+    let steady_sweep = t.elapsed().as_secs_f64();
+    Ok(RuleFigures {
+        dues_seconds,
+        open,
+        creations,
+        rate,
+        first_sweep,
+        fired,
+        steady_sweep,
+    })
 }
