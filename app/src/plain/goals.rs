@@ -27,7 +27,7 @@ pub fn dashboard_page(viewer: &Viewer, figures: Vec<GoalFigure>, days: u32) -> S
     page(viewer, "dashboard.title", move || {
         view! {
             <div class="list-head"><h1>{t("dashboard.title")}</h1></div>
-            <form method="get" action="/agent/dashboard" class="form label-row">
+            <form method="get" action="/agent/dashboard" class="form label-row period-form">
                 <label for="period">{t("dashboard.period")}</label>
                 <select id="period" name="days">
                     {PERIODS.into_iter().map(|d| view! {
