@@ -199,7 +199,7 @@ test('goals set by an admin show on the dashboard with the period\'s figure', as
     await page.goto(desk.base + '/agent/dashboard?days=7');
     await expect(page.getByLabel('Period')).toHaveValue('7');
     await expect(tile.locator('.figure')).toHaveText('100 %');
-    await expect(tile.locator('.counts')).toHaveText('1 of 1 tickets');
+    await expect(tile.locator('.counts')).toHaveText('1 of 1 ticket');
     await expect(tile.locator('.state')).toHaveText('On track');
   } finally {
     await desk.stop();

@@ -627,13 +627,19 @@ fn contact_fields_and_copies_are_conditions_too() {
     e.set_ccs(t.admin, n, &["clerk@example.com".to_string()])
         .expect("cc");
     assert_eq!(
-        e.ticket_detail(t.admin, n).expect("detail").summary.priority,
+        e.ticket_detail(t.admin, n)
+            .expect("detail")
+            .summary
+            .priority,
         Priority::Normal
     );
     e.set_ccs(t.admin, n, &["boss@example.com".to_string()])
         .expect("cc");
     assert_eq!(
-        e.ticket_detail(t.admin, n).expect("detail").summary.priority,
+        e.ticket_detail(t.admin, n)
+            .expect("detail")
+            .summary
+            .priority,
         Priority::Urgent
     );
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use model::{FieldError, Goal, GoalFigure, GoalMetric};
 
 use super::{minutes_text, page, Viewer};
-use crate::i18n::{t, t_dyn};
+use crate::i18n::{t, t_dyn, tn};
 
 /// Periods the dashboard offers, in days.
 pub const PERIODS: [u32; 4] = [7, 30, 90, 365];
@@ -62,7 +62,7 @@ pub fn dashboard_page(viewer: &Viewer, figures: Vec<GoalFigure>, days: u32) -> S
                                     <p class="goal">{goal_words(&f.goal)}</p>
                                     <p class="figure">{figure}</p>
                                     <p class="counts">
-                                        {t("goals.counts").replace("{made}", &f.made.to_string()).replace("{counted}", &f.counted.to_string())}
+                                        {tn("goals.counts", f.counted).replace("{made}", &f.made.to_string())}
                                     </p>
                                     <p class="state">{state}</p>
                                 </li>
