@@ -46,8 +46,12 @@ test('an admin builds hours, a service level and a rule, tries it, and the ticke
     await policy.getByRole('button', { name: 'Save settings' }).click();
     await expect(page.getByRole('status').first()).toHaveText('Settings saved.');
 
+    // Escalation starts from the service-levels page: a rule on the breach.
+    await page.getByRole('link', { name: 'Service level breached' }).click();
+    await expect(page.getByLabel('When')).toHaveValue('sla-breached');
+
     // A rule; first with a department that does not exist.
-    await page.getByRole('link', { name: 'Rules' }).click();
+    await page.goto(desk.base + '/agent/admin/rules');
     await expect(page.getByRole('heading', { name: 'Rules', level: 1 })).toBeVisible();
     await expect(page.getByText('No rules yet.')).toBeVisible();
     await page.getByRole('link', { name: 'New rule' }).click();

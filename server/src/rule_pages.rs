@@ -76,13 +76,22 @@ async fn list_form(
     }
 }
 
-async fn new_rule(State(engine): State<Arc<Engine>>, headers: HeaderMap) -> Response {
+async fn new_rule(
+    State(engine): State<Arc<Engine>>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
     let viewer = match admin(&engine, &headers).await {
         Ok(v) => v,
         Err(r) => return r,
     };
+    // `?event=sla-breached` (from the service-levels page) starts an escalation.
     let rule = Rule {
         active: true,
+        event: q
+            .get("event")
+            .and_then(|e| RuleEvent::from_slug(e))
+            .unwrap_or_default(),
         ..Rule::default()
     };
     page(

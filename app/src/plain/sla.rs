@@ -242,6 +242,11 @@ pub fn sla_page(viewer: &Viewer, v: SlaView) -> String {
         view! {
             <div class="list-head"><h1>{t("slapage.title")}</h1></div>
             <p class="lead">{t("slapage.lead")}</p>
+            <p class="hint">
+                {t("slapage.escalation")} " "
+                <a href="/agent/admin/rules/new?event=sla-warning">{t("rules.on_sla_warning")}</a> " · "
+                <a href="/agent/admin/rules/new?event=sla-breached">{t("rules.on_sla_breached")}</a>
+            </p>
             <p class="form-status" role="status">{notice.map(t)}</p>
             {progress.map(|(done, of)| view! {
                 <p class="progress-note" role="status">
