@@ -64,16 +64,16 @@ test('an admin builds hours, a service level and a rule, tries it, and the ticke
     await conditions.nth(1).getByLabel('Field').selectOption({ label: 'Department' });
     await conditions.nth(1).getByLabel('Value').fill('Nowhere');
     const actions = page.locator('fieldset').filter({ hasText: 'Actions' }).locator('tbody tr');
-    await actions.nth(0).getByLabel('Action').selectOption({ label: 'Set priority' });
+    await actions.nth(0).getByLabel('Action 1', { exact: true }).selectOption({ label: 'Set priority' });
     await actions.nth(0).getByLabel('Value').fill('high');
-    await actions.nth(1).getByLabel('Action').selectOption({ label: 'Add tag' });
+    await actions.nth(1).getByLabel('Action 2', { exact: true }).selectOption({ label: 'Add tag' });
     await actions.nth(1).getByLabel('Value').fill('refund');
-    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('button', { name: 'Save the rule' }).click();
     await expect(page.getByRole('alert')).toContainText('not one the field knows');
     // What was typed stays; the wrong row goes.
     await expect(page.getByLabel('Name')).toHaveValue('Refunds first');
     await conditions.nth(1).getByLabel('Field').selectOption({ label: '—' });
-    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('button', { name: 'Save the rule' }).click();
     await expect(page.getByRole('status').first()).toHaveText('Settings saved.');
 
     // Dry run on ticket 1: both conditions... the one there holds; it would raise the
@@ -148,9 +148,9 @@ test("a rule's webhook posts the ticket to a server", async ({ page }) => {
     await page.getByLabel('Name').fill('Tell the CRM');
     await page.getByLabel('When').selectOption({ label: 'Ticket created' });
     const actions = page.locator('fieldset').filter({ hasText: 'Actions' }).locator('tbody tr');
-    await actions.nth(0).getByLabel('Action').selectOption({ label: 'Call a webhook URL' });
+    await actions.nth(0).getByLabel('Action 1', { exact: true }).selectOption({ label: 'Call a webhook URL' });
     await actions.nth(0).getByLabel('Value').fill(`http://127.0.0.1:${port}/hooks/tessera?x=1`);
-    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('button', { name: 'Save the rule' }).click();
     await expect(page.getByRole('status').first()).toHaveText('Settings saved.');
 
     const made = await postForm(desk.base, '/api/portal/create', { name: 'Ana', email: 'ana@example.com', subject: 'Where is my order?', body: 'Order 7.' });
@@ -182,11 +182,11 @@ test('goals set by an admin show on the dashboard with the period\'s figure', as
     await form.getByLabel('Name').fill('Quick answers');
     await form.getByLabel('Measure').selectOption({ label: 'First response' });
     await form.getByLabel('Within (business time)').fill('soon');
-    await form.getByRole('button', { name: 'Save settings' }).click();
+    await form.getByRole('button', { name: 'Save the goal' }).click();
     await expect(page.locator('#goal-new').getByRole('alert')).toContainText('30m, 4h or 1d 4h');
     await page.locator('#goal-new').getByLabel('Within (business time)').fill('1h');
     await page.locator('#goal-new').getByLabel('Share of tickets (%)').fill('95');
-    await page.locator('#goal-new').getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('#goal-new').getByRole('button', { name: 'Save the goal' }).click();
     await expect(page.getByRole('status').first()).toHaveText('Settings saved.');
     await expect(page.locator('section.card h2').first()).toHaveText('Quick answers');
 

@@ -57,7 +57,7 @@ pub fn dashboard_page(viewer: &Viewer, figures: Vec<GoalFigure>, days: u32) -> S
                                 t("goals.below")
                             };
                             view! {
-                                <li class="tile" class:below=!on_track>
+                                <li class="tile" class:below=!on_track class:unknown=f.counted == 0>
                                     <h2>{f.goal.name.clone()}</h2>
                                     <p class="goal">{goal_words(&f.goal)}</p>
                                     <p class="figure">{figure}</p>
@@ -121,7 +121,7 @@ pub fn goals_page(
                         {error("percent")}
                     </div>
                     <div class="form-actions">
-                        <button type="submit" class="primary" name="do" value="save">{t("settings.save")}</button>
+                        <button type="submit" class="primary" name="do" value="save">{t("goals.save")}</button>
                         {(id != 0).then(|| view! {
                             <button type="submit" class="link danger" name="do" value="remove">{t("goals.remove")}</button>
                         })}

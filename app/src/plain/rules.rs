@@ -113,17 +113,22 @@ fn suggestions(v: &RuleView) -> Vec<(String, String)> {
     ] {
         out.push((value.to_string(), t(key).to_string()));
     }
-    for l in v
-        .lists
-        .departments
-        .iter()
-        .chain(&v.lists.agents)
-        .chain(&v.lists.ticket_types)
-        .chain(&v.lists.tags)
-    {
-        out.push((l.name.clone(), String::new()));
+    for (list, key) in [
+        (&v.lists.departments, "ticket.department"),
+        (&v.lists.agents, "ticket.assignee"),
+        (&v.lists.ticket_types, "ticket.type"),
+        (&v.lists.tags, "ticket.tags"),
+    ] {
+        out.extend(list.iter().map(|l| (l.name.clone(), t(key).to_string())));
     }
-    out.extend(v.mailboxes.iter().map(|(_, n)| (n.clone(), String::new())));
+    out.extend(
+        v.mailboxes
+            .iter()
+            .map(|(_, n)| (n.clone(), t("rules.f_mailbox").to_string())),
+    );
+    // One suggestion per value ("open" is a status and an answer about hours).
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|(value, _)| seen.insert(value.clone()));
     out
 }
 
@@ -143,11 +148,13 @@ pub fn rule_page(viewer: &Viewer, v: RuleView) -> String {
             ..
         } = v;
         let id = rule.id;
+        // An error names the row it is about; the row's control points to it.
         let error = |field: &str| {
+            let id = format!("{field}-err");
             errors
                 .iter()
                 .find(|e| e.field == field)
-                .map(|e| view! { <p class="field-error" role="alert">{t_dyn(&e.key)}</p> })
+                .map(|e| view! { <p class="field-error" id=id role="alert">{t_dyn(&e.key)}</p> })
         };
         let mut conditions = rule.conditions.clone();
         conditions.extend((0..BLANK_CONDITIONS).map(|_| RuleCondition {
@@ -161,26 +168,30 @@ pub fn rule_page(viewer: &Viewer, v: RuleView) -> String {
             .map(|(i, c)| {
                 let blank = i >= known;
                 let invalid = error(&format!("condition{i}"));
+                let bad = invalid.is_some().then_some("true");
+                let described = invalid.is_some().then(|| format!("condition{i}-err"));
+                let n = i + 1;
                 view! {
                     <tr>
-                        <td>
-                            <select name=format!("field{i}") aria-label=t("rules.field")>
+                        <td data-label=t("rules.field")>
+                            <select name=format!("field{i}") aria-label=format!("{} {n}", t("rules.field"))>
                                 <option value="" selected=blank>"—"</option>
                                 {RuleField::ALL.into_iter().map(|f| view! {
                                     <option value=f.slug() selected=!blank && f == c.field>{t(f.label_key())}</option>
                                 }).collect_view()}
                             </select>
                         </td>
-                        <td>
-                            <select name=format!("op{i}") aria-label=t("rules.op")>
+                        <td data-label=t("rules.op")>
+                            <select name=format!("op{i}") aria-label=format!("{} {n}", t("rules.op"))
+                                aria-invalid=bad aria-describedby=described.clone()>
                                 {RuleOp::ALL.into_iter().map(|o| view! {
                                     <option value=o.slug() selected=o == c.op>{t(o.label_key())}</option>
                                 }).collect_view()}
                             </select>
                         </td>
-                        <td>
+                        <td data-label=t("rules.value")>
                             <input type="text" name=format!("value{i}") value=c.value.clone() list="rule-values"
-                                aria-label=t("rules.value") aria-invalid=invalid.is_some().then_some("true")/>
+                                aria-label=format!("{} {n}", t("rules.value")) aria-invalid=bad aria-describedby=described/>
                             {invalid}
                         </td>
                     </tr>
@@ -196,23 +207,26 @@ pub fn rule_page(viewer: &Viewer, v: RuleView) -> String {
             .map(|(i, a)| {
                 let blank = i >= known_actions;
                 let invalid = error(&format!("action{i}"));
+                let bad = invalid.is_some().then_some("true");
+                let described = invalid.is_some().then(|| format!("action{i}-err"));
+                let n = (i + 1).to_string();
                 view! {
                     <tr>
-                        <td>
-                            <select name=format!("action{i}") aria-label=t("rules.action")>
+                        <td data-label=t("rules.action")>
+                            <select name=format!("action{i}") aria-label=format!("{} {n}", t("rules.action"))>
                                 <option value="" selected=blank>"—"</option>
                                 {RuleActionKind::ALL.into_iter().map(|k| view! {
                                     <option value=k.slug() selected=!blank && k == a.kind>{t(k.label_key())}</option>
                                 }).collect_view()}
                             </select>
                         </td>
-                        <td>
+                        <td data-label=t("rules.value")>
                             <input type="text" name=format!("avalue{i}") value=a.value.clone() list="rule-values"
-                                aria-label=t("rules.value") aria-invalid=invalid.is_some().then_some("true")/>
+                                aria-label=t("rules.action_value").replace("{n}", &n) aria-invalid=bad aria-describedby=described/>
                             {invalid}
                         </td>
-                        <td>
-                            <textarea name=format!("atext{i}") rows="2" aria-label=t("rules.text")>{a.text.clone()}</textarea>
+                        <td data-label=t("rules.text")>
+                            <textarea name=format!("atext{i}") rows="2" aria-label=t("rules.action_text").replace("{n}", &n)>{a.text.clone()}</textarea>
                         </td>
                     </tr>
                 }
@@ -279,7 +293,7 @@ pub fn rule_page(viewer: &Viewer, v: RuleView) -> String {
                     {error("actions")}
                 </fieldset>
                 <div class="form-actions">
-                    <button type="submit" class="primary" name="do" value="save">{t("settings.save")}</button>
+                    <button type="submit" class="primary" name="do" value="save">{t("rules.save")}</button>
                     {(id != 0).then(|| view! {
                         <button type="submit" class="link danger" name="do" value="remove">{t("rules.remove")}</button>
                     })}
