@@ -65,7 +65,8 @@ test('an admin builds hours, a service level and a rule, tries it, and the ticke
     await conditions.nth(1).getByLabel('Value').fill('Nowhere');
     const actions = page.locator('fieldset').filter({ hasText: 'Actions' }).locator('tbody tr');
     await actions.nth(0).getByLabel('Action 1', { exact: true }).selectOption({ label: 'Set priority' });
-    await actions.nth(0).getByLabel('Value').fill('high');
+    // Typed as the page words it ("High"), kept as the priority.
+    await actions.nth(0).getByLabel('Value').fill('High');
     await actions.nth(1).getByLabel('Action 2', { exact: true }).selectOption({ label: 'Add tag' });
     await actions.nth(1).getByLabel('Value').fill('refund');
     await page.getByRole('button', { name: 'Save the rule' }).click();

@@ -175,8 +175,30 @@ async fn rule_form(
     save(engine, headers, id, form).await
 }
 
+/// A status, priority or channel typed in the admin's language (its label, "Υψηλή"),
+/// as the slug the rule keeps ("high"); anything else as typed.
+fn slug_of_label(locale: app::i18n::Locale, typed: &str) -> String {
+    let typed_lower = typed.trim().to_lowercase();
+    let label = |key: &'static str| app::i18n::translate(locale, key).to_lowercase();
+    model::TicketStatus::ALL
+        .iter()
+        .map(|s| (s.slug(), s.label_key()))
+        .chain(
+            model::Priority::ALL
+                .iter()
+                .map(|p| (p.slug(), p.label_key())),
+        )
+        .chain(
+            model::Channel::ALL
+                .iter()
+                .map(|c| (c.slug(), c.label_key())),
+        )
+        .find(|(_, key)| label(key) == typed_lower)
+        .map_or_else(|| typed.to_string(), |(slug, _)| slug.to_string())
+}
+
 /// The rule a form describes: rows left at "—" are not in it.
-fn rule_of(id: u64, form: &[(String, String)]) -> Rule {
+fn rule_of(id: u64, form: &[(String, String)], locale: app::i18n::Locale) -> Rule {
     let field = |name: &str| {
         form.iter()
             .find(|(k, _)| k == name)
@@ -190,13 +212,23 @@ fn rule_of(id: u64, form: &[(String, String)]) -> Rule {
             conditions.push(RuleCondition {
                 field: f,
                 op: RuleOp::from_slug(&field(&format!("op{i}"))).unwrap_or_default(),
-                value: field(&format!("value{i}")),
+                value: match f {
+                    RuleField::Status | RuleField::Priority | RuleField::Channel => {
+                        slug_of_label(locale, &field(&format!("value{i}")))
+                    }
+                    _ => field(&format!("value{i}")),
+                },
             });
         }
         if let Some(kind) = RuleActionKind::from_slug(&field(&format!("action{i}"))) {
             actions.push(RuleAction {
                 kind,
-                value: field(&format!("avalue{i}")),
+                value: match kind {
+                    RuleActionKind::SetStatus | RuleActionKind::SetPriority => {
+                        slug_of_label(locale, &field(&format!("avalue{i}")))
+                    }
+                    _ => field(&format!("avalue{i}")),
+                },
                 text: field(&format!("atext{i}")),
             });
         }
@@ -229,7 +261,7 @@ async fn save(
             Err(e) => failed(StatusCode::NOT_FOUND, &e),
         };
     }
-    let rule = rule_of(id, &form);
+    let rule = rule_of(id, &form, viewer.locale);
     let saving = rule.clone();
     match engine_call(&engine, move |e| e.save_rule(me, &saving)).await {
         Ok(r) => Redirect::to(&format!("/agent/admin/rules/{}?done=saved", r.id)).into_response(),
