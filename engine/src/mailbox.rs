@@ -328,15 +328,10 @@ impl Engine {
     /// the desk's sender (without).
     pub fn intake_addresses(&self) -> Result<Vec<(String, Option<u64>)>> {
         let txn = self.read()?;
-        let mut out = Vec::new();
-        for entry in txn.open_table(tables::MAILBOXES)?.iter()? {
-            let r: MailboxRecord = codec::decode(entry?.1.value())?;
-            out.push((r.address, Some(r.id)));
-        }
-        if let Some(from) = crate::mail::sender_address(&txn.open_table(tables::SETTINGS)?)? {
-            out.push((from, None));
-        }
-        Ok(out)
+        own_addresses(
+            &txn.open_table(tables::MAILBOXES)?,
+            &txn.open_table(tables::SETTINGS)?,
+        )
     }
 
     /// The active mailboxes as the fetcher needs them.
@@ -434,14 +429,28 @@ impl Engine {
 /// The desk's own addresses, in the caller's transaction: each mailbox's and the
 /// desk's sender.
 pub(crate) fn addresses_in(txn: &redb::WriteTransaction) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for entry in txn.open_table(tables::MAILBOXES)?.iter()? {
-        let r: MailboxRecord = codec::decode(entry?.1.value())?;
-        out.push(r.address);
-    }
-    out.extend(crate::mail::sender_address(
+    Ok(own_addresses(
+        &txn.open_table(tables::MAILBOXES)?,
         &txn.open_table(tables::SETTINGS)?,
-    )?);
+    )?
+    .into_iter()
+    .map(|(address, _)| address)
+    .collect())
+}
+
+/// Each mailbox's address (with its id) and the desk's sender (without).
+fn own_addresses(
+    mailboxes: &impl ReadableTable<u64, &'static [u8]>,
+    settings: &impl ReadableTable<&'static str, &'static [u8]>,
+) -> Result<Vec<(String, Option<u64>)>> {
+    let mut out = Vec::new();
+    for entry in mailboxes.iter()? {
+        let r: MailboxRecord = codec::decode(entry?.1.value())?;
+        out.push((r.address, Some(r.id)));
+    }
+    if let Some(from) = crate::mail::sender_address(settings)? {
+        out.push((from, None));
+    }
     Ok(out)
 }
 

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use app::plain::{TemplateDraft, Viewer};
-use axum::extract::{Query, State};
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -83,6 +84,28 @@ pub(crate) async fn signed_in(
     })
 }
 
+/// An admin signed in, taken from the request (else the sign-in page or 403).
+pub(crate) struct Admin(pub Viewer);
+
+impl FromRequestParts<Arc<Engine>> for Admin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, engine: &Arc<Engine>) -> Result<Self, Response> {
+        admin(engine, &parts.headers).await.map(Admin)
+    }
+}
+
+/// Any agent signed in, taken from the request (else the sign-in page).
+pub(crate) struct SignedIn(pub Viewer);
+
+impl FromRequestParts<Arc<Engine>> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, engine: &Arc<Engine>) -> Result<Self, Response> {
+        signed_in(engine, &parts.headers).await.map(SignedIn)
+    }
+}
+
 /// A rendered page, private and never framed; no script may run in it.
 pub(crate) fn html(status: StatusCode, body: String) -> Response {
     let mut resp = (status, body).into_response();
@@ -119,12 +142,8 @@ pub(crate) async fn engine_call<T: Send + 'static>(
 async fn templates_page(
     State(engine): State<Arc<Engine>>,
     Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
 ) -> Response {
-    let viewer = match admin(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let id = viewer.agent.id;
     match engine_call(&engine, move |e| e.templates(id)).await {
         Ok(all) => {
@@ -140,13 +159,9 @@ async fn templates_page(
 
 async fn templates_form(
     State(engine): State<Arc<Engine>>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let viewer = match admin(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let Some(kind) = form.get("kind").and_then(|k| TemplateKind::from_slug(k)) else {
         return (StatusCode::BAD_REQUEST, "Unknown template.").into_response();
     };
@@ -199,12 +214,8 @@ async fn templates_form(
 async fn mailboxes_page(
     State(engine): State<Arc<Engine>>,
     Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
 ) -> Response {
-    let viewer = match admin(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let edit: Option<u64> = q.get("edit").and_then(|v| v.parse().ok());
     let notice = match q.get("done").map(String::as_str) {
         Some("saved") => Some("settings.saved"),
@@ -261,13 +272,9 @@ async fn show_mailboxes(
 
 async fn mailboxes_form(
     State(engine): State<Arc<Engine>>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let viewer = match admin(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let me = viewer.agent.id;
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
     let ticked = |name: &str| form.get(name).is_some_and(|v| !v.is_empty());
@@ -378,12 +385,8 @@ async fn mailboxes_form(
 async fn hours_page(
     State(engine): State<Arc<Engine>>,
     Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
 ) -> Response {
-    let viewer = match admin(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let notice = match q.get("done").map(String::as_str) {
         Some("saved") => Some("settings.saved"),
         Some("removed") => Some("hours.removed"),
@@ -423,13 +426,9 @@ async fn show_hours(
 
 async fn hours_form(
     State(engine): State<Arc<Engine>>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let viewer = match admin(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let me = viewer.agent.id;
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
     let id: u64 = field("id").trim().parse().unwrap_or(0);
@@ -523,12 +522,8 @@ async fn hours_form(
 async fn sla_page(
     State(engine): State<Arc<Engine>>,
     Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
 ) -> Response {
-    let viewer = match admin(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let notice = match q.get("done").map(String::as_str) {
         Some("saved") => Some("settings.saved"),
         Some("removed") => Some("slapage.removed"),
@@ -578,13 +573,9 @@ async fn show_sla(
 
 async fn sla_form(
     State(engine): State<Arc<Engine>>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let viewer = match admin(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let me = viewer.agent.id;
     let field = |name: &str| {
         form.iter()
@@ -698,12 +689,8 @@ async fn sla_form(
 async fn distribution_page(
     State(engine): State<Arc<Engine>>,
     Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
 ) -> Response {
-    let viewer = match admin(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let notice = q.contains_key("done").then_some("settings.saved");
     let id = viewer.agent.id;
     match engine_call(&engine, move |e| {
@@ -730,13 +717,9 @@ async fn distribution_page(
 
 async fn distribution_form(
     State(engine): State<Arc<Engine>>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let viewer = match admin(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let me = viewer.agent.id;
     let modes: Vec<(u64, model::Distribution)> = form
         .iter()

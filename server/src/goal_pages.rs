@@ -5,14 +5,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use engine::{Engine, ErrorKind};
 use model::{Goal, GoalMetric};
 
-use crate::admin_pages::{admin, engine_call, failed, html, signed_in};
+use crate::admin_pages::{engine_call, failed, html, Admin, SignedIn};
 
 pub fn routes<S: Clone + Send + Sync + 'static>(engine: Arc<Engine>) -> Router<S> {
     Router::new()
@@ -24,12 +24,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>(engine: Arc<Engine>) -> Router<S
 async fn dashboard(
     State(engine): State<Arc<Engine>>,
     Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    SignedIn(viewer): SignedIn,
 ) -> Response {
-    let viewer = match signed_in(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let days = q
         .get("days")
         .and_then(|d| d.parse::<u32>().ok())
@@ -48,12 +44,8 @@ async fn dashboard(
 async fn goals(
     State(engine): State<Arc<Engine>>,
     Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
 ) -> Response {
-    let viewer = match admin(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let notice = match q.get("done").map(String::as_str) {
         Some("saved") => Some("settings.saved"),
         Some("removed") => Some("goals.removed"),
@@ -78,13 +70,9 @@ async fn show(
 
 async fn goals_form(
     State(engine): State<Arc<Engine>>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let viewer = match admin(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let me = viewer.agent.id;
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
     let id: u64 = field("id").trim().parse().unwrap_or(0);

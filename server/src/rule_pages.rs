@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use app::plain::{RuleView, Viewer};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
@@ -14,7 +14,7 @@ use engine::rules::RuleMove;
 use engine::{Engine, ErrorKind};
 use model::{Rule, RuleAction, RuleActionKind, RuleCondition, RuleEvent, RuleField, RuleOp};
 
-use crate::admin_pages::{admin, engine_call, failed, html};
+use crate::admin_pages::{engine_call, failed, html, Admin};
 
 /// Rows a rule's form may send, at most.
 const MAX_ROWS: usize = 60;
@@ -30,12 +30,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>(engine: Arc<Engine>) -> Router<S
 async fn list(
     State(engine): State<Arc<Engine>>,
     Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
 ) -> Response {
-    let viewer = match admin(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let notice = match q.get("done").map(String::as_str) {
         Some("saved") => Some("settings.saved"),
         Some("removed") => Some("rules.removed"),
@@ -53,13 +49,9 @@ async fn list(
 
 async fn list_form(
     State(engine): State<Arc<Engine>>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let viewer = match admin(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let me = viewer.agent.id;
     let id: u64 = form
         .get("id")
@@ -79,12 +71,8 @@ async fn list_form(
 async fn new_rule(
     State(engine): State<Arc<Engine>>,
     Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
 ) -> Response {
-    let viewer = match admin(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     // `?event=sla-breached` (from the service-levels page) starts an escalation.
     let rule = Rule {
         active: true,
@@ -110,12 +98,8 @@ async fn show(
     State(engine): State<Arc<Engine>>,
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
 ) -> Response {
-    let viewer = match admin(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let me = viewer.agent.id;
     let Ok(id) = id.parse::<u64>() else {
         return (StatusCode::NOT_FOUND, "No such rule.").into_response();
@@ -157,22 +141,22 @@ async fn show(
 
 async fn new_form(
     State(engine): State<Arc<Engine>>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    save(engine, headers, 0, form).await
+    save(engine, viewer, 0, form).await
 }
 
 async fn rule_form(
     State(engine): State<Arc<Engine>>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    Admin(viewer): Admin,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let Ok(id) = id.parse::<u64>() else {
         return (StatusCode::NOT_FOUND, "No such rule.").into_response();
     };
-    save(engine, headers, id, form).await
+    save(engine, viewer, id, form).await
 }
 
 /// A status, priority or channel typed in the admin's language (its label, "Υψηλή"),
@@ -246,14 +230,10 @@ fn rule_of(id: u64, form: &[(String, String)], locale: app::i18n::Locale) -> Rul
 
 async fn save(
     engine: Arc<Engine>,
-    headers: HeaderMap,
+    viewer: Viewer,
     id: u64,
     form: Vec<(String, String)>,
 ) -> Response {
-    let viewer = match admin(&engine, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let me = viewer.agent.id;
     if id != 0 && form.iter().any(|(k, v)| k == "do" && v == "remove") {
         return match engine_call(&engine, move |e| e.move_rule(me, id, RuleMove::Remove)).await {

@@ -56,22 +56,11 @@ fn id_text(v: Option<u64>) -> String {
     v.map_or_else(|| NONE.to_string(), |v| v.to_string())
 }
 
-/// The department's leader.
-pub(super) fn leader_of(txn: &WriteTransaction, department: Option<u64>) -> Result<Option<u64>> {
-    let Some(d) = department else { return Ok(None) };
-    Ok(txn
-        .open_table(tables::DEPARTMENTS)?
-        .get(d)?
-        .map(|raw| codec::decode::<crate::store::records::DepartmentRecord>(raw.value()))
-        .transpose()?
-        .and_then(|d| d.leader))
-}
-
 /// The agent an action names: `assignee`, `leader` or an id.
 fn whom(txn: &WriteTransaction, value: &str, t: &TicketRecord) -> Result<Option<u64>> {
     Ok(match value {
         "assignee" => t.assignee,
-        "leader" => leader_of(txn, t.department)?,
+        "leader" => tickets::leader_of(txn, t.department)?,
         id => id.parse().ok(),
     })
 }
@@ -239,17 +228,8 @@ fn act(
                 && !bounced(txn, &to)?
                 && mail_allowed(txn, &to, now)?;
             if sent {
-                let text = filled(txn, t, &a.text)?;
                 let subject = format!("[#{number}] {}", t.subject);
-                events.push(crate::mail::queue(
-                    txn,
-                    &to,
-                    &subject,
-                    &text,
-                    model::MailKind::Rule,
-                    Some(number),
-                    now,
-                )?);
+                events.push(mail(txn, t, &to, &subject, &a.text, now)?);
             }
             (String::new(), to, sent)
         }
@@ -262,17 +242,8 @@ fn act(
             .unwrap_or_default();
             let sent = !to.is_empty() && mail_allowed(txn, &to, now)?;
             if sent {
-                let text = filled(txn, t, &a.text)?;
                 let subject = format!("[#{number}] {} ({})", t.subject, rule.name);
-                events.push(crate::mail::queue(
-                    txn,
-                    &to,
-                    &subject,
-                    &text,
-                    model::MailKind::Rule,
-                    Some(number),
-                    now,
-                )?);
+                events.push(mail(txn, t, &to, &subject, &a.text, now)?);
             }
             (String::new(), to, sent)
         }
@@ -360,6 +331,27 @@ fn told_of_assignment(
         )?);
     }
     Ok(())
+}
+
+/// Mails `text`, its placeholders filled, about ticket `t` to `to`.
+fn mail(
+    txn: &WriteTransaction,
+    t: &TicketRecord,
+    to: &str,
+    subject: &str,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<Event> {
+    let text = filled(txn, t, text)?;
+    crate::mail::queue(
+        txn,
+        to,
+        subject,
+        &text,
+        model::MailKind::Rule,
+        Some(t.number),
+        now,
+    )
 }
 
 /// `text` with the ticket's placeholders filled.

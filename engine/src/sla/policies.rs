@@ -503,17 +503,7 @@ impl Engine {
                     now,
                 )?;
                 let t = crate::tickets::get_ticket(txn, number)?;
-                let leader = match t.department {
-                    Some(d) => txn
-                        .open_table(tables::DEPARTMENTS)?
-                        .get(d)?
-                        .map(|raw| {
-                            codec::decode::<crate::store::records::DepartmentRecord>(raw.value())
-                        })
-                        .transpose()?
-                        .and_then(|d| d.leader),
-                    None => None,
-                };
+                let leader = crate::tickets::leader_of(txn, t.department)?;
                 if let Some(who) = t.assignee.or(leader) {
                     let kind = if breached {
                         model::NotificationKind::SlaBreached

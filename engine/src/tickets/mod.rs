@@ -8,7 +8,7 @@ pub use query::MAX_PAGE;
 pub(crate) use query::{label, name_in, read_ticket, summary_of, tag_labels};
 mod work;
 
-pub(crate) use work::{retag, set_assignee, set_department_of, tag_ids, tag_names};
+pub(crate) use work::{leader_of, retag, set_assignee, set_department_of, tag_ids, tag_names};
 pub use work::{MAX_TAGS, MAX_TAG_CHARS};
 
 use chrono::{DateTime, Utc};

@@ -346,6 +346,17 @@ fn tag_id(txn: &WriteTransaction, name: &str) -> Result<u64> {
     Ok(id)
 }
 
+/// The leader of `department`, if it has one (and still exists).
+pub(crate) fn leader_of(txn: &WriteTransaction, department: Option<u64>) -> Result<Option<u64>> {
+    let Some(d) = department else { return Ok(None) };
+    Ok(txn
+        .open_table(tables::DEPARTMENTS)?
+        .get(d)?
+        .map(|raw| codec::decode::<DepartmentRecord>(raw.value()))
+        .transpose()?
+        .and_then(|d| d.leader))
+}
+
 pub(crate) fn department(txn: &WriteTransaction, id: u64) -> Result<DepartmentRecord> {
     let table = txn.open_table(tables::DEPARTMENTS)?;
     let raw = table
